@@ -1,0 +1,1 @@
+"""Split a clean report into sections, paragraphs and sentences (placeholder; being written)."""
