@@ -1,0 +1,91 @@
+"""Sections, paragraphs and sentences: general heading patterns, honest fallbacks."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reportlab_analysis.segment import heading_section, label_paragraphs, segment_report, split_sentences
+
+DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+@pytest.mark.parametrize(
+    ("heading", "section"),
+    [
+        ("2017年工作回顾", "review"),
+        ("一、2017年政府工作回顾", "review"),
+        ("一、过去五年工作回顾", "review"),
+        ("一、“十三五”时期发展成就和2020年工作回顾", "review"),
+        ("二、未来五年主要任务和2022年工作安排", "plan"),
+        ("2018年重点工作", "plan"),
+        ("三、2016年主要工作", "plan"),
+        ("二、“十三五”时期的发展思路、目标任务", "plan"),
+        ("二、2019年经济社会发展总体要求和政策取向", "plan"),
+        ("二、对今年政府工作的建议", "plan"),
+        ("三、切实加强政府自身建设", "self_building"),
+        ("加强政府自身建设", "self_building"),
+        ("八、从严治政，加强政府自身建设", "self_building"),
+    ],
+)
+def test_headings_written_in_different_ways_are_recognised(heading, section):
+    assert heading_section(heading) == section
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "（一）经济发展趋稳向好",  # a subheading, not a section
+        "一年来，我们坚持稳中求进工作总基调，全面完成年度目标任务。",  # a sentence
+        "各位代表：",
+        "",
+    ],
+)
+def test_non_headings_open_no_section(line):
+    assert heading_section(line) is None
+
+
+def test_a_past_year_heading_is_review_when_the_plan_year_is_known():
+    assert heading_section("首先报告2001年的工作", year=2002) == "review"
+    assert heading_section("2002年的工作", year=2002) == "plan"
+
+
+def test_numbered_topic_headings_after_a_numbered_review_open_the_plan():
+    paragraphs = ["各位代表：", "一、1999年国内工作回顾", "增长7.1%。", "二、坚持实行扩大内需的方针", "扩大投资。",
+                  "三、加强政府自身建设", "依法行政。"]
+    assert label_paragraphs(paragraphs) == ["preamble", "review", "review", "plan", "plan", "self_building", "self_building"]
+
+
+def test_numbered_subheadings_under_unnumbered_sections_change_nothing():
+    paragraphs = ["各位代表:", "2017年工作回顾", "一、贯彻新发展理念,经济发展实力持续增强", "项目48个。",
+                  "2018年重点工作", "一、推进产业建设升级", "新增长。"]
+    assert label_paragraphs(paragraphs) == ["preamble", "review", "review", "review", "plan", "plan", "plan"]
+
+
+def test_report_without_headings_is_unknown_not_guessed():
+    paragraphs = ["各位代表：", "现在，我代表国务院向大会报告政府工作。", "一年来经济发展。", "今后要继续努力。"]
+    labels = label_paragraphs(paragraphs)
+    assert labels[:2] == ["preamble", "preamble"]
+    assert set(labels[2:]) == {"unknown"}
+
+
+def test_closing_call_and_appendix():
+    text = "各位代表：\n一、2020年工作回顾\n增长。\n二、2021年工作安排\n稳增长。\n各位代表，让我们团结奋斗，再创佳绩！"
+    pairs = segment_report(text, "名词解释\n1.放管服：简政放权。")
+    assert [s for s, _ in pairs] == ["preamble", "review", "review", "plan", "plan", "closing", "appendix", "appendix"]
+
+
+def test_national_reports_of_the_2000s_have_review_then_plan():
+    for line in (DATA / "national" / "national_gwr.jsonl").read_text(encoding="utf-8").splitlines():
+        record = json.loads(line)
+        if not record["year"] or not 2004 <= int(record["year"]) <= 2025:
+            continue
+        sections = [s for s, _ in segment_report(record["content"], year=int(record["year"]))]
+        assert "review" in sections and "plan" in sections, record["title"]
+        assert sections.index("review") < sections.index("plan"), record["title"]
+
+
+def test_sentences_split_at_end_punctuation_and_keep_quotes():
+    assert split_sentences("全年增长7%左右；物价涨幅3%。“十三五”开局良好！还要努力") == [
+        "全年增长7%左右；物价涨幅3%。", "“十三五”开局良好！", "还要努力"]
+    assert split_sentences("") == []
