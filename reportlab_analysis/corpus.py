@@ -16,7 +16,7 @@ import hashlib
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Literal, Mapping, Sequence
+from typing import Literal, Mapping, Sequence
 
 import pandas as pd
 
@@ -55,6 +55,18 @@ class Corpus:
     reports: pd.DataFrame
     quality: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=QUALITY_COLUMNS))
     removed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REMOVED_COLUMNS))
+    raw_texts: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def original(self, doc_id: str) -> str:
+        """The decoded text of a report before cleaning (boilerplate, full-width characters and all).
+
+        Example:
+            >>> corpus.original(corpus.reports.doc_id[0])[:20]  # doctest: +SKIP
+        """
+        try:
+            return self.raw_texts[doc_id]
+        except KeyError:
+            raise KeyError(f"no report with doc_id {doc_id!r} in this corpus") from None
 
     def __len__(self) -> int:
         return len(self.reports)
@@ -76,8 +88,9 @@ class Corpus:
             >>> corpus.paragraphs(metadata=["region", "year"]).query("section == 'plan'")  # doctest: +SKIP
         """
         rows = []
-        for doc_id, text, appendix in zip(self.reports["doc_id"], self.reports["text"], self.reports["appendix"]):
-            for para_id, (section, para) in enumerate(segment.segment_report(text, appendix or "")):
+        years = self.reports["year"].astype("object").where(self.reports["year"].notna(), None)
+        for doc_id, text, appendix, year in zip(self.reports["doc_id"], self.reports["text"], self.reports["appendix"], years):
+            for para_id, (section, para) in enumerate(segment.segment_report(text, appendix or "", year=year)):
                 if section == "appendix" and not include_appendix:
                     continue
                 rows.append((doc_id, section, para_id, para))
@@ -110,6 +123,7 @@ class Corpus:
             reports=reports.reset_index(drop=True),
             quality=self.quality[self.quality["doc_id"].isin(keep) | self.quality["doc_id"].isna()].reset_index(drop=True),
             removed=self.removed[self.removed["doc_id"].isin(keep)].reset_index(drop=True),
+            raw_texts={k: v for k, v in self.raw_texts.items() if k in keep},
         )
 
     def _with_metadata(self, frame: pd.DataFrame, metadata: bool | Sequence[str]) -> pd.DataFrame:
@@ -124,12 +138,355 @@ class Corpus:
 
 
 # --------------------------------------------------------------------------------------------------
-def make_doc_id(source_key: str, text: str) -> str:
-    """A stable id from the report's source key and clean text (not from row order).
+def make_doc_id(raw_text: str) -> str:
+    """A stable report id: a hash of the decoded raw text (independent of row order and of cleaning rules).
 
     Example:
-        >>> make_doc_id("a.txt", "政府工作报告")
-        'r-...'  # doctest: +SKIP
+        >>> make_doc_id("政府工作报告")
+        'r8a3f0b1d5c2e'  # doctest: +SKIP
     """
-    digest = hashlib.sha1(f"{source_key}\x00{text}".encode("utf-8")).hexdigest()
-    return f"r{digest[:12]}"
+    return "r" + hashlib.sha1(raw_text.encode("utf-8")).hexdigest()[:12]
+
+
+def bundled_data_path(*parts: str) -> Path:
+    """Path of a corpus bundled with the repository (``data/raw``, ``data/national/national_gwr.jsonl``).
+
+    Example:
+        >>> bundled_data_path("raw").name
+        'raw'
+    """
+    return Path(__file__).resolve().parent.parent.joinpath("data", *parts)
+
+
+def load_national_corpus(**kwargs: object) -> Corpus:
+    """The bundled State Council corpus (52 reports 1954-2025; NPC resolutions left out unless asked for).
+
+    Example:
+        >>> corpus = load_national_corpus()  # doctest: +SKIP
+    """
+    return load_corpus(bundled_data_path("national", "national_gwr.jsonl"), **kwargs)  # type: ignore[arg-type]
+
+
+def load_corpus(
+    path: str | Path,
+    *,
+    manifest: str | Path | pd.DataFrame | None = None,
+    on_error: OnError = "warn",
+    include_resolutions: bool = False,
+    drop_duplicates: bool = False,
+    text_column: str | None = None,
+    title_column: str | None = None,
+    progress: bool | None = None,
+) -> Corpus:
+    """Load reports from a folder (recursive) or one file into a :class:`Corpus`.
+
+    Args:
+        path: a folder, or one ``.txt``/``.html``/``.htm``/``.csv``/``.jsonl`` file.
+        manifest: optional CSV (or DataFrame) overriding any field of any report; its key column is ``doc_id``,
+            ``source`` or ``file`` (a file name or path ending). Extraction works without it.
+        on_error: ``"warn"`` skips an unreadable file with a warning and a quality note; ``"raise"`` stops on it.
+        include_resolutions: keep NPC resolutions *about* a report (flagged by ``doc_type``); dropped by default.
+        drop_duplicates: drop reports detected as duplicates of an earlier one (they are always reported).
+        text_column, title_column: column names for CSV/JSONL input (auto-detected by default).
+        progress: show a progress bar (default: when there are more than 20 files).
+
+    Returns:
+        The corpus; ``corpus.quality`` lists what could not be determined or looks doubtful.
+
+    Example:
+        >>> corpus = load_corpus("data/raw")  # doctest: +SKIP
+        >>> corpus.reports.loc[0, ["region", "year", "adcode"]].tolist()  # doctest: +SKIP
+        ['南岗区', 2018, '230103']
+    """
+    if on_error not in ("warn", "raise"):
+        raise ValueError(f"on_error must be 'warn' or 'raise', not {on_error!r}")
+    path = Path(path)
+    if not path.exists():
+        raise FileNotFoundError(f"corpus path {str(path)!r} does not exist")
+    files = find_report_files(path)
+    quality: list[dict[str, object]] = []
+    removed: list[dict[str, object]] = []
+    rows: list[dict[str, object]] = []
+    if not files:
+        warnings.warn(f"{path}: no report files (.txt, .html, .htm, .csv, .jsonl) found", CorpusWarning, stacklevel=2)
+
+    from tqdm.auto import tqdm
+
+    show = progress if progress is not None else len(files) > 20
+    for file in tqdm(files, desc="loading reports", unit="file", disable=not show):
+        try:
+            documents = read_documents(file, text_column=text_column, title_column=title_column)
+        except ReadError as error:
+            if on_error == "raise":
+                raise
+            warnings.warn(f"skipped {error}", CorpusWarning, stacklevel=2)
+            quality.append(_note(None, str(file), "file", "error", str(error)))
+            continue
+        for document in documents:
+            try:
+                rows.append(_build_row(document, quality, removed))
+            except Exception as error:  # one bad report never loses the rest of the corpus
+                if on_error == "raise":
+                    raise RuntimeError(f"{document.source}: could not process the report: {error}") from error
+                message = f"could not process the report ({type(error).__name__}: {error})"
+                warnings.warn(f"{document.source}: {message}", CorpusWarning, stacklevel=2)
+                quality.append(_note(None, document.source, "file", "error", message))
+
+    reports = pd.DataFrame(rows, columns=[*REPORT_COLUMNS, "doc_type", "_raw"]) if rows else _empty_reports()
+    reports = _disambiguate_ids(reports)
+    if manifest is not None:
+        reports = apply_manifest(reports, manifest, quality)
+    if not include_resolutions and len(reports):
+        reports = reports[reports["doc_type"].fillna("report") != "resolution"]
+    elif len(reports):
+        for doc_id, source in reports.loc[reports["doc_type"] == "resolution", ["doc_id", "source"]].itertuples(index=False):
+            quality.append(_note(doc_id, source, "doc_type", "info", "a resolution about a report, not a report; kept on request"))
+    reports = reports.reset_index(drop=True)
+    raw_texts = dict(zip(reports["doc_id"], reports["_raw"]))
+    reports = reports.drop(columns="_raw")
+    reports = _finish_columns(reports)
+    _check_quality(reports, quality)
+    duplicates = find_duplicates(reports)
+    reports["duplicate_of"] = reports["doc_id"].map(duplicates).astype("string")
+    for doc_id, original in duplicates.items():
+        source = reports.loc[reports["doc_id"] == doc_id, "source"].iloc[0]
+        original_source = reports.loc[reports["doc_id"] == original, "source"].iloc[0]
+        quality.append(_note(doc_id, source, "text", "warning", f"duplicate of {original} ({original_source})"))
+    if drop_duplicates:
+        reports = reports[reports["duplicate_of"].isna()].reset_index(drop=True)
+    keep = set(reports["doc_id"])
+    quality_frame = pd.DataFrame(quality, columns=QUALITY_COLUMNS)
+    quality_frame = quality_frame[quality_frame["doc_id"].isna() | quality_frame["doc_id"].isin(keep)]
+    removed_frame = pd.DataFrame(removed, columns=REMOVED_COLUMNS)
+    removed_frame = removed_frame[removed_frame["doc_id"].isin(keep)]
+    corpus = Corpus(
+        reports=reports,
+        quality=quality_frame.reset_index(drop=True),
+        removed=removed_frame.reset_index(drop=True),
+    )
+    corpus.raw_texts = {k: v for k, v in raw_texts.items() if k in keep}
+    return corpus
+
+
+def _note(doc_id: str | None, source: str, field_name: str, severity: str, message: str) -> dict[str, object]:
+    return {"doc_id": doc_id, "source": source, "field": field_name, "severity": severity, "message": message}
+
+
+def _build_row(document: RawDocument, quality: list[dict[str, object]], removed: list[dict[str, object]]) -> dict[str, object]:
+    cleaned = clean_text(document.text)
+    doc_id = make_doc_id(document.text)
+    metadata, notes = extract_metadata(cleaned.text, raw_text=document.text, fields=document.fields)
+    for note in notes:
+        quality.append(_note(doc_id, document.source, note.field, note.severity, note.message))
+    for removal in cleaned.removed:
+        removed.append({"doc_id": doc_id, "rule": removal.rule, "text": removal.text})
+    row: dict[str, object] = {
+        "doc_id": doc_id,
+        "source": document.source,
+        "format": document.format,
+        "encoding": document.encoding,
+        **{name: metadata.get(name) for name in METADATA_FIELDS},
+        "doc_type": metadata.get("doc_type") or "report",
+        "n_chars": len(cleaned.text),
+        "text": cleaned.text,
+        "appendix": cleaned.appendix,
+        "_raw": document.text,
+    }
+    return row
+
+
+def _empty_reports() -> pd.DataFrame:
+    return pd.DataFrame({name: pd.Series(dtype="object") for name in [*REPORT_COLUMNS, "doc_type", "_raw"]})
+
+
+def _disambiguate_ids(reports: pd.DataFrame) -> pd.DataFrame:
+    """Byte-identical raw texts (the same file twice) share a hash: suffix the later ones with their position."""
+    if reports.empty or reports["doc_id"].is_unique:
+        return reports
+    reports = reports.copy()
+    counts = reports.groupby("doc_id").cumcount()
+    reports["doc_id"] = [d if c == 0 else f"{d}-{c + 1}" for d, c in zip(reports["doc_id"], counts)]
+    return reports
+
+
+def _finish_columns(reports: pd.DataFrame) -> pd.DataFrame:
+    """Order the columns and give them their types (year nullable integer, adcode text)."""
+    reports = reports.copy()
+    reports["year"] = pd.to_numeric(reports["year"], errors="coerce").astype("Int64")
+    reports["n_chars"] = reports["n_chars"].astype("int64")
+    for column in ("adcode", "meeting_date", "title", "level", "region", "city", "province", "speaker", "doc_type"):
+        reports[column] = reports[column].astype("string")
+    extra = [c for c in reports.columns if c not in REPORT_COLUMNS]
+    return reports[[*REPORT_COLUMNS, *extra]]
+
+
+# --------------------------------------------------------------------------------------------------
+MANIFEST_KEYS = ("doc_id", "source", "file", "filename")
+
+
+def read_manifest(manifest: str | Path | pd.DataFrame) -> pd.DataFrame:
+    """Read a metadata manifest (CSV, UTF-8 or GB18030) and check it has a key column.
+
+    Example:
+        >>> read_manifest(pd.DataFrame({"file": ["a.txt"], "year": [2019]})).columns.tolist()
+        ['file', 'year']
+    """
+    if isinstance(manifest, pd.DataFrame):
+        frame, name = manifest.copy(), "manifest DataFrame"
+    else:
+        name = str(manifest)
+        if not Path(manifest).is_file():
+            raise FileNotFoundError(f"manifest {name!r} does not exist")
+        frame = None
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                frame = pd.read_csv(manifest, dtype=str, keep_default_na=False, encoding=encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+            except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+                raise ValueError(f"manifest {name!r} is not a readable CSV: {error}") from error
+        if frame is None:
+            raise ValueError(f"manifest {name!r} is neither UTF-8 nor GB18030 text")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    if not any(key in frame.columns for key in MANIFEST_KEYS):
+        raise ValueError(f"manifest {name!r} needs one key column of {list(MANIFEST_KEYS)}; it has {list(frame.columns)}")
+    return frame
+
+
+def apply_manifest(reports: pd.DataFrame, manifest: str | Path | pd.DataFrame, quality: list[dict[str, object]]) -> pd.DataFrame:
+    """Override report fields with the non-empty cells of a manifest; unmatched rows go to the quality notes.
+
+    A row is matched by ``doc_id``, else by ``source``/``file``: the report's source equals it or ends with it.
+
+    Example:
+        >>> reports = pd.DataFrame({"doc_id": ["r1"], "source": ["data/raw/a.txt"], "year": [None]})
+        >>> apply_manifest(reports, pd.DataFrame({"file": ["a.txt"], "year": ["2019"]}), [])["year"].tolist()
+        ['2019']
+    """
+    frame = read_manifest(manifest)
+    name = "manifest" if isinstance(manifest, pd.DataFrame) else str(manifest)
+    reports = reports.copy()
+    protected = {"doc_id", "source", "text", "appendix", "_raw", "n_chars"}
+    for row_number, row in enumerate(frame.to_dict("records"), start=2):
+        matches = _manifest_matches(reports, row)
+        if not matches:
+            key = next((f"{k}={row[k]!r}" for k in MANIFEST_KEYS if row.get(k)), "an empty key")
+            quality.append(_note(None, name, "manifest", "warning", f"line {row_number}: {key} matches no report"))
+            continue
+        for column, value in row.items():
+            if column in MANIFEST_KEYS or column in protected or value is None or str(value).strip() == "":
+                continue
+            if column not in reports.columns:
+                reports[column] = pd.Series([None] * len(reports), index=reports.index, dtype="object")
+            reports[column] = reports[column].astype("object")
+            for index in matches:
+                reports.at[index, column] = str(value).strip()
+                quality.append(_note(reports.at[index, "doc_id"], reports.at[index, "source"], column, "info",
+                                     f"set from manifest line {row_number}"))
+    return reports
+
+
+def _manifest_matches(reports: pd.DataFrame, row: Mapping[str, object]) -> list[int]:
+    if row.get("doc_id"):
+        return reports.index[reports["doc_id"] == str(row["doc_id"]).strip()].tolist()
+    for key in ("source", "file", "filename"):
+        value = str(row.get(key) or "").strip().replace("\\", "/")
+        if value:
+            sources = reports["source"].astype(str).str.replace("\\", "/", regex=False)
+            exact = reports.index[sources == value].tolist()
+            if exact:
+                return exact
+            return reports.index[sources.str.endswith("/" + value)].tolist()
+    return []
+
+
+# --------------------------------------------------------------------------------------------------
+_CJK = "\u4e00-\u9fff\u3400-\u4dbf"
+_MIN_CHARS = 2000
+
+
+def _check_quality(reports: pd.DataFrame, quality: list[dict[str, object]]) -> None:
+    """Per-report checks that need no other report: missing fields, short or non-Chinese text, traditional script."""
+    import re
+
+    noted = {(q["doc_id"], q["field"]) for q in quality}
+    for row in reports.itertuples(index=False):
+        doc_id, source, text = row.doc_id, row.source, row.text
+        for name in ("year", "region"):
+            if pd.isna(getattr(row, name)) and (doc_id, name) not in noted:
+                quality.append(_note(doc_id, source, name, "warning", f"{name} could not be determined"))
+        if len(text) < _MIN_CHARS:
+            quality.append(_note(doc_id, source, "text", "warning", f"very short text ({len(text)} characters)"))
+        letters = re.findall(rf"[{_CJK}A-Za-z]", text)
+        cjk = sum(1 for ch in letters if "\u3400" <= ch <= "\u9fff")
+        if letters and cjk / len(letters) < 0.5:
+            quality.append(_note(doc_id, source, "text", "warning", f"mostly non-Chinese text ({cjk / len(letters):.0%} Chinese)"))
+        share = traditional_share(text)
+        if share >= 0.02:
+            quality.append(_note(doc_id, source, "text", "info",
+                                 f"traditional characters ({share:.0%} of Chinese characters differ from simplified)"))
+
+
+_T2S = None
+
+
+def traditional_share(text: str, *, sample: int = 5000) -> float:
+    """Share of Chinese characters (in the first ``sample``) that change under traditional-to-simplified conversion.
+
+    Example:
+        >>> traditional_share("政府工作報告") > 0
+        True
+    """
+    global _T2S
+    if _T2S is None:
+        from opencc import OpenCC
+
+        _T2S = OpenCC("t2s")
+    chars = "".join(ch for ch in text[: sample * 2] if "\u4e00" <= ch <= "\u9fff")[:sample]
+    if not chars:
+        return 0.0
+    converted = _T2S.convert(chars)
+    return sum(a != b for a, b in zip(chars, converted)) / len(chars)
+
+
+def find_duplicates(reports: pd.DataFrame, *, threshold: float = 0.8, min_chars: int = 20) -> dict[str, str]:
+    """Reports whose paragraphs are mostly (``threshold``) those of an earlier report: ``{doc_id: original_doc_id}``.
+
+    Compares paragraph fingerprints, so the same report scraped twice with different web boilerplate is still found.
+    Paragraphs shared by many reports (formulae like "各位代表：") are ignored. Runs in time linear in the corpus size.
+
+    Example:
+        >>> frame = pd.DataFrame({"doc_id": ["a", "b"], "text": ["第一段很长的内容呀呀呀呀呀呀呀呀呀呀呀呀\\n第二段", "第一段很长的内容呀呀呀呀呀呀呀呀呀呀呀呀"]})
+        >>> find_duplicates(frame)
+        {'b': 'a'}
+    """
+    fingerprints: list[set[str]] = []
+    postings: dict[str, list[int]] = {}
+    for i, text in enumerate(reports["text"]):
+        prints = {
+            hashlib.blake2b(p.strip().encode("utf-8"), digest_size=8).hexdigest()
+            for p in text.split("\n") if len(p.strip()) >= min_chars
+        }
+        fingerprints.append(prints)
+        for fp in prints:
+            postings.setdefault(fp, []).append(i)
+    common = max(50, len(reports) // 10)
+    duplicates: dict[str, str] = {}
+    doc_ids = list(reports["doc_id"])
+    for i, prints in enumerate(fingerprints):
+        if not prints:
+            continue
+        shared: dict[int, int] = {}
+        for fp in prints:
+            docs = postings[fp]
+            if len(docs) > common:
+                continue
+            for j in docs:
+                if j < i:
+                    shared[j] = shared.get(j, 0) + 1
+        for j in sorted(shared, key=lambda j: (-shared[j], j)):
+            if shared[j] / min(len(prints), len(fingerprints[j]) or 1) >= threshold:
+                duplicates[doc_ids[i]] = duplicates.get(doc_ids[j], doc_ids[j])
+                break
+    return duplicates
