@@ -1,0 +1,192 @@
+"""load_corpus end to end: the seed table, the national corpus, manifests, bad files, duplicates, segmentation."""
+
+import hashlib
+import os
+import shutil
+import warnings
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from reportlab_analysis import load_corpus, load_national_corpus
+from reportlab_analysis.corpus import CorpusWarning, find_duplicates
+from reportlab_analysis.reading import ReadError
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "data" / "raw"
+
+EXPECTED = pd.DataFrame(
+    [
+        ("000_207fb4099e85d4c9.txt", "南岗区", "哈尔滨市", "黑龙江省", "230103", 2018, "2017-12-10", "宋博岩"),
+        ("001_f479d68ab5149bf3.txt", "松北区", "哈尔滨市", "黑龙江省", "230109", 2021, "2021-03-03", "王铁立"),
+        ("002_72858070d2a0e224.txt", "沙河口区", "大连市", "辽宁省", "210204", 2016, None, None),
+        ("003_c7f94249779b73e0.txt", "江干区", "杭州市", "浙江省", "330104", 2018, "2018-01-19", "楼建忠"),
+        ("004_2d83ae9706601383.txt", "呼兰区", "哈尔滨市", "黑龙江省", "230111", 2022, None, None),
+    ],
+    columns=["file", "region", "city", "province", "adcode", "year", "meeting_date", "speaker"],
+)
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    return load_corpus(RAW)
+
+
+@pytest.fixture(scope="module")
+def national():
+    return load_national_corpus()
+
+
+def test_seed_metadata_without_manifest(seeds):
+    reports = seeds.reports.assign(file=seeds.reports["source"].map(lambda s: Path(s).name)).sort_values("file")
+    got = reports[EXPECTED.columns].reset_index(drop=True).astype(object).where(lambda f: f.notna(), None)
+    expected = EXPECTED.astype(object).where(EXPECTED.notna(), None)
+    assert got.to_dict("records") == expected.to_dict("records")
+    assert set(reports["level"]) == {"county"}
+    assert set(reports["encoding"]) == {"utf-8"}
+    assert reports["n_chars"].between(10_000, 60_000).all()
+
+
+def test_clean_text_has_no_web_boilerplate_and_appendix_is_set_aside(seeds):
+    text = "\n".join(seeds.reports["text"])
+    for boilerplate in ("当前位置", "分享到", "索引号", "较旧一篇", "扫一扫在手机打开当前页", "关联稿件", "上一篇"):
+        assert boilerplate not in text
+    appendix = dict(zip(seeds.reports["source"].map(lambda s: Path(s).name[:3]), seeds.reports["appendix"]))
+    assert "垃圾分类工程" in appendix["001"] and "垃圾分类工程" not in text
+    assert "双随机一公开" in appendix["004"]
+    assert set(seeds.removed["doc_id"]) <= set(seeds.reports["doc_id"]) and len(seeds.removed) > 0
+
+
+def test_doc_ids_are_stable_across_folders_and_order(seeds, tmp_path):
+    shutil.copy(RAW / "003_c7f94249779b73e0.txt", tmp_path / "zz_first_now.txt")
+    alone = load_corpus(tmp_path)
+    expected = seeds.reports.loc[seeds.reports["source"].str.endswith("003_c7f94249779b73e0.txt"), "doc_id"].item()
+    assert alone.reports["doc_id"].tolist() == [expected]
+    assert seeds.reports["doc_id"].is_unique
+
+
+def test_every_seed_has_review_and_plan_paragraphs(seeds):
+    paragraphs = seeds.paragraphs(metadata=["region", "year"])
+    assert list(paragraphs.columns) == ["doc_id", "section", "para_id", "text", "region", "year"]
+    for region, group in paragraphs.groupby("region"):
+        assert {"review", "plan"} <= set(group["section"]), region
+    sentences = seeds.sentences()
+    assert len(sentences) > len(paragraphs)
+    assert sentences.groupby(["doc_id", "para_id"]).size().min() >= 1
+
+
+def test_national_corpus_loads_52_reports_and_leaves_resolutions_out(national):
+    reports = national.reports
+    assert len(reports) == 52
+    assert reports["year"].min() == 1954 and reports["year"].max() == 2025
+    assert 2020 not in set(reports["year"])
+    assert reports["year"].is_unique
+    assert set(reports["level"]) == {"national"}
+    assert (reports["doc_type"] == "report").all()
+    assert not reports["text"].str.contains("Public domain").any()
+
+
+def test_resolutions_are_kept_and_flagged_on_request():
+    corpus = load_national_corpus(include_resolutions=True)
+    assert len(corpus) == 72
+    resolutions = corpus.reports[corpus.reports["doc_type"] == "resolution"]
+    assert len(resolutions) == 20
+    assert set(resolutions["doc_id"]) <= set(corpus.quality.loc[corpus.quality["field"] == "doc_type", "doc_id"])
+
+
+def test_traditional_characters_are_noted(national):
+    noted = national.quality[national.quality["message"].str.contains("traditional")]
+    years = set(national.reports.set_index("doc_id").loc[noted["doc_id"], "year"])
+    assert 1954 in years or 1957 in years
+    assert not years & {2019, 2024}
+
+
+def test_manifest_overrides_fields_and_reports_unmatched_rows(tmp_path):
+    manifest = tmp_path / "metadata.csv"
+    manifest.write_text("file,year,speaker,party_secretary\n"
+                        "002_72858070d2a0e224.txt,2016,张三,李四\n"
+                        "missing.txt,2019,,\n", encoding="utf-8")
+    corpus = load_corpus(RAW, manifest=manifest)
+    row = corpus.reports[corpus.reports["source"].str.endswith("002_72858070d2a0e224.txt")].iloc[0]
+    assert row["speaker"] == "张三" and row["party_secretary"] == "李四"
+    other = corpus.reports[corpus.reports["source"].str.endswith("000_207fb4099e85d4c9.txt")].iloc[0]
+    assert other["speaker"] == "宋博岩"
+    unmatched = corpus.quality[corpus.quality["field"] == "manifest"]
+    assert len(unmatched) == 1 and "missing.txt" in unmatched["message"].item()
+
+
+def test_malformed_manifest_names_the_file(tmp_path):
+    manifest = tmp_path / "bad.csv"
+    manifest.write_text("region,year\n南岗区,2018\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="bad.csv"):
+        load_corpus(RAW, manifest=manifest)
+
+
+def test_bad_files_are_skipped_with_a_note_and_the_rest_loads(tmp_path):
+    shutil.copy(RAW / "000_207fb4099e85d4c9.txt", tmp_path / "good.txt")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "binary.txt").write_bytes(b"%PDF-1.4\x00\x01\x02\x03" * 50)
+    with pytest.warns(CorpusWarning):
+        corpus = load_corpus(tmp_path)
+    assert len(corpus) == 1 and corpus.reports["region"].item() == "南岗区"
+    errors = corpus.quality[corpus.quality["severity"] == "error"]
+    assert {Path(s).name for s in errors["source"]} == {"empty.txt", "binary.txt"}
+    with pytest.raises(ReadError, match="binary.txt|empty.txt"):
+        load_corpus(tmp_path, on_error="raise")
+
+
+def test_other_encodings_load_with_the_same_metadata(tmp_path):
+    text = (RAW / "003_c7f94249779b73e0.txt").read_text(encoding="utf-8")
+    (tmp_path / "gb.txt").write_bytes(text.encode("gb18030"))
+    (tmp_path / "u16.txt").write_bytes(text.encode("utf-16"))
+    (tmp_path / "bom.txt").write_bytes(text.encode("utf-8-sig"))
+    corpus = load_corpus(tmp_path)
+    assert sorted(corpus.reports["encoding"].str.lower().str.replace("_", "-")) == ["gb18030", "utf-16", "utf-8-sig"]
+    assert set(corpus.reports["region"]) == {"江干区"} and set(corpus.reports["year"]) == {2018}
+    assert corpus.reports["text"].nunique() == 1
+    # the three are one report: the later two are flagged as duplicates of the first
+    assert corpus.reports["duplicate_of"].notna().sum() == 2
+
+
+def test_the_same_report_scraped_twice_with_other_boilerplate_is_a_duplicate(tmp_path):
+    text = (RAW / "000_207fb4099e85d4c9.txt").read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b.txt").write_text("当前位置：首页 > 政务公开\n分享到：\n" + text + "\n上一篇：无\n下一篇：无", encoding="utf-8")
+    shutil.copy(RAW / "001_f479d68ab5149bf3.txt", tmp_path / "c.txt")
+    corpus = load_corpus(tmp_path)
+    dup = corpus.reports.set_index(corpus.reports["source"].map(lambda s: Path(s).name))["duplicate_of"]
+    assert pd.isna(dup["a.txt"]) and pd.isna(dup["c.txt"]) and not pd.isna(dup["b.txt"])
+    assert len(load_corpus(tmp_path, drop_duplicates=True)) == 2
+
+
+def test_find_duplicates_ignores_shared_formulae():
+    frame = pd.DataFrame({"doc_id": ["a", "b"], "text": [
+        "各位代表，现在我代表区人民政府向大会报告工作，请予审议。\n甲区今年重点发展装备制造和生物医药产业。",
+        "各位代表，现在我代表区人民政府向大会报告工作，请予审议。\n乙县今年重点发展现代农业和乡村旅游产业。"]})
+    assert find_duplicates(frame) == {}
+
+
+def test_loading_never_writes_to_raw_files(tmp_path):
+    folder = tmp_path / "raw"
+    shutil.copytree(RAW, folder)
+    before = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), os.stat(p).st_mtime_ns) for p in folder.iterdir()}
+    load_corpus(folder)
+    after = {p.name: (hashlib.sha256(p.read_bytes()).hexdigest(), os.stat(p).st_mtime_ns) for p in folder.iterdir()}
+    assert before == after
+
+
+def test_missing_path_and_empty_folder(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nowhere"):
+        load_corpus(tmp_path / "nowhere")
+    with warnings.catch_warnings(record=True):
+        warnings.simplefilter("always")
+        assert len(load_corpus(tmp_path)) == 0
+
+
+def test_subset_and_original_text(seeds):
+    harbin = seeds.subset("city == '哈尔滨市' and year >= 2020")
+    assert sorted(harbin.reports["region"]) == ["呼兰区", "松北区"]
+    doc_id = harbin.reports["doc_id"].iloc[0]
+    assert "当前位置" in harbin.original(doc_id) or "扫一扫" in harbin.original(doc_id)
+    assert set(harbin.removed["doc_id"]) <= set(harbin.reports["doc_id"])
