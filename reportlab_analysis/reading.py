@@ -1,18 +1,622 @@
-"""Read raw report files: detect the encoding and the format, yield decoded documents.
+"""Read raw report files: detect the encoding and the format, return decoded documents.
 
-CONTRACT (owned by the reading/cleaning helper; replace this placeholder with the implementation):
+One file holds one report (``.txt``, ``.html``/``.htm``) or one report per row (``.csv``, ``.tsv``, ``.jsonl``).
+Every document records where it came from (``source``), how it was decoded (``encoding``) and, for table rows,
+the other columns of its row (``fields``). Raw files are only ever opened for reading.
 
-    class ReadError(ValueError):          # .path (str) and .problem (str); str(e) names both
-    @dataclass(frozen=True)
-    class RawDocument:
-        source: str            # "data/raw/a.txt", or "data/x.jsonl#row=12" (1-based line/row) for multi-report files
-        format: str            # "txt" | "html" | "csv" | "jsonl"
-        encoding: str          # e.g. "utf-8", "utf-8-sig", "gb18030", "utf-16"
-        text: str              # decoded text; for HTML already turned into text, one block per line
-        fields: dict[str, object]   # metadata columns of a CSV/JSONL row (title, year, url, ...); {} for files
+Encodings are tried in an order that suits Chinese text: a byte-order mark if there is one, then strict UTF-8,
+then strict GB18030 (a superset of GBK and GB2312), then UTF-16 without a BOM, and only then the statistical
+guess of ``charset-normalizer``. A decoding is accepted only if the result looks like text (no control
+characters, almost no private-use characters); otherwise the file is refused with a :class:`ReadError`.
 
-    def find_report_files(path) -> list[Path]            # folder (recursive, sorted) or one file; supported suffixes only
-    def read_documents(path, *, text_column=None, title_column=None, encoding=None) -> list[RawDocument]
-        # one file -> its documents; raises ReadError(path, problem) for empty, binary, undecodable,
-        # malformed CSV/JSONL (a bad row in JSONL is an error naming the line), unknown suffix.
+Example:
+    >>> from reportlab_analysis.reading import find_report_files, read_documents
+    >>> files = find_report_files("data/raw")                   # doctest: +SKIP
+    >>> doc = read_documents(files[0])[0]                         # doctest: +SKIP
+    >>> doc.encoding, doc.text[:10]                               # doctest: +SKIP
+    ('utf-8', '——2017年12月10')
 """
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+__all__ = [
+    "SUPPORTED_SUFFIXES",
+    "TEXT_COLUMN_CANDIDATES",
+    "TITLE_COLUMN_CANDIDATES",
+    "RawDocument",
+    "ReadError",
+    "decode_bytes",
+    "find_report_files",
+    "html_to_text",
+    "read_documents",
+]
+
+#: File suffixes read, and the format each one maps to.
+SUPPORTED_SUFFIXES: dict[str, str] = {
+    ".txt": "txt",
+    ".html": "html",
+    ".htm": "html",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+}
+#: Column names tried, in this order and ignoring case, when no ``text_column`` is given.
+TEXT_COLUMN_CANDIDATES: tuple[str, ...] = ("text", "content", "body", "正文", "内容", "全文", "fulltext", "full_text")
+#: Column names tried, in this order and ignoring case, when no ``title_column`` is given.
+TITLE_COLUMN_CANDIDATES: tuple[str, ...] = ("title", "标题", "题目", "题名", "headline")
+
+# File signatures of common binary formats that end up in scraped folders.
+_BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"%PDF", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or a .docx/.xlsx file)"),
+    (b"PK\x05\x06", "an empty ZIP archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document (.doc/.xls)"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"BM", None),  # too short to be sure; checked together with NUL bytes below
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x7fELF", "an executable"),
+    (b"MZ", None),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"PAR1", "a Parquet file"),
+)
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),  # must precede UTF-16 LE, whose BOM is its prefix
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+# Names a page may declare in <meta charset>, mapped to the codec used to read it (GB18030 reads GBK/GB2312).
+_DECLARED_CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030"}
+
+
+class ReadError(ValueError):
+    """A file that cannot be read as reports: names the file and the problem.
+
+    Example:
+        >>> err = ReadError("data/raw/a.pdf", "looks like a PDF document, not text")
+        >>> str(err)
+        'data/raw/a.pdf: looks like a PDF document, not text'
+    """
+
+    def __init__(self, path: str | Path, problem: str) -> None:
+        self.path = str(path)
+        self.problem = problem
+        super().__init__(self.path, problem)
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.problem}"
+
+
+@dataclass(frozen=True)
+class RawDocument:
+    """One decoded report, before cleaning.
+
+    Attributes:
+        source: the file, plus ``#row=N`` for a row of a CSV/JSONL file (N is the 1-based data row of a CSV,
+            the 1-based line of a JSONL file).
+        format: ``"txt"``, ``"html"``, ``"csv"`` or ``"jsonl"``.
+        encoding: the codec that decoded the bytes, e.g. ``"utf-8"``, ``"utf-8-sig"``, ``"gb18030"``, ``"utf-16"``.
+        text: the decoded text; for HTML already turned into text, one block per line.
+        fields: the other columns of a CSV/JSONL row (``title`` holds the title column whatever its name);
+            for HTML ``html_title`` and selected ``<meta>`` values (``html_meta_<name>``); ``{}`` for plain text.
+    """
+
+    source: str
+    format: str
+    encoding: str
+    text: str
+    fields: dict[str, object] = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------------------------------
+# Finding files
+# --------------------------------------------------------------------------------------------------
+def find_report_files(path: str | Path) -> list[Path]:
+    """The report files under ``path``: the file itself, or every supported file in a folder tree.
+
+    Folders are searched recursively; hidden files and folders (``.name``) are skipped, and the result is
+    sorted by relative path so that every run sees the same order.
+
+    Args:
+        path: a folder or one file.
+
+    Raises:
+        ReadError: ``path`` does not exist, or is a single file with an unsupported suffix.
+
+    Example:
+        >>> [p.name for p in find_report_files("data/raw")][:1]          # doctest: +SKIP
+        ['000_207fb4099e85d4c9.txt']
+    """
+    root = Path(path)
+    if not root.exists():
+        raise ReadError(root, "no such file or folder")
+    if root.is_file():
+        if root.suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise ReadError(root, f"unsupported file type {root.suffix!r}; supported: {_supported_list()}")
+        return [root]
+    found = []
+    for candidate in root.rglob("*"):
+        relative = candidate.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if candidate.is_file() and candidate.suffix.lower() in SUPPORTED_SUFFIXES:
+            found.append(candidate)
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
+def _supported_list() -> str:
+    return ", ".join(sorted(SUPPORTED_SUFFIXES))
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading one file
+# --------------------------------------------------------------------------------------------------
+def read_documents(
+    path: str | Path,
+    *,
+    text_column: str | None = None,
+    title_column: str | None = None,
+    encoding: str | None = None,
+) -> list[RawDocument]:
+    """Read one file into its documents: one for ``.txt``/``.html``, one per row for ``.csv``/``.jsonl``.
+
+    Args:
+        path: the file.
+        text_column: CSV/JSONL column holding the report text; default: the first of
+            :data:`TEXT_COLUMN_CANDIDATES` present (so ``content`` for ``national_gwr.jsonl``).
+        title_column: CSV/JSONL column holding the title, stored as ``fields["title"]``; default: the first of
+            :data:`TITLE_COLUMN_CANDIDATES` present, if any.
+        encoding: force a codec instead of detecting one (decoded strictly).
+
+    Raises:
+        ReadError: the file is missing, empty, binary, undecodable, of an unsupported type, or a CSV/JSONL
+            file is malformed (the message names the line or row).
+
+    Example:
+        >>> docs = read_documents("data/national/national_gwr.jsonl")   # doctest: +SKIP
+        >>> docs[0].source, docs[0].fields["year"]                        # doctest: +SKIP
+        ('data/national/national_gwr.jsonl#row=1', 2025)
+    """
+    file = Path(path)
+    kind = SUPPORTED_SUFFIXES.get(file.suffix.lower())
+    if kind is None:
+        raise ReadError(file, f"unsupported file type {file.suffix!r}; supported: {_supported_list()}")
+    if not file.is_file():
+        raise ReadError(file, "no such file" if not file.exists() else "not a regular file")
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise ReadError(file, f"cannot be opened ({exc.strerror or exc})") from exc
+
+    if kind == "html":
+        text, used = decode_bytes(data, source=file, encoding=encoding or _declared_charset(data))
+        body, fields = html_to_text(text)
+        if not body.strip():
+            raise ReadError(file, "HTML page has no visible text")
+        return [RawDocument(source=str(file), format="html", encoding=used, text=body, fields=fields)]
+
+    text, used = decode_bytes(data, source=file, encoding=encoding)
+    if kind == "txt":
+        return [RawDocument(source=str(file), format="txt", encoding=used, text=text, fields={})]
+    if kind == "csv":
+        delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
+        return _read_csv(file, text, used, delimiter=delimiter, text_column=text_column, title_column=title_column)
+    return _read_jsonl(file, text, used, text_column=text_column, title_column=title_column)
+
+
+# --------------------------------------------------------------------------------------------------
+# Decoding
+# --------------------------------------------------------------------------------------------------
+def decode_bytes(data: bytes, *, source: str | Path = "<bytes>", encoding: str | None = None) -> tuple[str, str]:
+    """Decode the bytes of a text file and name the codec used.
+
+    Order: byte-order mark, strict UTF-8, strict GB18030, UTF-16 without BOM (when NUL bytes suggest it),
+    then ``charset-normalizer``. A decoding counts only if the text looks like text.
+
+    Args:
+        data: the file's bytes.
+        source: the file, for error messages.
+        encoding: decode with this codec only (strictly) instead of detecting.
+
+    Returns:
+        ``(text, encoding)``; a BOM is not part of the text.
+
+    Raises:
+        ReadError: empty, binary (NUL bytes, PDF/ZIP/image signature) or undecodable data.
+
+    Example:
+        >>> decode_bytes("政府工作报告".encode("gb18030"))
+        ('政府工作报告', 'gb18030')
+    """
+    if not data.strip(b" \t\r\n\x0b\x0c"):
+        raise ReadError(source, "file is empty")
+    kind = _binary_signature(data)
+    if kind:
+        raise ReadError(source, f"looks like {kind}, not a text file")
+
+    if encoding:
+        codec = _codec_name(encoding, source)
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError as exc:
+            raise ReadError(
+                source, f"cannot be decoded as {encoding}: invalid bytes at offset {exc.start} ({exc.reason})"
+            ) from exc
+        return _checked(text.removeprefix("\ufeff"), source, codec), codec
+
+    for bom, codec in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise ReadError(
+                    source, f"starts with a {codec} byte-order mark but has invalid bytes at offset {exc.start}"
+                ) from exc
+            return _checked(text.removeprefix("\ufeff"), source, codec), codec
+
+    if b"\x00" in data:
+        guess = _guess_utf16(data)
+        if guess is None:
+            raise ReadError(source, "contains NUL bytes and is not UTF-16 text: a binary file?")
+        return _checked(guess[0], source, guess[1]), guess[1]
+
+    utf8_error: UnicodeDecodeError | None = None
+    try:
+        return _checked(data.decode("utf-8"), source, "utf-8"), "utf-8"
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
+
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        pass
+    else:
+        if _looks_like_text(text):
+            return _checked(text, source, "gb18030"), "gb18030"
+
+    best = _charset_normalizer_guess(data)
+    if best is not None:
+        return _checked(best[0], source, best[1]), best[1]
+    raise ReadError(
+        source,
+        "cannot be decoded: not valid UTF-8 (first bad byte at offset "
+        f"{utf8_error.start}), GB18030 or UTF-16; pass encoding=... if you know the codec",
+    )
+
+
+def _codec_name(encoding: str, source: str | Path) -> str:
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError as exc:
+        raise ReadError(source, f"unknown encoding {encoding!r}") from exc
+    return _DECLARED_CHARSET_ALIASES.get(name, name)
+
+
+def _binary_signature(data: bytes) -> str | None:
+    for signature, kind in _BINARY_SIGNATURES:
+        if data.startswith(signature):
+            if kind is None:
+                return "a binary file" if b"\x00" in data[:1024] else None
+            return kind
+    return None
+
+
+def _guess_utf16(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a BOM: pick the byte order whose decoding looks like text."""
+    if len(data) % 2:
+        return None
+    for codec in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        if _looks_like_text(text):
+            return text, codec
+    return None
+
+
+def _charset_normalizer_guess(data: bytes) -> tuple[str, str] | None:
+    from charset_normalizer import from_bytes
+
+    match = from_bytes(data).best()
+    if match is None:
+        return None
+    text = str(match)
+    if not _looks_like_text(text):
+        return None
+    # A statistical guess is trusted only where it cannot be mojibake: mostly Chinese, or almost all ASCII.
+    visible = [ch for ch in text if not ch.isspace()]
+    cjk = sum(1 for ch in visible if "\u4e00" <= ch <= "\u9fff")
+    non_ascii = sum(1 for ch in visible if ord(ch) > 127)
+    if visible and (cjk >= 0.3 * len(visible) or non_ascii <= 0.05 * len(visible)):
+        return text, match.encoding
+    return None
+
+
+def _looks_like_text(text: str) -> bool:
+    """No control characters (except tab/newline/CR/FF) and few private-use or unassigned characters."""
+    if not text:
+        return False
+    bad = 0
+    for ch in text:
+        category = unicodedata.category(ch)
+        if category == "Cc" and ch not in "\t\n\r\x0c":
+            return False
+        if category in ("Co", "Cn", "Cs"):
+            bad += 1
+    return bad <= max(2, len(text) // 200)
+
+
+def _checked(text: str, source: str | Path, codec: str) -> str:
+    if not text.strip():
+        raise ReadError(source, "file is empty (only white space)")
+    if "\x00" in text:
+        raise ReadError(source, f"decoded as {codec} but contains NUL characters: a binary file?")
+    if not _looks_like_text(text):
+        raise ReadError(source, f"decoded as {codec} but contains control or private-use characters: a binary file?")
+    return text
+
+
+_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
+
+
+def _declared_charset(data: bytes) -> str | None:
+    """The charset a page declares in its first 4 KB, if Python knows it and the page decodes with it."""
+    match = _META_CHARSET.search(data[:4096])
+    if not match:
+        return None
+    try:
+        name = codecs.lookup(match.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None
+    name = _DECLARED_CHARSET_ALIASES.get(name, name)
+    if name.startswith("utf-16") or name.startswith("utf-32"):
+        return None  # a declaration inside the bytes cannot be trusted for these; the BOM decides
+    try:
+        data.decode(name)
+    except UnicodeDecodeError:
+        return None  # wrong declaration: fall back to detection
+    return name
+
+
+# --------------------------------------------------------------------------------------------------
+# HTML
+# --------------------------------------------------------------------------------------------------
+# Elements whose content is never report text.
+_DROP_TAGS = (
+    "script", "style", "noscript", "template", "nav", "header", "footer", "form", "aside", "iframe", "svg",
+    "button", "select", "textarea", "input", "object", "embed", "canvas", "map", "head",
+)
+# Elements that start a new line.
+_BLOCK_TAGS = frozenset(
+    "address article blockquote body caption center dd details dialog dir div dl dt fieldset figcaption figure "
+    "h1 h2 h3 h4 h5 h6 hr li main menu ol p pre section summary table tbody thead tfoot tr td th ul html "
+    "option legend".split()
+)
+_META_NAMES = ("articletitle", "pubdate", "contentsource", "sitename", "columnname", "description", "keywords")
+_WIDE = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_SEGMENT_BREAK_BETWEEN_WIDE = re.compile(rf"(?<=[{_WIDE}])[ \t\r\f]*\n\s*(?=[{_WIDE}])")
+_HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
+
+
+def html_to_text(html: str) -> tuple[str, dict[str, object]]:
+    """Visible text of a web page, one block per line, and the page's ``<title>`` and ``<meta>`` values.
+
+    Scripts, styles, navigation, headers, footers, forms and side bars are dropped. Broken markup is
+    repaired by the HTML5 parser (``selectolax``/lexbor) the way a browser would. As in CSS, a line break
+    between two Chinese characters inside a paragraph disappears instead of becoming a space.
+
+    Example:
+        >>> text, fields = html_to_text("<title>报告</title><nav>首页</nav><p>各位代表：</p><p>现在</p>")
+        >>> text, fields["html_title"]
+        ('各位代表：\\n现在', '报告')
+    """
+    from selectolax.lexbor import LexborHTMLParser
+
+    tree = LexborHTMLParser(html)
+    fields: dict[str, object] = {}
+    title_node = tree.css_first("title")
+    if title_node is not None:
+        title = _HTML_SPACE.sub(" ", title_node.text(deep=True) or "").strip()
+        if title:
+            fields["html_title"] = title
+    for meta in tree.css("meta[name][content]"):
+        name = (meta.attributes.get("name") or "").strip().lower()
+        content = (meta.attributes.get("content") or "").strip()
+        if name in _META_NAMES and content and f"html_meta_{name}" not in fields:
+            fields[f"html_meta_{name}"] = content
+    for node in tree.css(", ".join(_DROP_TAGS)):
+        node.decompose()
+    root = tree.body or tree.root
+    if root is None:
+        return "", fields
+
+    pieces: list[str] = []
+    # Iterative walk (deeply nested broken pages must not hit the recursion limit).
+    stack: list[tuple[object, bool]] = [(root, False)]
+    while stack:
+        node, leaving = stack.pop()
+        tag = node.tag  # type: ignore[attr-defined]
+        if leaving:
+            if tag in _BLOCK_TAGS:
+                pieces.append("\n")
+            continue
+        if tag == "-text":
+            pieces.append(_text_node(node.text_content or "", preformatted=_inside_pre(node)))  # type: ignore[attr-defined]
+            continue
+        if tag == "br":
+            pieces.append("\n")
+            continue
+        if tag.startswith("-") or tag == "_comment":
+            continue
+        if tag in _BLOCK_TAGS:
+            pieces.append("\n")
+        stack.append((node, True))
+        children = []
+        child = node.child  # type: ignore[attr-defined]
+        while child is not None:
+            children.append(child)
+            child = child.next
+        stack.extend((c, False) for c in reversed(children))
+    lines = [" ".join(line.split()) for line in "".join(pieces).split("\n")]
+    return "\n".join(line for line in lines if line), fields
+
+
+def _text_node(text: str, *, preformatted: bool) -> str:
+    if preformatted:
+        return text
+    text = _SEGMENT_BREAK_BETWEEN_WIDE.sub("", text)
+    return _HTML_SPACE.sub(" ", text)
+
+
+def _inside_pre(node: object) -> bool:
+    parent = node.parent  # type: ignore[attr-defined]
+    while parent is not None:
+        if parent.tag == "pre":
+            return True
+        parent = parent.parent
+    return False
+
+
+# --------------------------------------------------------------------------------------------------
+# CSV and JSONL
+# --------------------------------------------------------------------------------------------------
+def _pick_column(
+    available: Sequence[str], wanted: str | None, candidates: Iterable[str], *, role: str, file: Path
+) -> str | None:
+    if wanted is not None:
+        if wanted not in available:
+            raise ReadError(file, f"{role} column {wanted!r} not found; columns are {list(available)}")
+        return wanted
+    lowered = {name.strip().lower(): name for name in reversed(list(available))}
+    for candidate in candidates:
+        if candidate.lower() in lowered:
+            return lowered[candidate.lower()]
+    return None
+
+
+def _row_fields(row: dict[str, object], text_col: str, title_col: str | None) -> dict[str, object]:
+    fields = {key: value for key, value in row.items() if key != text_col}
+    if title_col is not None and title_col != "title":
+        fields["title"] = row.get(title_col)
+    return fields
+
+
+def _read_csv(
+    file: Path, text: str, encoding: str, *, delimiter: str, text_column: str | None, title_column: str | None
+) -> list[RawDocument]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise ReadError(file, "CSV file is empty") from None
+    except csv.Error as exc:
+        raise ReadError(file, f"malformed CSV header on line {reader.line_num}: {exc}") from exc
+    header = [name.strip() for name in header]
+    if not any(header):
+        raise ReadError(file, "CSV header (line 1) is empty")
+    duplicates = sorted({name for name in header if header.count(name) > 1})
+    if duplicates:
+        raise ReadError(file, f"CSV header (line 1) repeats column name(s) {duplicates}")
+    text_col = _pick_column(header, text_column, TEXT_COLUMN_CANDIDATES, role="text", file=file)
+    if text_col is None:
+        raise ReadError(
+            file, f"no text column: none of {list(TEXT_COLUMN_CANDIDATES)} in the header {header}; pass text_column=..."
+        )
+    title_col = _pick_column(header, title_column, TITLE_COLUMN_CANDIDATES, role="title", file=file)
+
+    documents = []
+    row_number = 0
+    while True:
+        start_line = reader.line_num + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise ReadError(file, f"malformed CSV at line {start_line}: {exc}") from exc
+        if not values or all(not v.strip() for v in values):
+            continue  # blank line
+        row_number += 1
+        if len(values) != len(header):
+            raise ReadError(
+                file,
+                f"malformed CSV at line {start_line} (row {row_number}): {len(values)} fields, header has {len(header)}",
+            )
+        row: dict[str, object] = {name: (value if value != "" else None) for name, value in zip(header, values)}
+        body = row.get(text_col) or ""
+        documents.append(
+            RawDocument(
+                source=f"{file}#row={row_number}",
+                format="csv",
+                encoding=encoding,
+                text=str(body),
+                fields=_row_fields(row, text_col, title_col),
+            )
+        )
+    if not documents:
+        raise ReadError(file, "CSV file has a header but no rows")
+    return documents
+
+
+def _read_jsonl(
+    file: Path, text: str, encoding: str, *, text_column: str | None, title_column: str | None
+) -> list[RawDocument]:
+    documents = []
+    text_col: str | None = None
+    title_col: str | None = None
+    for line_number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ReadError(file, f"line {line_number} is not valid JSON ({exc.msg} at column {exc.colno})") from exc
+        if not isinstance(row, dict):
+            raise ReadError(file, f"line {line_number} is a JSON {type(row).__name__}, expected an object")
+        if text_col is None:
+            keys = list(row)
+            text_col = _pick_column(keys, text_column, TEXT_COLUMN_CANDIDATES, role="text", file=file)
+            if text_col is None:
+                raise ReadError(
+                    file,
+                    f"line {line_number}: no text field, none of {list(TEXT_COLUMN_CANDIDATES)} in {keys}; "
+                    "pass text_column=...",
+                )
+            title_col = title_column or _pick_column(keys, None, TITLE_COLUMN_CANDIDATES, role="title", file=file)
+        body = row.get(text_col)
+        if not isinstance(body, str):
+            problem = "is missing" if text_col not in row else f"is {type(body).__name__}, not text"
+            raise ReadError(file, f"line {line_number}: text field {text_col!r} {problem}")
+        documents.append(
+            RawDocument(
+                source=f"{file}#row={line_number}",
+                format="jsonl",
+                encoding=encoding,
+                text=body,
+                fields=_row_fields(row, text_col, title_col),
+            )
+        )
+    if not documents:
+        raise ReadError(file, "JSONL file has no records")
+    return documents
