@@ -1,0 +1,561 @@
+"""Policy attention: dictionary counts per report and category, normalized, as a region × year panel.
+
+A dictionary is a YAML file with a category ``name`` (a lower-case identifier, also used for Stata variable
+names), a Chinese ``label``, an English ``label_en``, a ``source`` and a ``note`` (where the terms come from and
+what they miss), the ``terms`` and optionally ``exclude`` (phrases whose matches are not counted, e.g. 健康发展
+under public health). The package ships ten (``reportlab_analysis/data/dictionaries/*.yaml``); users pass
+their own files or folders.
+
+Terms are matched on the clean report text, not on tokens, so a phrase the tokenizer splits (绿色低碳 ->
+绿色 / 低碳) is still found. Term syntax:
+
+* ``乡村振兴``: the literal string (ASCII letters match in any case: ``pm2.5`` finds ``PM2.5``);
+* ``数字 经济``: words in sequence, with or without whitespace between them;
+* ``绿色*发展``: ``*`` is 0 to ``wildcard_max`` (default 4) Chinese characters, letters or digits
+  (finds 绿色发展 and 绿色低碳发展, never across punctuation);
+* ``第?产业``: ``?`` is exactly one such character.
+
+Within one category the terms are matched together, longest term first, and matches never overlap, so
+生态环境保护 with terms 生态 and 环境保护 counts 2, and with 生态环境保护 as a term as well it counts 1. A term may
+belong to several categories; each category counts it.
+
+Example:
+    >>> import pandas as pd
+    >>> reports = pd.DataFrame({"doc_id": ["d1"], "text": ["推进生态文明建设，加强环境保护。"]})
+    >>> scores = attention_scores(reports, dictionaries=load_dictionaries(categories=["ecology"]))
+    >>> scores[["category", "count", "n_chars"]].values.tolist()
+    [['ecology', 2, 16]]
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+import yaml
+
+__all__ = [
+    "DictionaryError",
+    "AttentionCategory",
+    "DICTIONARY_DIR",
+    "load_dictionary",
+    "load_dictionaries",
+    "dictionary_table",
+    "term_regex",
+    "attention_scores",
+    "attention_terms",
+    "attention_panel",
+    "plot_attention_heatmap",
+    "plot_attention_trend",
+]
+
+#: Folder of the dictionaries shipped with the package.
+DICTIONARY_DIR = Path(__file__).parent / "data" / "dictionaries"
+
+#: Report columns carried into the attention tables when present.
+DEFAULT_ID_COLUMNS = ("doc_id", "region", "city", "province", "adcode", "level", "doc_type", "year")
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
+_WORD_CHAR = r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]"
+_WHITESPACE = re.compile(r"\s")
+
+
+class DictionaryError(ValueError):
+    """A dictionary file is missing, is not valid YAML, or does not follow the dictionary schema."""
+
+
+@dataclass(frozen=True)
+class AttentionCategory:
+    """One attention category: identifier, labels, provenance, terms and excluded phrases."""
+
+    name: str
+    label: str
+    terms: tuple[str, ...]
+    label_en: str = ""
+    source: str = ""
+    note: str = ""
+    exclude: tuple[str, ...] = ()
+    path: str = field(default="", compare=False)
+
+
+# ------------------------------------------------------------------------------------------------------
+# dictionaries
+
+
+def _string_list(value: object, *, key: str, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        raise DictionaryError(f"{where}: '{key}' must be a list of strings, got {type(value).__name__}")
+    out = []
+    for i, item in enumerate(value):
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            item = str(item)
+        if not isinstance(item, str) or not item.strip():
+            raise DictionaryError(f"{where}: '{key}' item {i + 1} must be a non-empty string, got {item!r}")
+        if not re.search(_WORD_CHAR, item):
+            raise DictionaryError(f"{where}: '{key}' item {item!r} has no character to match (only wildcards?)")
+        out.append(item.strip())
+    duplicates = sorted({t for t in out if out.count(t) > 1})
+    if duplicates:
+        raise DictionaryError(f"{where}: '{key}' lists {duplicates} more than once")
+    return tuple(out)
+
+
+def _category_from_mapping(data: object, *, where: str, path: str) -> AttentionCategory:
+    if not isinstance(data, dict):
+        raise DictionaryError(f"{where}: a category must be a mapping with name, label and terms")
+    unknown = sorted(set(data) - {"name", "label", "label_en", "source", "note", "terms", "exclude"})
+    if unknown:
+        raise DictionaryError(f"{where}: unknown key(s) {unknown}; allowed: name, label, label_en, source, note, terms, exclude")
+    name = data.get("name")
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise DictionaryError(
+            f"{where}: 'name' must be a lower-case identifier of at most 20 characters "
+            f"(letters, digits, underscore; it becomes a Stata variable name), got {name!r}"
+        )
+    where = f"{where} (category {name!r})"
+    terms = _string_list(data.get("terms"), key="terms", where=where)
+    if not terms:
+        raise DictionaryError(f"{where}: 'terms' is missing or empty")
+    for key in ("label", "label_en", "source", "note"):
+        if data.get(key) is not None and not isinstance(data.get(key), str):
+            raise DictionaryError(f"{where}: '{key}' must be text")
+    return AttentionCategory(
+        name=name,
+        label=(data.get("label") or name).strip(),
+        terms=terms,
+        label_en=(data.get("label_en") or "").strip(),
+        source=" ".join((data.get("source") or "").split()),
+        note=" ".join((data.get("note") or "").split()),
+        exclude=_string_list(data.get("exclude"), key="exclude", where=where),
+        path=path,
+    )
+
+
+def load_dictionary(path: str | Path) -> list[AttentionCategory]:
+    """Read one dictionary file: a single category, or ``categories:`` followed by a list of categories.
+
+    Args:
+        path: a ``.yaml``/``.yml`` file.
+
+    Raises:
+        DictionaryError: the file is missing, not YAML, or breaks the schema (the message names file and problem).
+
+    Example:
+        >>> load_dictionary(DICTIONARY_DIR / "ecology.yaml")[0].label
+        '生态环境'
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise DictionaryError(f"{path}: dictionary file not found")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DictionaryError(f"{path}: not UTF-8 text ({exc.reason})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise DictionaryError(f"{path}: not valid YAML{at}: {problem}") from None
+    if isinstance(data, dict) and "categories" in data:
+        items = data["categories"]
+        if not isinstance(items, list) or not items:
+            raise DictionaryError(f"{path}: 'categories' must be a non-empty list of categories")
+        categories = [
+            _category_from_mapping(item, where=f"{path}: categories[{i}]", path=str(path))
+            for i, item in enumerate(items)
+        ]
+    else:
+        categories = [_category_from_mapping(data, where=str(path), path=str(path))]
+    return categories
+
+
+def load_dictionaries(
+    paths: str | Path | Sequence[str | Path] | None = None, *, categories: Sequence[str] | None = None
+) -> list[AttentionCategory]:
+    """Load attention dictionaries: the packaged ones (``paths=None``), or files and folders of ``.yaml`` files.
+
+    Args:
+        paths: a file, a folder, or a list of them; folders are read in file-name order.
+        categories: keep only these category names, in this order.
+
+    Raises:
+        DictionaryError: a malformed file, two categories with the same name, or an unknown category asked for.
+
+    Example:
+        >>> [c.name for c in load_dictionaries(categories=["reform", "ecology"])]
+        ['reform', 'ecology']
+    """
+    if paths is None:
+        paths = [DICTIONARY_DIR]
+    elif isinstance(paths, (str, Path)):
+        paths = [paths]
+    loaded: list[AttentionCategory] = []
+    for entry in paths:
+        entry = Path(entry)
+        if entry.is_dir():
+            files = sorted([*entry.glob("*.yaml"), *entry.glob("*.yml")])
+            if not files:
+                raise DictionaryError(f"{entry}: folder holds no .yaml dictionary files")
+        else:
+            files = [entry]
+        for file in files:
+            loaded.extend(load_dictionary(file))
+    seen: dict[str, str] = {}
+    for category in loaded:
+        if category.name in seen:
+            raise DictionaryError(
+                f"category name {category.name!r} is defined twice: in {seen[category.name]} and {category.path}"
+            )
+        seen[category.name] = category.path
+    if categories is not None:
+        by_name = {c.name: c for c in loaded}
+        unknown = [name for name in categories if name not in by_name]
+        if unknown:
+            raise DictionaryError(f"categories: unknown category name(s) {unknown}; available: {sorted(by_name)}")
+        loaded = [by_name[name] for name in categories]
+    return loaded
+
+
+def dictionary_table(dictionaries: Sequence[AttentionCategory] | None = None) -> pd.DataFrame:
+    """The dictionaries as a table for the appendix of a paper: one row per category.
+
+    Example:
+        >>> dictionary_table()["name"].tolist()[:2]
+        ['digital', 'ecology']
+    """
+    dictionaries = load_dictionaries() if dictionaries is None else dictionaries
+    return pd.DataFrame(
+        [
+            {
+                "name": c.name, "label": c.label, "label_en": c.label_en, "n_terms": len(c.terms),
+                "terms": "、".join(c.terms), "exclude": "、".join(c.exclude), "source": c.source, "note": c.note,
+            }
+            for c in dictionaries
+        ]
+    )
+
+
+# ------------------------------------------------------------------------------------------------------
+# matching
+
+
+def term_regex(term: str, *, wildcard_max: int = 4) -> str:
+    """The regular expression of one dictionary term (see the module docstring for the syntax).
+
+    Example:
+        >>> bool(re.fullmatch(term_regex("绿色*发展"), "绿色低碳发展"))
+        True
+    """
+    parts = []
+    for char in term.strip():
+        if char == "*":
+            parts.append(f"{_WORD_CHAR}{{0,{wildcard_max}}}")
+        elif char == "?":
+            parts.append(_WORD_CHAR)
+        elif char.isspace():
+            if parts and parts[-1] != r"\s*":
+                parts.append(r"\s*")
+        else:
+            parts.append(re.escape(char))
+    return "".join(parts)
+
+
+def _literal_length(term: str) -> int:
+    return len(re.sub(r"[\s*?]", "", term))
+
+
+@dataclass(frozen=True)
+class _CompiledCategory:
+    category: AttentionCategory
+    regex: re.Pattern
+    group_terms: dict[str, str | None]  # group name -> term, None for an excluded phrase
+
+
+def _compile(category: AttentionCategory, wildcard_max: int) -> _CompiledCategory:
+    entries = [(term, True) for term in category.terms] + [(term, False) for term in category.exclude]
+    # longest literal first, exclusions before terms of the same length, then the term itself: stable order
+    entries.sort(key=lambda e: (-_literal_length(e[0]), e[1], e[0]))
+    alternatives, group_terms = [], {}
+    for i, (term, counted) in enumerate(entries):
+        group = f"g{i}"
+        alternatives.append(f"(?P<{group}>{term_regex(term, wildcard_max=wildcard_max)})")
+        group_terms[group] = term if counted else None
+    return _CompiledCategory(category, re.compile("|".join(alternatives), flags=re.IGNORECASE), group_terms)
+
+
+def _match_terms(text: str, compiled: _CompiledCategory) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for match in compiled.regex.finditer(text):
+        term = compiled.group_terms[match.lastgroup]
+        if term is not None and match.end() > match.start():
+            counts[term] = counts.get(term, 0) + 1
+    return counts
+
+
+def _word_tokens(text: str) -> list[str]:
+    import jieba
+
+    return [token for token in jieba.lcut(text) if re.search(r"\w", token)]
+
+
+def _prepare(
+    reports: pd.DataFrame,
+    *,
+    dictionaries: Sequence[AttentionCategory] | None,
+    text_col: str,
+    id_columns: Sequence[str] | None,
+) -> tuple[list[AttentionCategory], list[str]]:
+    if not isinstance(reports, pd.DataFrame):
+        raise TypeError(f"reports: expected a pandas DataFrame, got {type(reports).__name__}")
+    if text_col not in reports.columns:
+        raise ValueError(f"text_col={text_col!r} is not a column of the table (columns: {list(reports.columns)})")
+    dictionaries = load_dictionaries() if dictionaries is None else list(dictionaries)
+    if not dictionaries:
+        raise DictionaryError("dictionaries: no categories given")
+    if id_columns is None:
+        id_columns = [c for c in DEFAULT_ID_COLUMNS if c in reports.columns]
+    else:
+        missing = [c for c in id_columns if c not in reports.columns]
+        if missing:
+            raise ValueError(f"id_columns: unknown column(s) {missing}; the table has {list(reports.columns)}")
+    return dictionaries, list(id_columns)
+
+
+def attention_terms(
+    reports: pd.DataFrame,
+    *,
+    dictionaries: Sequence[AttentionCategory] | None = None,
+    text_col: str = "text",
+    id_columns: Sequence[str] | None = None,
+    wildcard_max: int = 4,
+) -> pd.DataFrame:
+    """Matches per report, category and term (only terms found at least once): for checking a dictionary.
+
+    Returns:
+        ``id_columns``, ``category``, ``term``, ``count``; the category counts of :func:`attention_scores` are
+        the sums of these.
+
+    Example:
+        >>> attention_terms(pd.DataFrame({"text": ["绿色低碳发展"]}), dictionaries=[
+        ...     AttentionCategory("green", "绿色", ("绿色*发展",))])[["term", "count"]].values.tolist()
+        [['绿色*发展', 1]]
+    """
+    dictionaries, id_columns = _prepare(reports, dictionaries=dictionaries, text_col=text_col, id_columns=id_columns)
+    compiled = [_compile(c, wildcard_max) for c in dictionaries]
+    rows = []
+    for ids, text in zip(reports[id_columns].itertuples(index=False, name=None), reports[text_col]):
+        text = text if isinstance(text, str) else ""
+        for entry in compiled:
+            for term, count in sorted(_match_terms(text, entry).items()):
+                rows.append((*ids, entry.category.name, term, count))
+    out = pd.DataFrame(rows, columns=[*id_columns, "category", "term", "count"])
+    out["count"] = out["count"].astype("int64")
+    for column in id_columns:
+        out[column] = out[column].astype(reports[column].dtype)
+    return out
+
+
+def attention_scores(
+    reports: pd.DataFrame,
+    *,
+    dictionaries: Sequence[AttentionCategory] | None = None,
+    text_col: str = "text",
+    tokens_col: str = "tokens",
+    tokenizer: Callable[[str], list[str]] | None = None,
+    id_columns: Sequence[str] | None = None,
+    wildcard_max: int = 4,
+) -> pd.DataFrame:
+    """Attention to each category in each report: counts, per 10,000 characters and per 1,000 tokens.
+
+    Definitions: ``count`` = non-overlapping matches of the category's terms in the text (see module docstring);
+    ``n_chars`` = characters of the text excluding whitespace; ``n_tokens`` = length of the ``tokens`` column
+    if the table has one, else ``len(tokenizer(text))``, else the number of jieba words that contain a letter,
+    digit or Chinese character (punctuation and whitespace left out). ``per_10k_chars`` = count / n_chars ×
+    10,000, ``per_1k_tokens`` = count / n_tokens × 1,000; both are NaN for an empty text.
+
+    Args:
+        reports: one row per report (``corpus.reports``) or per paragraph/section, with a text column.
+        dictionaries: categories from :func:`load_dictionaries`; default: all packaged ones.
+        text_col: the text column (clean text).
+        tokens_col: tokens column used for ``n_tokens`` if present.
+        tokenizer: function text -> tokens used for ``n_tokens`` when there is no tokens column.
+        id_columns: columns carried into the result; default: those of ``DEFAULT_ID_COLUMNS`` present.
+        wildcard_max: the most characters a ``*`` stands for.
+
+    Returns:
+        One row per report and category (long format), in table order and dictionary order: ``id_columns``,
+        ``category``, ``label``, ``count``, ``n_chars``, ``n_tokens``, ``per_10k_chars``, ``per_1k_tokens``.
+
+    Example:
+        >>> attention_scores(corpus.reports).query("category == 'ecology'")  # doctest: +SKIP
+    """
+    dictionaries, id_columns = _prepare(reports, dictionaries=dictionaries, text_col=text_col, id_columns=id_columns)
+    compiled = [_compile(c, wildcard_max) for c in dictionaries]
+    texts = [t if isinstance(t, str) else "" for t in reports[text_col]]
+    if tokens_col in reports.columns:
+        n_tokens = [len(t) if isinstance(t, (list, tuple, np.ndarray)) else 0 for t in reports[tokens_col]]
+    else:
+        count_tokens = tokenizer or _word_tokens
+        n_tokens = [len(count_tokens(t)) if t else 0 for t in texts]
+    rows = []
+    for ids, text, tokens in zip(reports[id_columns].itertuples(index=False, name=None), texts, n_tokens):
+        n_chars = len(_WHITESPACE.sub("", text))
+        for entry in compiled:
+            count = sum(_match_terms(text, entry).values())
+            rows.append((
+                *ids, entry.category.name, entry.category.label, count, n_chars, tokens,
+                count / n_chars * 10_000 if n_chars else np.nan,
+                count / tokens * 1_000 if tokens else np.nan,
+            ))
+    columns = [*id_columns, "category", "label", "count", "n_chars", "n_tokens", "per_10k_chars", "per_1k_tokens"]
+    out = pd.DataFrame(rows, columns=columns)
+    for column in ("count", "n_chars", "n_tokens"):
+        out[column] = out[column].astype("int64")
+    for column in id_columns:
+        out[column] = out[column].astype(reports[column].dtype)
+    out.attrs["categories"] = {c.name: c.label for c in dictionaries}
+    return out
+
+
+# ------------------------------------------------------------------------------------------------------
+# panel
+
+
+def attention_panel(
+    scores: pd.DataFrame,
+    *,
+    index: Sequence[str] = ("region", "adcode", "year"),
+    measures: Sequence[str] = ("per_10k_chars", "per_1k_tokens", "count"),
+) -> pd.DataFrame:
+    """Wide panel for regressions: one row per ``index`` value (e.g. region × year), one column per category and measure.
+
+    Reports sharing an index value (two reports of one region and year) are pooled: counts, characters and
+    tokens are summed and the rates recomputed from the sums. Rows with a missing index value are kept (as
+    their own group). Columns: ``index``, ``n_reports``, ``n_chars``, ``n_tokens``, then ``{category}_per10k``,
+    ``{category}_per1k_tok`` and ``{category}_n`` for the requested measures. ``panel.attrs["variable_labels"]``
+    holds Chinese labels (used by :func:`reportlab_analysis.export.export_table` for Stata).
+
+    Example:
+        >>> attention_panel(attention_scores(corpus.reports), index=["region", "adcode", "year"])  # doctest: +SKIP
+    """
+    index = list(index)
+    missing = [c for c in [*index, "category", "count", "n_chars", "n_tokens"] if c not in scores.columns]
+    if missing:
+        raise ValueError(f"index/scores: unknown column(s) {missing}; the scores table has {list(scores.columns)}")
+    allowed = {"per_10k_chars": "per10k", "per_1k_tokens": "per1k_tok", "count": "n"}
+    unknown = [m for m in measures if m not in allowed]
+    if unknown:
+        raise ValueError(f"measures: unknown {unknown}; choose from {list(allowed)}")
+    categories = list(dict.fromkeys(scores["category"]))
+    labels = scores.attrs.get("categories") or dict(zip(scores["category"], scores.get("label", scores["category"])))
+    keys = index + ["doc_id"] if "doc_id" in scores.columns else index
+    sizes = scores.drop_duplicates(subset=keys)[keys + ["n_chars", "n_tokens"]]
+    base = sizes.groupby(index, dropna=False, sort=True).agg(
+        n_reports=("n_chars", "size"), n_chars=("n_chars", "sum"), n_tokens=("n_tokens", "sum")
+    )
+    counts = scores.pivot_table(index=index, columns="category", values="count", aggfunc="sum", dropna=False,
+                                observed=True, sort=True)
+    counts = counts.reindex(index=base.index, columns=categories)
+    panel = base.copy()
+    variable_labels = {"n_reports": "报告数 number of reports", "n_chars": "字数 characters (no whitespace)",
+                       "n_tokens": "词数 tokens"}
+    for category in categories:
+        label = labels.get(category, category)
+        count = counts[category].fillna(0).astype("int64")
+        for measure in measures:
+            column = f"{category}_{allowed[measure]}"
+            if measure == "count":
+                panel[column] = count
+                variable_labels[column] = f"{label} 词频 (count)"
+            elif measure == "per_10k_chars":
+                panel[column] = np.where(panel["n_chars"] > 0, count / panel["n_chars"].where(panel["n_chars"] > 0) * 10_000, np.nan)
+                variable_labels[column] = f"{label} 每万字词频 (per 10,000 characters)"
+            else:
+                panel[column] = np.where(panel["n_tokens"] > 0, count / panel["n_tokens"].where(panel["n_tokens"] > 0) * 1_000, np.nan)
+                variable_labels[column] = f"{label} 每千词词频 (per 1,000 tokens)"
+    panel = panel.reset_index()
+    panel.attrs["variable_labels"] = variable_labels
+    return panel
+
+
+# ------------------------------------------------------------------------------------------------------
+# plots
+
+
+def plot_attention_heatmap(
+    scores: pd.DataFrame, *, by: str | Sequence[str] = "region", value: str = "per_10k_chars", title: str | None = None
+):
+    """Heatmap of mean attention, groups (rows) × categories (columns), the values written in the cells.
+
+    How to read it: compare along a column (which district attends most to a category); rows differ in overall
+    length and style, so compare shares within a row with care.
+
+    Example:
+        >>> fig = plot_attention_heatmap(attention_scores(corpus.reports), by="region")  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+
+    by = [by] if isinstance(by, str) else list(by)
+    missing = [c for c in [*by, value, "category"] if c not in scores.columns]
+    if missing:
+        raise ValueError(f"by/value: unknown column(s) {missing}; the scores table has {list(scores.columns)}")
+    labels = scores.attrs.get("categories") or {}
+    table = scores.pivot_table(index=by, columns="category", values=value, aggfunc="mean", sort=True)
+    table = table[[c for c in dict.fromkeys(scores["category"]) if c in table.columns]]
+    fig, ax = plt.subplots(figsize=(1.0 * table.shape[1] + 3, 0.45 * table.shape[0] + 2))
+    image = ax.imshow(table.to_numpy(dtype=float), cmap="YlOrRd", aspect="auto")
+    ax.set_xticks(np.arange(table.shape[1]), labels=[labels.get(c, c) for c in table.columns], rotation=45, ha="right")
+    row_labels = [" ".join(map(str, k)) if isinstance(k, tuple) else str(k) for k in table.index]
+    ax.set_yticks(np.arange(table.shape[0]), labels=row_labels)
+    if table.size <= 400:
+        for (i, j), v in np.ndenumerate(table.to_numpy(dtype=float)):
+            if not np.isnan(v):
+                ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=7)
+    fig.colorbar(image, ax=ax, label=value)
+    ax.set_title(title or f"政策注意力 / policy attention ({value})")
+    fig.tight_layout()
+    return fig
+
+
+def plot_attention_trend(
+    scores: pd.DataFrame,
+    *,
+    x: str = "year",
+    value: str = "per_10k_chars",
+    categories: Sequence[str] | None = None,
+    title: str | None = None,
+):
+    """Line chart of mean attention by ``x`` (usually year), one line per category.
+
+    Example:
+        >>> fig = plot_attention_trend(attention_scores(national.reports), categories=["ecology", "digital"])  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+
+    missing = [c for c in [x, value, "category"] if c not in scores.columns]
+    if missing:
+        raise ValueError(f"x/value: unknown column(s) {missing}; the scores table has {list(scores.columns)}")
+    labels = scores.attrs.get("categories") or {}
+    chosen = list(dict.fromkeys(scores["category"])) if categories is None else list(categories)
+    unknown = [c for c in chosen if c not in set(scores["category"])]
+    if unknown:
+        raise ValueError(f"categories: unknown {unknown}; available {sorted(set(scores['category']))}")
+    data = scores[scores["category"].isin(chosen) & scores[x].notna()]
+    table = data.pivot_table(index=x, columns="category", values=value, aggfunc="mean", sort=True)
+    fig, ax = plt.subplots(figsize=(9, 5))
+    for category in chosen:
+        if category in table.columns:
+            ax.plot(table.index.astype(float), table[category], marker="o", markersize=3,
+                    label=labels.get(category, category))
+    ax.set_xlabel(x)
+    ax.set_ylabel(value)
+    ax.legend(loc="upper left", fontsize=8, ncol=2)
+    ax.set_title(title or f"政策注意力的变化 / attention over {x}")
+    fig.tight_layout()
+    return fig
