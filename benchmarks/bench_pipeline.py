@@ -1,0 +1,685 @@
+"""End-to-end scale benchmark: every pipeline stage at 50, 500 and 5,000 generated reports.
+
+For each corpus size the benchmark generates the corpus (``generate_corpus.py``) and then runs each stage in
+a fresh Python process, so that one stage's memory, imports and caches never flatter the next one:
+
+==================  =====================================================================================
+stage               what is timed
+==================  =====================================================================================
+load                ``load_corpus(folder)``: read (encoding, format), clean, metadata
+segment             ``corpus.paragraphs(metadata=["region", "year"])``
+tokenize_cold       ``add_tokens(paragraphs, tokenizer=...)`` with an empty token cache
+tokenize_warm       the same in a new process with the cache filled by ``tokenize_cold``
+lda                 ``reportlab_analysis.topics`` LDA on the paragraph tokens, K=20, fixed passes
+attention           dictionary attention indices per report
+keyness             Fightin' Words keyness of the largest district against all others
+baseline_jieba      plain ``[jieba.lcut(t) for t in texts]`` over the same paragraph texts
+baseline_rjieba     the same with ``rjieba.cut`` (the Rust binding)
+baseline_tomotopy   tomotopy ``LDAModel(k=20)`` on the same token lists as ``lda``, fixed iterations
+==================  =====================================================================================
+
+Each stage reads its inputs from the previous stages' pickles in ``benchmarks/out/work_<n>/`` (not timed),
+and reports wall time (``time.perf_counter`` around the stage's call only) and peak resident memory of the
+process and all its children (sampled with psutil every 20 ms, and never below the kernel's ``ru_maxrss``).
+A stage that fails or is not implemented yet is reported as such and the others still run.
+
+Results go to ``benchmarks/out/results/``: ``scale.csv``, ``scale.md`` (the table and the verdict against
+the targets) and ``scale.png`` (time against corpus size, log-log, with a linear guide).
+
+Example::
+
+    python benchmarks/bench_pipeline.py                         # sizes 50 500 5000, every stage
+    python benchmarks/bench_pipeline.py --sizes 50 500 --stages load segment baseline_jieba
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import json
+import math
+import os
+import pickle
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+BENCH_DIR = Path(__file__).resolve().parent
+REPO_ROOT = BENCH_DIR.parent
+sys.path.insert(0, str(BENCH_DIR))
+sys.path.insert(1, str(REPO_ROOT))  # benchmark this checkout's package, installed or not
+
+import generate_corpus  # noqa: E402  (sibling script, not a package)
+
+DEFAULT_OUT = BENCH_DIR / "out"
+STAGES = (
+    "load", "segment", "tokenize_cold", "tokenize_warm", "lda", "attention", "keyness",
+    "baseline_jieba", "baseline_rjieba", "baseline_tomotopy",
+)
+#: Stages of our own pipeline that make up "the whole pipeline" (baselines and the warm re-run excluded).
+PIPELINE_STAGES = ("load", "segment", "tokenize_cold", "lda", "attention", "keyness")
+N_TOPICS = 20
+SEED = 0
+
+
+@dataclass
+class StageResult:
+    """One stage at one corpus size."""
+
+    size: int
+    stage: str
+    status: str = "ok"  # ok | failed | missing | skipped | timeout
+    seconds: float = math.nan
+    peak_rss_mb: float = math.nan
+    rss_before_mb: float = math.nan  # after imports and reading the inputs, before the timed call
+    n_items: float = math.nan
+    unit: str = ""
+    mb_text: float = math.nan
+    note: str = ""
+
+
+# ================================================================================================
+# Memory
+class PeakMemory:
+    """Peak RSS of this process plus its children, sampled in a background thread.
+
+    Example:
+        >>> with PeakMemory() as peak:
+        ...     data = bytearray(50_000_000)
+        >>> peak.mb > 50
+        True
+    """
+
+    def __init__(self, interval: float = 0.02) -> None:
+        import psutil
+
+        self._process = psutil.Process()
+        self._interval = interval
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.bytes = 0
+
+    def current(self) -> int:
+        import psutil
+
+        total = self._process.memory_info().rss
+        for child in self._process.children(recursive=True):
+            try:
+                total += child.memory_info().rss
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
+                pass
+        return total
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.bytes = max(self.bytes, self.current())
+            self._stop.wait(self._interval)
+
+    def __enter__(self) -> "PeakMemory":
+        self.bytes = self.current()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.bytes = max(self.bytes, self.current())
+        own_max = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+        self.bytes = max(self.bytes, own_max)
+
+    @property
+    def mb(self) -> float:
+        return self.bytes / 1e6
+
+
+# ================================================================================================
+# Stage inputs and outputs (pickles in the work folder; reading them is not timed)
+def _save(obj: Any, path: Path) -> None:
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("wb") as handle:
+        pickle.dump(obj, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.replace(path)
+
+
+def _load(path: Path, *, made_by: str) -> Any:
+    if not path.is_file():
+        raise MissingInput(f"{path.name} not found: stage '{made_by}' has not run successfully at this size")
+    with path.open("rb") as handle:
+        return pickle.load(handle)
+
+
+class MissingInput(RuntimeError):
+    """An earlier stage did not produce what this stage reads."""
+
+
+class StageMissing(RuntimeError):
+    """The package does not (yet) provide the function this stage times."""
+
+
+def _call_with_supported(function: Callable[..., Any], *args: Any, **options: Any) -> Any:
+    """Call ``function`` with the keyword options its signature accepts (the stages' APIs are young)."""
+    try:
+        parameters = inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return function(*args, **options)
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return function(*args, **options)
+    return function(*args, **{k: v for k, v in options.items() if k in parameters})
+
+
+def _import(module: str) -> Any:
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ModuleNotFoundError as error:
+        if error.name and error.name.startswith("reportlab_analysis"):
+            raise StageMissing(f"{module} is not in the package yet") from None
+        raise
+
+
+# ================================================================================================
+# The stages. Each takes the run context and returns (timed callable, item count, unit, note builder).
+@dataclass
+class Context:
+    size: int
+    corpus_dir: Path
+    work: Path
+    workers: int
+    lda_passes: int
+    tomotopy_iterations: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def path(self, name: str) -> Path:
+        return self.work / name
+
+
+def _corpus_mb(ctx: Context) -> float:
+    return sum(p.stat().st_size for p in ctx.corpus_dir.iterdir()) / 1e6
+
+
+def _text_mb(texts: Sequence[str]) -> float:
+    return sum(len(t.encode("utf-8")) for t in texts) / 1e6
+
+
+def prepare_load(ctx: Context):
+    ra = _import("reportlab_analysis")
+    try:
+        load_corpus = ra.load_corpus
+        from reportlab_analysis import cleaning, metadata, reading  # noqa: F401  (fail early if stubs)
+
+        if not hasattr(reading, "read_documents") or not hasattr(cleaning, "clean_text") \
+                or not hasattr(metadata, "extract_metadata"):
+            raise StageMissing("reading/cleaning/metadata are still placeholders")
+    except ImportError as error:
+        raise StageMissing(f"load_corpus cannot be imported yet: {error}") from None
+
+    def run():
+        corpus = load_corpus(ctx.corpus_dir, on_error="warn")
+        _save(corpus, ctx.path("corpus.pkl"))
+        ctx.extra["note"] = (f"{len(corpus.reports)} reports, {len(corpus.quality)} quality notes; "
+                             f"years found {int(corpus.reports['year'].notna().sum())}, "
+                             f"regions found {int(corpus.reports['region'].notna().sum())}")
+        return corpus
+
+    return run, ctx.size, "reports", _corpus_mb(ctx)
+
+
+def prepare_segment(ctx: Context):
+    corpus = _load(ctx.path("corpus.pkl"), made_by="load")
+
+    def run():
+        paragraphs = corpus.paragraphs(metadata=["region", "year"])
+        _save(paragraphs, ctx.path("paragraphs.pkl"))
+        ctx.extra["n_items"] = len(paragraphs)
+        ctx.extra["note"] = f"{len(paragraphs)} paragraphs"
+        return paragraphs
+
+    return run, math.nan, "paragraphs", _text_mb(corpus.reports["text"].tolist())
+
+
+def _make_tokenizer(ctx: Context):
+    tokenize = _import("reportlab_analysis.tokenize")
+    if not hasattr(tokenize, "Tokenizer") or not hasattr(tokenize, "add_tokens"):
+        raise StageMissing("reportlab_analysis.tokenize has no Tokenizer/add_tokens yet")
+    cache_dir = ctx.path("token_cache")
+    tokenizer = _call_with_supported(tokenize.Tokenizer, cache_dir=cache_dir, backend="rjieba")
+    return tokenize, tokenizer, cache_dir
+
+
+def _prepare_tokenize(ctx: Context, *, cold: bool):
+    paragraphs = _load(ctx.path("paragraphs.pkl"), made_by="segment")
+    tokenize, tokenizer, cache_dir = _make_tokenizer(ctx)
+    if cold and cache_dir.exists():
+        shutil.rmtree(cache_dir)
+
+    def run():
+        out = _call_with_supported(
+            tokenize.add_tokens, paragraphs, tokenizer=tokenizer, n_jobs=ctx.workers, workers=ctx.workers,
+            cache_dir=cache_dir, progress=False,
+        )
+        if cold:
+            _save(out[["doc_id", "section", "para_id", "region", "year", "tokens"]], ctx.path("tokens.pkl"))
+        n_tokens = int(out["tokens"].map(len).sum())
+        ctx.extra["note"] = f"{n_tokens:,} tokens kept; {ctx.workers} workers; cache {cache_dir.name}"
+        return out
+
+    return run, len(paragraphs), "paragraphs", _text_mb(paragraphs["text"].tolist())
+
+
+def prepare_tokenize_cold(ctx: Context):
+    return _prepare_tokenize(ctx, cold=True)
+
+
+def prepare_tokenize_warm(ctx: Context):
+    if not ctx.path("tokens.pkl").is_file():
+        raise MissingInput("tokens.pkl not found: stage 'tokenize_cold' has not run successfully at this size")
+    return _prepare_tokenize(ctx, cold=False)
+
+
+def _token_docs(ctx: Context) -> Any:
+    tokens = _load(ctx.path("tokens.pkl"), made_by="tokenize_cold")
+    return tokens[tokens["tokens"].map(len) > 0].reset_index(drop=True)
+
+
+def prepare_lda(ctx: Context):
+    topics = _import("reportlab_analysis.topics")
+    fit = next((getattr(topics, name) for name in ("fit_lda", "fit_topic_model", "fit") if hasattr(topics, name)), None)
+    if fit is None:
+        raise StageMissing("reportlab_analysis.topics has no fit_lda yet")
+    docs = _token_docs(ctx)
+
+    def run():
+        model = _call_with_supported(
+            fit, docs, n_topics=N_TOPICS, k=N_TOPICS, num_topics=N_TOPICS, passes=ctx.lda_passes,
+            seed=SEED, random_state=SEED, tokens_col="tokens", progress=False,
+        )
+        ctx.extra["note"] = f"K={N_TOPICS}, passes={ctx.lda_passes}, fit with {fit.__name__}"
+        return model
+
+    return run, len(docs), "paragraphs", math.nan
+
+
+def prepare_attention(ctx: Context):
+    attention = _import("reportlab_analysis.attention")
+    compute = next((getattr(attention, name) for name in ("attention_index", "attention_indices", "attention_scores",
+                                                           "compute_attention", "count_attention")
+                    if hasattr(attention, name)), None)
+    if compute is None:
+        raise StageMissing("reportlab_analysis.attention has no attention function yet")
+    corpus = _load(ctx.path("corpus.pkl"), made_by="load")
+
+    def run():
+        table = _call_with_supported(compute, corpus.reports, corpus=corpus)
+        ctx.extra["note"] = f"{compute.__name__}: {len(table)} rows"
+        return table
+
+    return run, len(corpus.reports), "reports", _text_mb(corpus.reports["text"].tolist())
+
+
+def prepare_keyness(ctx: Context):
+    compare = _import("reportlab_analysis.compare")
+    docs = _token_docs(ctx)
+    target = docs["region"].value_counts().sort_index().idxmax()
+
+    def run():
+        table = compare.keyness(docs, by="region", target=target, method="fightin_words")
+        ctx.extra["note"] = f"Fightin' Words, {target} against the rest: {len(table)} terms"
+        return table
+
+    return run, len(docs), "paragraphs", math.nan
+
+
+def prepare_baseline_jieba(ctx: Context):
+    import jieba
+
+    jieba.setLogLevel(60)
+    jieba.dt.tmp_dir = str(ctx.work)  # jieba's model cache in our own folder, not a shared /tmp file
+    jieba.initialize()
+    texts = _paragraph_texts(ctx)
+
+    def run():
+        tokens = [jieba.lcut(text) for text in texts]
+        ctx.extra["note"] = f"{sum(map(len, tokens)):,} tokens (no lexicon, no stopwords), one core"
+        return tokens
+
+    return run, len(texts), "paragraphs", _text_mb(texts)
+
+
+def prepare_baseline_rjieba(ctx: Context):
+    import rjieba
+
+    texts = _paragraph_texts(ctx)
+    rjieba.cut("预热")
+
+    def run():
+        tokens = [rjieba.cut(text) for text in texts]
+        ctx.extra["note"] = f"{sum(map(len, tokens)):,} tokens (no lexicon, no stopwords), one core"
+        return tokens
+
+    return run, len(texts), "paragraphs", _text_mb(texts)
+
+
+def _paragraph_texts(ctx: Context) -> list[str]:
+    """The segment stage's paragraph texts; without it, the generated files' lines (so the baseline always runs)."""
+    if ctx.path("paragraphs.pkl").is_file():
+        ctx.extra["source"] = "segment stage paragraphs"
+        return _load(ctx.path("paragraphs.pkl"), made_by="segment")["text"].tolist()
+    ctx.extra["source"] = "raw lines of the generated files (segment stage not available)"
+    pool = set(generate_corpus.load_paragraph_pool())
+    texts = []
+    for truth in generate_corpus.read_truth(generate_corpus.truth_path(ctx.size, out_dir=ctx.corpus_dir.parent)):
+        text = (ctx.corpus_dir / truth.file).read_bytes().decode(truth.encoding)
+        texts.extend(line for line in text.splitlines() if line in pool)
+    return texts
+
+
+def prepare_baseline_tomotopy(ctx: Context):
+    import tomotopy
+
+    docs = _token_docs(ctx)["tokens"].tolist()
+
+    def run():
+        model = tomotopy.LDAModel(k=N_TOPICS, seed=SEED)
+        for tokens in docs:
+            model.add_doc(tokens)
+        model.train(ctx.tomotopy_iterations, workers=1)
+        ctx.extra["note"] = (f"K={N_TOPICS}, {ctx.tomotopy_iterations} Gibbs iterations, 1 worker; "
+                             f"log-likelihood/token {model.ll_per_word:.2f}")
+        return model
+
+    return run, len(docs), "paragraphs", math.nan
+
+
+PREPARE: dict[str, Callable[[Context], tuple]] = {name: globals()[f"prepare_{name}"] for name in STAGES}
+
+
+# ================================================================================================
+# One stage in this process (the child side)
+def run_stage(ctx: Context, stage: str) -> StageResult:
+    """Prepare the inputs of ``stage``, then time its call and record its peak memory."""
+    result = StageResult(size=ctx.size, stage=stage)
+    try:
+        run, n_items, unit, mb_text = PREPARE[stage](ctx)
+    except (StageMissing, MissingInput) as error:
+        result.status, result.note = ("missing" if isinstance(error, StageMissing) else "skipped"), str(error)
+        return result
+    except Exception as error:  # noqa: BLE001  (report, do not crash the benchmark)
+        result.status, result.note = "failed", f"preparing: {type(error).__name__}: {error}"
+        traceback.print_exc()
+        return result
+    result.n_items, result.unit, result.mb_text = n_items, unit, mb_text
+    with PeakMemory() as peak:
+        result.rss_before_mb = peak.bytes / 1e6
+        start = time.perf_counter()
+        try:
+            run()
+        except Exception as error:  # noqa: BLE001
+            result.status, result.note = "failed", f"{type(error).__name__}: {error}"
+            traceback.print_exc()
+        result.seconds = time.perf_counter() - start
+    result.peak_rss_mb = peak.mb
+    if result.status == "ok":
+        result.n_items = ctx.extra.get("n_items", result.n_items)
+        result.note = "; ".join(str(ctx.extra[key]) for key in ("note", "source") if key in ctx.extra)
+    return result
+
+
+def _stage_main(args: argparse.Namespace) -> int:
+    ctx = Context(size=args.size, corpus_dir=Path(args.corpus_dir), work=Path(args.work), workers=args.workers,
+                  lda_passes=args.lda_passes, tomotopy_iterations=args.tomotopy_iterations)
+    result = run_stage(ctx, args.stage)
+    Path(args.result).write_text(json.dumps(asdict(result), ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+# ================================================================================================
+# The parent: one subprocess per stage and size, then the table and the plot
+def run_benchmark(
+    *, sizes: Sequence[int], stages: Sequence[str], out_dir: Path, workers: int, lda_passes: int,
+    tomotopy_iterations: int, stage_timeout: float,
+) -> list[StageResult]:
+    """Generate each corpus, run each stage in a fresh process, write the results after every stage."""
+    results: list[StageResult] = []
+    results_dir = out_dir / "results"
+    results_dir.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg", "TQDM_DISABLE": "1"}
+    for size in sizes:
+        generate_corpus.generate_corpus(size, out_dir=out_dir)
+        work = out_dir / f"work_{size}"
+        if work.exists():
+            shutil.rmtree(work)
+        work.mkdir(parents=True)
+        for stage in stages:
+            result_file = work / f"{stage}.json"
+            command = [
+                sys.executable, str(Path(__file__).resolve()), "_stage", "--stage", stage, "--size", str(size),
+                "--corpus-dir", str(generate_corpus.corpus_dir(size, out_dir=out_dir)), "--work", str(work),
+                "--workers", str(workers), "--lda-passes", str(lda_passes),
+                "--tomotopy-iterations", str(tomotopy_iterations), "--result", str(result_file),
+            ]
+            print(f"[{time.strftime('%H:%M:%S')}] size {size:>5}  {stage:<18}", end=" ", flush=True)
+            log = (work / f"{stage}.log").open("w", encoding="utf-8")
+            try:
+                subprocess.run(command, env=env, cwd=REPO_ROOT, stdout=log, stderr=subprocess.STDOUT,
+                               timeout=stage_timeout, check=False)
+                if result_file.is_file():
+                    result = StageResult(**json.loads(result_file.read_text(encoding="utf-8")))
+                else:
+                    result = StageResult(size=size, stage=stage, status="failed",
+                                         note=f"the stage process died; see {work.name}/{stage}.log")
+            except subprocess.TimeoutExpired:
+                result = StageResult(size=size, stage=stage, status="timeout", seconds=stage_timeout,
+                                     note=f"stopped after {stage_timeout:.0f} s")
+            finally:
+                log.close()
+            print(f"{result.status:<8} {result.seconds:9.2f} s  {result.peak_rss_mb:8.0f} MB  {result.note[:90]}",
+                  flush=True)
+            results.append(result)
+            write_results(results, results_dir=results_dir, workers=workers, lda_passes=lda_passes,
+                          tomotopy_iterations=tomotopy_iterations)
+    return results
+
+
+# ================================================================================================
+# Reporting
+def machine_description() -> dict[str, str]:
+    """nproc, CPU model, RAM and library versions, for the README."""
+    import psutil
+
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = {}
+    for name in ("pandas", "numpy", "jieba", "rjieba", "gensim", "tomotopy"):
+        try:
+            from importlib.metadata import version
+
+            versions[name] = version(name)
+        except Exception:  # noqa: BLE001
+            versions[name] = "?"
+    return {
+        "nproc": str(os.cpu_count()),
+        "cpu": cpu,
+        "ram_gb": f"{psutil.virtual_memory().total / 2**30:.1f}",
+        "python": platform.python_version(),
+        "versions": ", ".join(f"{k} {v}" for k, v in versions.items()),
+    }
+
+
+def scaling_exponents(results: Sequence[StageResult]) -> dict[str, float]:
+    """Slope of log(time) against log(size) between the two largest sizes where the stage ran (1 = linear)."""
+    exponents = {}
+    for stage in STAGES:
+        points = sorted((r.size, r.seconds) for r in results if r.stage == stage and r.status == "ok" and r.seconds > 0)
+        if len(points) >= 2:
+            (n1, t1), (n2, t2) = points[-2], points[-1]
+            exponents[stage] = math.log(t2 / t1) / math.log(n2 / n1)
+    return exponents
+
+
+def verdict(results: Sequence[StageResult]) -> list[str]:
+    """The targets of issue 8, each with its figure and whether it is met (for the largest size measured)."""
+    lines = []
+    ok = {(r.size, r.stage): r for r in results if r.status == "ok"}
+    sizes = sorted({r.size for r in results})
+    if not sizes:
+        return lines
+    largest = sizes[-1]
+
+    def seconds(stages: Sequence[str]) -> float | None:
+        if all((largest, s) in ok for s in stages):
+            return sum(ok[(largest, s)].seconds for s in stages)
+        return None
+
+    cold = seconds(("load", "segment", "tokenize_cold"))
+    warm = seconds(("load", "segment", "tokenize_warm"))
+    warm_only = seconds(("tokenize_warm",))
+    whole = seconds(PIPELINE_STAGES)
+    peak = max((r.peak_rss_mb for r in results if r.status == "ok"), default=math.nan)
+    lines.append(f"Largest corpus measured: {largest:,} reports.")
+    for label, value, limit in (("load + tokenize, cold cache", cold, 300), ("tokenize, warm cache", warm_only, 30),
+                                ("whole pipeline (" + " + ".join(PIPELINE_STAGES) + ")", whole, 900)):
+        if value is None:
+            lines.append(f"- {label}: not measured (a stage is missing or failed), target < {limit} s")
+        else:
+            lines.append(f"- {label}: {value:.1f} s, target < {limit} s: {'met' if value < limit else 'MISSED'}")
+    if warm is not None:
+        lines.append(f"- load + tokenize, warm cache: {warm:.1f} s (loading is not cached; the 30 s target is read "
+                     f"as the tokenizer's warm run)")
+    if peak == peak:
+        lines.append(f"- peak memory of any stage: {peak:,.0f} MB, target < 8,000 MB: "
+                     f"{'met' if peak < 8000 else 'MISSED'}")
+    else:
+        lines.append("- peak memory: not measured (no stage ran), target < 8,000 MB")
+    for stage, exponent in scaling_exponents(results).items():
+        flag = "worse than linear" if exponent > 1.2 else "linear or better"
+        lines.append(f"- growth of {stage}: time ∝ size^{exponent:.2f} ({flag})")
+    return lines
+
+
+def write_results(results: Sequence[StageResult], *, results_dir: Path, workers: int, lda_passes: int,
+                  tomotopy_iterations: int) -> None:
+    """``scale.csv``, ``scale.md`` and ``scale.png`` in ``results_dir``."""
+    import pandas as pd
+
+    table = pd.DataFrame([asdict(r) for r in results])
+    table["mb_per_s"] = table["mb_text"] / table["seconds"]
+    table.to_csv(results_dir / "scale.csv", index=False, float_format="%.4g")
+    machine = machine_description()
+    lines = [
+        "# Scale benchmark",
+        "",
+        f"Machine: {machine['nproc']} cores ({machine['cpu']}), {machine['ram_gb']} GB RAM, Python {machine['python']}; "
+        f"{machine['versions']}.",
+        f"Settings: tokenizer workers={workers}, LDA K={N_TOPICS} passes={lda_passes}, "
+        f"tomotopy iterations={tomotopy_iterations}, seed={SEED}.",
+        "",
+        "| reports | stage | status | time (s) | peak RSS (MB) | items | MB/s | note |",
+        "|---:|---|---|---:|---:|---:|---:|---|",
+    ]
+    for r in results:
+        rate = r.mb_text / r.seconds if r.seconds and r.mb_text == r.mb_text and r.status == "ok" else math.nan
+        items = f"{r.n_items:,.0f} {r.unit}" if r.n_items == r.n_items else ""
+        lines.append(
+            f"| {r.size:,} | {r.stage} | {r.status} | {_fmt(r.seconds, 2)} | {_fmt(r.peak_rss_mb, 0)} | {items} | "
+            f"{_fmt(rate, 2)} | {r.note.replace('|', '/')} |"
+        )
+    lines += ["", "## Targets", "", *verdict(results), ""]
+    (results_dir / "scale.md").write_text("\n".join(lines), encoding="utf-8")
+    plot_scaling(results, results_dir / "scale.png")
+
+
+def _fmt(value: float, digits: int) -> str:
+    return "" if value != value else f"{value:,.{digits}f}"
+
+
+def plot_scaling(results: Sequence[StageResult], path: Path) -> None:
+    """Time against corpus size per stage (log-log), with a dotted line of slope 1 for reference."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 5.5), dpi=110)
+    plotted = False
+    for stage in STAGES:
+        points = sorted((r.size, r.seconds) for r in results if r.stage == stage and r.status == "ok" and r.seconds > 0)
+        if not points:
+            continue
+        xs, ys = zip(*points)
+        style = "--" if stage.startswith("baseline") else "-"
+        ax.plot(xs, ys, style, marker="o", label=stage)
+        plotted = True
+    if plotted:
+        sizes = sorted({r.size for r in results})
+        lo, hi = ax.get_ylim()
+        if len(sizes) > 1:
+            ax.plot(sizes, [lo * 2 * s / sizes[0] for s in sizes], ":", color="grey", label="linear growth")
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.legend(fontsize=8, ncol=2)
+    ax.set_xlabel("reports in the corpus")
+    ax.set_ylabel("wall time (s)")
+    ax.set_title("Pipeline stages: wall time against corpus size")
+    ax.grid(True, which="both", alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, metadata={"Software": None})
+    plt.close(fig)
+
+
+# ================================================================================================
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["_stage"]:
+        child = argparse.ArgumentParser(prog="bench_pipeline.py _stage")
+        child.add_argument("--stage", choices=STAGES, required=True)
+        child.add_argument("--size", type=int, required=True)
+        child.add_argument("--corpus-dir", required=True)
+        child.add_argument("--work", required=True)
+        child.add_argument("--workers", type=int, required=True)
+        child.add_argument("--lda-passes", type=int, required=True)
+        child.add_argument("--tomotopy-iterations", type=int, required=True)
+        child.add_argument("--result", required=True)
+        return _stage_main(child.parse_args(argv[1:]))
+
+    parser = argparse.ArgumentParser(description="End-to-end scale benchmark of the reportlab_analysis pipeline.")
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(generate_corpus.DEFAULT_SIZES))
+    parser.add_argument("--stages", nargs="+", default=list(STAGES), metavar="STAGE",
+                        help=f"any of: {', '.join(STAGES)} (default: all, in this order)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="corpora, work files and results")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="tokenizer processes")
+    parser.add_argument("--lda-passes", type=int, default=1, help="passes over the corpus for gensim LDA")
+    parser.add_argument("--tomotopy-iterations", type=int, default=50, help="Gibbs iterations for tomotopy")
+    parser.add_argument("--stage-timeout", type=float, default=3600, help="seconds before a stage is stopped")
+    args = parser.parse_args(argv)
+    unknown = [s for s in args.stages if s not in STAGES]
+    if unknown:
+        parser.error(f"unknown stage(s) {unknown}; choose from {', '.join(STAGES)}")
+    if any(size < 1 for size in args.sizes):
+        parser.error(f"--sizes must be positive integers, got {args.sizes}")
+    stages = [s for s in STAGES if s in args.stages]  # dependency order
+    results = run_benchmark(sizes=sorted(args.sizes), stages=stages, out_dir=args.out, workers=args.workers,
+                            lda_passes=args.lda_passes, tomotopy_iterations=args.tomotopy_iterations,
+                            stage_timeout=args.stage_timeout)
+    results_dir = args.out / "results"
+    print(f"\nwrote {results_dir / 'scale.md'}, scale.csv and scale.png")
+    print("\n".join(verdict(results)))
+    return 0 if all(r.status in ("ok", "missing", "skipped") for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
