@@ -1,14 +1,536 @@
-"""Extract report metadata (title, level, region, city, province, adcode, year, meeting date, speaker).
+"""Extract report metadata (title, type, level, region, city, province, adcode, year, meeting date, speaker).
 
-CONTRACT (owned by the metadata/divisions helper; replace this placeholder with the implementation):
+The clean text keeps the report's header: the title line, the meeting line ("——2017年12月10日在南岗区第十六届
+人大二次会议上") and the speaker line ("南岗区人民政府区长 宋博岩"). :func:`extract_metadata` reads them with
+general patterns, resolves the issuing government's region against the historical division table
+(:mod:`reportlab_analysis.divisions`) and works out the *plan year* the report is presented for.
+Where a field cannot be determined it is ``None`` and a :class:`Note` says why: never a guess.
 
-    @dataclass(frozen=True)
-    class Note: field: str; severity: str; message: str      # severity in {"error", "warning", "info"}
-    def extract_metadata(text: str, *, raw_text: str | None = None,
-                         fields: Mapping[str, object] | None = None) -> tuple[dict[str, object], list[Note]]
-        # text: the clean text (title, date line and speaker line are kept by cleaning);
-        # raw_text: the decoded text before cleaning (web page title, "来源/发布日期" lines) as a fallback;
-        # fields: metadata from a CSV/JSONL row (title, year, ...), used first where present.
-        # Returns keys: title, level, region, city, province, adcode, year, meeting_date, speaker
-        # (None where unknown, never a guess) and notes for the quality report.
+Example:
+    >>> text = "2019年政府工作报告\\n——2019年1月8日在哈尔滨市南岗区第十六届人民代表大会第三次会议上\\n" \\
+    ...        "南岗区人民政府区长 宋博岩\\n各位代表：\\n一、2018年工作回顾\\n二、2019年重点工作"
+    >>> meta, notes = extract_metadata(text)
+    >>> meta["region"], meta["city"], meta["adcode"], meta["year"], meta["meeting_date"], meta["speaker"]
+    ('南岗区', '哈尔滨市', '230103', 2019, '2019-01-08', '宋博岩')
 """
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Mapping
+
+from . import divisions as dv
+
+#: Keys of the dict returned by :func:`extract_metadata`, in this order.
+METADATA_KEYS = ("title", "doc_type", "level", "region", "city", "province", "adcode", "year",
+                 "meeting_date", "speaker")
+#: Region and code used for national (State Council) reports. GB/T 2260 has no code for the whole
+#: country; 100000 is the widely used convention (e.g. the Amap/DataV division lists) and keeps the
+#: column non-null for national rows.
+NATIONAL_REGION = "全国"
+NATIONAL_ADCODE = "100000"
+LEVEL_OF_DIVISION = {"province": "provincial", "city": "city", "county": "county"}
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(frozen=True)
+class Note:
+    """One entry for the quality report: which ``field``, how bad (``severity``), and what (``message``)."""
+
+    field: str
+    severity: str
+    message: str
+
+
+# ------------------------------------------------------------------------------------------------ patterns
+_HAN = r"\u4e00-\u9fff"
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_NUM = r"(?:\d{1,4}|[〇○零一二三四五六七八九十]{1,4})"
+_MEETING_DATE = re.compile(
+    rf"(?<![发布成文印日期:：])({_NUM})\s*年\s*({_NUM})\s*月\s*({_NUM})\s*日\s*(?:在|经|于|召开的)?"
+    rf"[^。；;！!]{{0,40}}?(?:人民代表大会|人大|代表大会|会议)"
+)
+_TITLE_HINT = re.compile(r"政府工作报告|政府工作计划|工作报告|政府工作|关于.{0,30}的决议")
+_RESOLUTION = re.compile(r"关于.{0,30}政府工作报告的决议|政府工作报告的决议")
+_REPORT_HINT = re.compile(r"政府工作报告|政府工作计划|工作报告|各位代表|向大会报告|我代表")
+_SPEAKER_TITLES = r"总理|省长|市长|区长|县长|旗长|州长|盟长|主席|专员|行政长官|主任"
+_SPEAKER_LINE = re.compile(
+    rf"^(?:.{{0,24}}?(?:人民政府|政府|国务院|管委会|管理委员会|行政公署))?(?:代理|代|副)?(?:{_SPEAKER_TITLES})"
+    rf"(?:[（(]代[)）])?[:：]?([{_HAN}·]{{2,10}})$"
+)
+_RESOLUTION_SPEAKER = re.compile(
+    rf"总理([{_HAN}]{{2,3}})(?:同志)?(?:代表国务院)?所作|([{_HAN}]{{2,3}})(?:同志)?总理(?:代表国务院)?所作"
+)
+_ZONE = re.compile(rf"([{_HAN}]{{2,12}}?(?:新区|经济技术开发区|高新技术产业开发区|经济开发区|开发区|高新区|示范区|试验区|管理区))"
+                   r"(?=管委会|管理委员会|人民政府|政府|第|\d{4}年|工作|国民经济)")
+_ISSUER_AFTER = re.compile(r"(?:人民政府|政府|第[一二三四五六七八九十\d]{1,3}届|人大|人民代表大会|\d{4}年|国民经济|"
+                           r"政府工作|工作报告|区长|县长|市长|省长|旗长|州长|主席)")
+_NATIONAL = re.compile(r"国务院|全国人民代表大会|全国人大|中华人民共和国")
+_YEAR_IN_TITLE = re.compile(r"(?<![\d—\-－~至到])(\d{4}|[〇○零一二三四五六七八九]{4})\s*年(?!\d)")
+_REVIEW_WORDS = re.compile(r"回顾|总结|成就|完成情况|过去")
+_PLAN_WORDS = re.compile(r"工作安排|重点工作|主要工作|工作任务|主要任务|工作目标|主要目标|目标任务|总体要求|工作思路|"
+                         r"工作部署|工作建议|政府工作|计划安排|发展目标|经济社会发展|国民经济|工作重点|主要预期目标")
+_HEADING_YEAR = re.compile(r"(?<![\d—\-－~至到])(\d{4})\s*年(?!远景|\d)")
+_RESOLUTION_YEAR = re.compile(r"报告提出的(\d{4})年")
+_PUBLISHER = re.compile(r"发布机构|发布单位|来源|索引号|发布日期|成文日期|文件编号|当前位置|信息来源|作者")
+_NOT_SPEAKER = re.compile(r"工作|报告|会议|代表|政府|人民|发展|建设|各位")
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc  # opencc-python-reimplemented: traditional -> simplified, offline tables
+
+    return opencc.OpenCC("t2s")
+
+
+def _simplify(text: str) -> str:
+    """NFKC (full-width digits, odd spaces) and traditional -> simplified, for pattern matching only."""
+    text = unicodedata.normalize("NFKC", text).replace("\u200b", "").replace("\ufeff", "")
+    return _t2s().convert(text)
+
+
+def _squeeze(line: str) -> str:
+    """Remove spaces inside a line ("政 府 工 作 报 告", "区  长  王铁立", "国务院总理　李　强")."""
+    return re.sub(r"\s+", "", line)
+
+
+def _cn_number(token: str) -> int | None:
+    """Arabic or Chinese numerals (2017, 一九五七, 十二, 二十三) to int; ``None`` if not a number."""
+    if token.isdigit():
+        return int(token)
+    if all(ch in _CN_DIGITS for ch in token):  # digit by digit: 一九五七
+        return int("".join(str(_CN_DIGITS[ch]) for ch in token))
+    if set(token) <= set(_CN_DIGITS) | {"十"} and token.count("十") == 1:
+        tens, _, ones = token.partition("十")
+        return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[ones] if ones else 0)
+    return None
+
+
+def _lines(text: str | None) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _header_lines(lines: list[str], *, max_lines: int = 30) -> list[str]:
+    """Lines before "各位代表" (plus the sentence after it, "我代表…人民政府"), or the first few lines."""
+    for index, line in enumerate(lines[:max_lines]):
+        if _squeeze(line).startswith("各位代表"):
+            return lines[: index + 2]
+    return lines[: min(6, len(lines))]
+
+
+def _is_title_line(line: str) -> bool:
+    squeezed = _squeeze(line)
+    return (bool(_TITLE_HINT.search(squeezed)) and len(squeezed) <= 60 and "。" not in squeezed
+            and not squeezed.startswith(("——", "—", "-")) and not _MEETING_DATE.search(squeezed))
+
+
+def _valid_year(year: int | None) -> int | None:
+    return year if year is not None and 1949 <= year <= 2100 else None
+
+
+# ------------------------------------------------------------------------------------------------ fields
+def extract_title(text: str, *, raw_text: str | None = None) -> str | None:
+    """The report's title line from the clean text, else from the raw text (web page title), else ``None``.
+
+    Example:
+        >>> extract_title("政 府 工 作 报 告\\n——2021年3月3日在松北区第四届人民代表大会第六次会议上")
+        '政府工作报告'
+    """
+    for source in (text, raw_text):
+        for line in _header_lines(_lines(_simplify(source or "")), max_lines=40):
+            if _is_title_line(line) and not _PUBLISHER.search(line):
+                squeezed = _squeeze(line)
+                # keep the original characters, spaces inside Chinese removed
+                return squeezed
+    return None
+
+
+def extract_meeting_date(header: str) -> str | None:
+    """YYYY-MM-DD of the people's congress session named in the header, or ``None``.
+
+    Only dates followed by a congress/meeting (人民代表大会, 人大, 会议) count; web publication dates
+    ("发布日期：2021-03-12") never do.
+
+    Example:
+        >>> extract_meeting_date("——2017年12月10日在南岗区第十六届人大二次会议上")
+        '2017-12-10'
+        >>> extract_meeting_date("来源：松北区人民政府 发布日期：2021-03-12") is None
+        True
+    """
+    joined = _squeeze(_simplify(header))
+    for match in _MEETING_DATE.finditer(joined):
+        year, month, day = (_cn_number(g) for g in match.groups())
+        if None in (year, month, day):
+            continue
+        try:
+            return dt.date(year, month, day).isoformat()
+        except ValueError:
+            continue
+    return None
+
+
+def extract_speaker(header_lines: list[str], *, resolution_text: str | None = None) -> str | None:
+    """The name of the official delivering the report (区长/县长/市长/省长/总理 …), or ``None``.
+
+    Example:
+        >>> extract_speaker(["南岗区人民政府区长 宋博岩", "各位代表："])
+        '宋博岩'
+        >>> extract_speaker(["区  长  王铁立"])
+        '王铁立'
+    """
+    squeezed = [_squeeze(_simplify(line)) for line in header_lines]
+    for line in squeezed:
+        match = _SPEAKER_LINE.match(line)
+        if match and not _NOT_SPEAKER.search(match.group(1)):
+            return match.group(1)
+    # a bare name on the line before "各位代表", right after the meeting line (older national reports)
+    for index, line in enumerate(squeezed):
+        if line.startswith("各位代表") and index >= 2:
+            candidate, before = squeezed[index - 1], squeezed[index - 2]
+            if (re.fullmatch(rf"[{_HAN}]{{2,3}}", candidate) and _MEETING_DATE.search(before)
+                    and not _NOT_SPEAKER.search(candidate) and not dv.find_mentions(candidate)):
+                return candidate
+            break
+    if resolution_text:
+        match = _RESOLUTION_SPEAKER.search(_squeeze(_simplify(resolution_text[:600])))
+        if match:
+            return match.group(1) or match.group(2)
+    return None
+
+
+def _years_from_headings(lines: list[str]) -> tuple[list[int], list[int]]:
+    """Plan years from headings such as "2018年重点工作", and review years (+1) from "2017年工作回顾"."""
+    plan, review = [], []
+    for line in lines:
+        squeezed = _squeeze(line)
+        if len(squeezed) > 40 or squeezed.endswith(("。", "；", ";")) or squeezed.startswith(("——", "—")):
+            continue
+        matches = list(_HEADING_YEAR.finditer(squeezed))
+        for i, match in enumerate(matches):
+            tail = squeezed[match.end(): matches[i + 1].start() if i + 1 < len(matches) else len(squeezed)]
+            year = _valid_year(int(match.group(1)))
+            if year is None:
+                continue
+            review_hit, plan_hit = _REVIEW_WORDS.search(tail), _PLAN_WORDS.search(tail)
+            if review_hit:
+                review.append(year + 1)
+            elif plan_hit:
+                plan.append(year)
+    return plan, review
+
+
+def _year_from_meeting(meeting_date: str | None) -> int | None:
+    """Sessions from October to December present next year's plan; January to June this year's."""
+    if not meeting_date:
+        return None
+    year, month = int(meeting_date[:4]), int(meeting_date[5:7])
+    if month >= 10:
+        return year + 1
+    if month <= 6:
+        return year
+    return None
+
+
+def _year_from_title(title: str | None) -> int | None:
+    if not title:
+        return None
+    match = _YEAR_IN_TITLE.search(_squeeze(_simplify(title)))
+    return _valid_year(_cn_number(match.group(1))) if match else None
+
+
+def extract_year(text: str, *, title: str | None = None, meeting_date: str | None = None,
+                 notes: list[Note] | None = None) -> int | None:
+    """The plan year the report is presented for, from headings, the meeting date and the title.
+
+    Signals: the years of plan headings ("2018年重点工作", "2022年工作安排") and of review headings plus one
+    ("2017年工作回顾" -> 2018); the meeting date (October-December -> next year); the year in the title.
+    The value most signals agree on wins (ties: headings, then meeting date, then title); disagreement
+    adds a warning to ``notes``.
+
+    Example:
+        >>> extract_year("2017年工作回顾\\n……\\n2018年重点工作", meeting_date="2017-12-10")
+        2018
+    """
+    lines = _lines(_simplify(text))
+    plan, review = _years_from_headings(lines)
+    heading_votes = Counter(plan + review)
+    heading_year = None
+    if heading_votes:
+        best = max(heading_votes.values())
+        tied = [y for y, c in heading_votes.items() if c == best]
+        heading_year = next((y for y in plan if y in tied), None) or min(tied)
+    if heading_year is None:
+        resolution = _RESOLUTION_YEAR.search(_squeeze(" ".join(lines[:10])))
+        heading_year = _valid_year(int(resolution.group(1))) if resolution else None
+    signals = {"headings": heading_year, "meeting date": _year_from_meeting(meeting_date),
+               "title": _year_from_title(title)}
+    present = {k: v for k, v in signals.items() if v is not None}
+    if not present:
+        return None
+    counts = Counter(present.values())
+    top = max(counts.values())
+    chosen = next(v for v in present.values() if counts[v] == top)
+    if len(counts) > 1 and notes is not None:
+        detail = ", ".join(f"{k} {v}" for k, v in present.items())
+        notes.append(Note("year", "warning", f"year signals disagree ({detail}); chose {chosen}"))
+    return chosen
+
+
+# ------------------------------------------------------------------------------------------------ region
+@dataclass(frozen=True)
+class _Chain:
+    """Adjacent division mentions ("黑龙江省哈尔滨市南岗区") in one header line."""
+
+    mentions: tuple[dv.Mention, ...]
+    line: str
+    issuer_context: bool
+
+
+def _chains(line: str) -> list[_Chain]:
+    mentions = dv.find_mentions(line)
+    chains: list[list[dv.Mention]] = []
+    for mention in mentions:
+        if chains and chains[-1][-1].end == mention.start:
+            chains[-1].append(mention)
+        else:
+            chains.append([mention])
+    result = []
+    for chain in chains:
+        after = line[chain[-1].end: chain[-1].end + 12]
+        result.append(_Chain(tuple(chain), line, bool(_ISSUER_AFTER.match(after))))
+    return result
+
+
+def _county_or_lower(mention: dv.Mention) -> int:
+    """Rank of specificity: county 3, city 2, province 1 (by the most specific name a form may mean)."""
+    table = dv.load_divisions()
+    levels = set(table.loc[table["name"].isin(mention.names), "level"])
+    return max(({"province": 1, "city": 2, "county": 3}[lv] for lv in levels), default=0)
+
+
+def _find_zone(lines: list[str]) -> str | None:
+    for line in lines:
+        match = _ZONE.search(_squeeze(line))
+        if match and not dv.lookup(match.group(1)):
+            return match.group(1)
+    return None
+
+
+def _resolve_region(header: list[str], *, title: str | None, raw_header: list[str], body: str,
+                    year: int | None, notes: list[Note]) -> dict[str, object]:
+    """Find the issuing government in the header and resolve it to a division."""
+    empty = {"level": None, "region": None, "city": None, "province": None, "adcode": None}
+    lines = [_squeeze(_simplify(line)) for line in ([title] if title else []) + header]
+    lines = [line for line in lines if not _PUBLISHER.search(line)]
+    chains = [c for line in lines for c in _chains(line)]
+    issuer = next((c for c in chains if c.issuer_context), None)
+    zone = _find_zone(lines)
+    if issuer is None and zone is None and any(_NATIONAL.search(line) for line in lines):
+        return {"level": "national", "region": NATIONAL_REGION, "city": None, "province": None,
+                "adcode": NATIONAL_ADCODE}
+    raw_lines = [_squeeze(_simplify(line)) for line in raw_header]
+    if issuer is None and zone is None:
+        own_lines = [line for line in raw_lines if not _PUBLISHER.search(line)]
+        raw_chains = [c for line in own_lines for c in _chains(line)]
+        issuer = next((c for c in raw_chains if c.issuer_context), None)
+        if issuer is not None:
+            notes.append(Note("region", "info", f"region taken from the raw page header: {issuer.line[:40]}"))
+    if issuer is None and zone is None:
+        notes.append(Note("region", "warning", "no issuing government (region) found in the report header"))
+        return empty
+
+    context_mentions = [m for c in chains for m in c.mentions] + [m for line in raw_lines for m in dv.find_mentions(line)]
+    if zone is not None and (issuer is None or zone.startswith(issuer.mentions[0].text) or
+                             any(m.text in zone for m in (issuer.mentions if issuer else ()))):
+        return _zone_region(zone, context_mentions, notes)
+
+    target = max(issuer.mentions, key=_county_or_lower)
+    parents = [m for m in issuer.mentions if m is not target]
+    parent_names = [n for m in parents for n in m.names]
+    city = next((n for n in parent_names if dv.lookup(n, level="city") or n in dv.MUNICIPALITIES), None)
+    province = next((n for n in parent_names if dv.lookup(n, level="province")), None)
+    resolution = None
+    for name in target.names:
+        resolution = dv.resolve_division(name, city=city, province=province, year=year)
+        if resolution.division is not None or resolution.candidates:
+            break
+    assert resolution is not None
+    if resolution.division is None and len(resolution.candidates) > 1:
+        # other names in the header and the page (来源/发布机构) first, then the whole text
+        header_context = " ".join(m.text for m in context_mentions)
+        resolution = dv.resolve_division(resolution.name, year=year, context=header_context)
+        if resolution.division is None:
+            resolution = dv.resolve_division(resolution.name, year=year, context=body)
+    if resolution.note:
+        notes.append(Note("region", resolution.severity or "warning", resolution.note))
+    division = resolution.division
+    if division is None:
+        levels = {d.level for d in resolution.candidates}
+        level = LEVEL_OF_DIVISION[levels.pop()] if len(levels) == 1 else None
+        return {**empty, "region": resolution.name, "level": level}
+    return _division_fields(division)
+
+
+def _division_fields(division: dv.Division) -> dict[str, object]:
+    if division.level == "province":
+        city = division.name if division.name in dv.MUNICIPALITIES else None
+        province = division.name
+    elif division.level == "city":
+        city, province = division.name, division.province
+    else:
+        city, province = division.city, division.province
+    return {"level": LEVEL_OF_DIVISION[division.level], "region": division.name, "city": city,
+            "province": province, "adcode": division.adcode}
+
+
+def _zone_region(zone: str, mentions: list[dv.Mention], notes: list[Note]) -> dict[str, object]:
+    """A 新区/开发区 is not an administrative division: keep its name, no adcode, parents if named."""
+    city = province = None
+    for mention in mentions:
+        for name in mention.names:
+            found = dv.lookup(name)
+            if len(found) == 1 and found[0].level == "city" and city is None:
+                city, province = found[0].name, found[0].province
+            elif len(found) == 1 and found[0].level == "province" and province is None:
+                province = found[0].name
+                if name in dv.MUNICIPALITIES:
+                    city = name
+    notes.append(Note("adcode", "info", f"{zone} is a development zone / new area, not an administrative "
+                                        "division: no adcode or level"))
+    return {"level": None, "region": zone, "city": city, "province": province, "adcode": None}
+
+
+# ------------------------------------------------------------------------------------------------ main
+def extract_metadata(text: str, *, raw_text: str | None = None,
+                     fields: Mapping[str, object] | None = None) -> tuple[dict[str, object], list[Note]]:
+    """Extract the metadata of one report.
+
+    Args:
+        text: the clean text (title, meeting line and speaker line kept by cleaning).
+        raw_text: the decoded text before cleaning (web page title, "来源：…" lines): a fallback for the
+            title and the region, and context to disambiguate district names. Never used for the meeting date.
+        fields: metadata from a CSV/JSONL row or a manifest (``title``, ``year``, ``region``, …), used first
+            where present and not null.
+
+    Returns:
+        ``(metadata, notes)``: ``metadata`` has the keys :data:`METADATA_KEYS` (``None`` where unknown);
+        ``notes`` lists what could not be determined or looks doubtful.
+
+    Example:
+        >>> meta, notes = extract_metadata("北京市朝阳区2020年政府工作报告\\n各位代表：")
+        >>> meta["region"], meta["adcode"], meta["level"], meta["year"]
+        ('朝阳区', '110105', 'county', 2020)
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    given = {k: v for k, v in (fields or {}).items() if k in METADATA_KEYS and not _is_missing(v)}
+    notes: list[Note] = []
+    lines = _lines(text)
+    header = _header_lines(lines)
+    raw_header = _header_lines(_lines(raw_text), max_lines=60) if raw_text else []
+
+    title = str(given["title"]).strip() if "title" in given else extract_title(text, raw_text=raw_text)
+    head_text = "\n".join(([title] if title else []) + header[:8])
+    doc_type = given.get("doc_type") or _doc_type(title, head_text, notes)
+
+    meeting_date = given.get("meeting_date") or extract_meeting_date("\n".join(header[:8]))
+    year = _year_field(given, notes)
+    text_year = extract_year(text, title=title, meeting_date=meeting_date,
+                             notes=notes if year is None else None)
+    if year is None:
+        year = text_year
+    elif text_year is not None and text_year != year:
+        notes.append(Note("year", "warning", f"given year {year} differs from the text's plan year {text_year}"))
+
+    region = _region_fields(given, header=header, title=title, raw_header=raw_header, body=text,
+                            year=year, notes=notes)
+    speaker = given.get("speaker") or extract_speaker(
+        header[:10], resolution_text=text if doc_type == "resolution" else None)
+
+    meta: dict[str, object] = {"title": title, "doc_type": doc_type, **region, "year": year,
+                               "meeting_date": meeting_date, "speaker": speaker}
+    for key, severity, message in (
+        ("title", "info", "no title line in the text"),
+        ("year", "warning", "plan year not found (no dated headings, meeting date or title year)"),
+        ("meeting_date", "info", "meeting date not in the text"),
+        ("speaker", "info", "speaker not in the text"),
+    ):
+        if meta[key] is None and not any(n.field == key for n in notes):
+            notes.append(Note(key, severity, message))
+    return {k: meta[k] for k in METADATA_KEYS}, notes
+
+
+def _is_missing(value: object) -> bool:
+    if value is None:
+        return True
+    try:
+        import pandas as pd
+
+        if pd.isna(value):  # NaN, NA, NaT
+            return True
+    except (TypeError, ValueError):
+        pass
+    return isinstance(value, str) and not value.strip()
+
+
+def _doc_type(title: str | None, head_text: str, notes: list[Note]) -> str:
+    probe = _squeeze(_simplify(" ".join(filter(None, [title, head_text]))))
+    if _RESOLUTION.search(probe) or (title and _squeeze(title).endswith("决议")):
+        return "resolution"
+    if _REPORT_HINT.search(probe):
+        return "report"
+    notes.append(Note("doc_type", "warning", "does not look like a government work report (no title, "
+                                              "no '各位代表' opening)"))
+    return "other"
+
+
+def _year_field(given: Mapping[str, object], notes: list[Note]) -> int | None:
+    if "year" not in given:
+        return None
+    raw = given["year"]
+    try:
+        year = int(str(raw).strip().removesuffix("年"))
+    except ValueError:
+        year = None
+    if _valid_year(year) is None:
+        notes.append(Note("year", "error", f"given year {raw!r} is not a year between 1949 and 2100"))
+        return None
+    return year
+
+
+def _region_fields(given: Mapping[str, object], *, header: list[str], title: str | None,
+                   raw_header: list[str], body: str, year: int | None, notes: list[Note]) -> dict[str, object]:
+    keys = ("level", "region", "city", "province", "adcode")
+    if "adcode" in given and "region" not in given:
+        division = dv.by_adcode(str(given["adcode"]), year=year)
+        if division is None:
+            notes.append(Note("adcode", "warning", f"given adcode {given['adcode']!r} is not a known division code"))
+        else:
+            return {**_division_fields(division), **{k: given[k] for k in keys if k in given}}
+    if "region" in given:
+        region = str(given["region"])
+        if region in (NATIONAL_REGION, "全国", "中国", "国务院", "中华人民共和国"):
+            out = {"level": "national", "region": NATIONAL_REGION, "city": None, "province": None,
+                   "adcode": NATIONAL_ADCODE}
+        else:
+            resolution = dv.resolve_division(region, city=_opt(given.get("city")),
+                                              province=_opt(given.get("province")), year=year, context=body)
+            if resolution.division is not None:
+                out = _division_fields(resolution.division)
+            else:
+                if resolution.note:
+                    notes.append(Note("region", resolution.severity or "warning", resolution.note))
+                out = {"level": None, "region": region, "city": None, "province": None, "adcode": None}
+        return {**out, **{k: given[k] for k in keys if k in given}}
+    found = _resolve_region(header, title=title, raw_header=raw_header, body=body, year=year, notes=notes)
+    return {**found, **{k: given[k] for k in keys if k in given}}
+
+
+def _opt(value: object) -> str | None:
+    return None if _is_missing(value) else str(value)
