@@ -1,0 +1,706 @@
+"""Numeric targets: the growth, price, employment and fiscal targets a report sets, with their sentence.
+
+Government work reports state their plan-period targets in a fixed passage ("今年发展主要预期目标是：国内生产总值
+增长5%左右；城镇新增就业1200万人以上……") and report last year's results in the review section. This module
+reads both, and keeps them apart:
+
+* :func:`extract_targets` returns the targets set for the plan period (the annual targets and, where a report
+  sets them, the five-year targets: ``period`` is ``"annual"`` or ``"five_year"``);
+* :func:`extract_achievements` returns the figures reported for the past period, with the same columns, so
+  that targets and outcomes can be compared.
+
+Both work on a :class:`~reportlab_analysis.corpus.Corpus`. The lower-level functions work without one:
+:func:`parse_sentence` reads every indicator mention in one sentence, :func:`classify_sentences` decides which
+sentences set targets and which report results, and :func:`targets_from_sentences` /
+:func:`achievements_from_sentences` run both on a sentences table (``doc_id``, ``section``, ``para_id``,
+``sent_id``, ``text``).
+
+How values are read:
+
+* ``value`` is the stated point, or the midpoint of a range ("6.5-7%" gives value 6.75, low 6.5, high 7);
+  ``low`` and ``high`` are the stated bounds (equal to ``value`` for a point target);
+* ``qualifier`` is the word that qualifies the number: the one after it if any (左右, 以上, 以内, 以下, 上下),
+  else the one before it (不低于, 不超过, 低于, 超过, 控制在, 力争 …); for qualitative targets
+  ("与经济增长同步", "翻一番") ``value`` is NaN and ``qualifier`` keeps the phrase;
+* ``energy_intensity_change`` is signed: "单位国内生产总值能耗降低3%左右" gives -3;
+* ``new_urban_jobs`` is in 万人 (a figure in 人 is converted), ``grain_output`` keeps the stated unit;
+* ``variant`` separates measures of one indicator: ``surveyed``/``registered`` unemployment,
+  ``urban``/``rural``/``per_capita`` income, ``total``/``general_budget`` fiscal revenue, ``cumulative`` for a
+  total growth over the period ("地区生产总值总量增长50%").
+
+Which sentences hold targets: sentences of the ``plan`` section, unless they speak of the past (去年, 过去,
+增长了, 完成 …) without a target cue; in reports whose sections are ``unknown``, only sentences with a local target
+cue (主要预期目标是, 力争, 今年, 拟按 …) or inside the target passage. Sentences of the ``review`` section never
+give targets; they are read by :func:`extract_achievements`.
+
+Example:
+    >>> parse_sentence("国内生产总值增长6.5%－7%，城镇登记失业率4.5%以内")[["indicator", "value", "low", "high"]]
+                indicator  value  low  high
+    0          gdp_growth   6.75  6.5   7.0
+    1   unemployment_rate   4.50  4.5   4.5
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable, Iterable, Literal, Sequence
+
+import cn2an
+import pandas as pd
+
+__all__ = [
+    "INDICATORS",
+    "TARGET_COLUMNS",
+    "extract_targets",
+    "extract_achievements",
+    "targets_from_sentences",
+    "achievements_from_sentences",
+    "classify_sentences",
+    "parse_sentence",
+    "parse_value",
+    "normalize_text",
+    "split_sentences",
+]
+
+#: Columns of the tables returned by :func:`extract_targets` and :func:`extract_achievements`.
+TARGET_COLUMNS = [
+    "doc_id", "section", "para_id", "sent_id", "indicator", "variant", "value", "low", "high", "qualifier",
+    "unit", "period", "phrase", "sentence",
+]
+#: Columns of :func:`parse_sentence`.
+MENTION_COLUMNS = ["indicator", "variant", "value", "low", "high", "qualifier", "unit", "period", "phrase"]
+
+Period = Literal["annual", "five_year"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Text normalization
+# ------------------------------------------------------------------------------------------------
+_DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "～": "~", "〜": "~"})
+
+
+def normalize_text(text: str) -> str:
+    """Fold a sentence into the form the patterns read: NFKC (full-width ％，０-９ to ASCII), no spaces or line breaks.
+
+    Example:
+        >>> normalize_text("增长 6.5％－7％，\\n左右")
+        '增长6.5%-7%,左右'
+    """
+    folded = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    return re.sub(r"\s+", "", folded)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split a paragraph into sentences at 。！？ (keeping the mark); a fallback when no corpus is at hand.
+
+    Example:
+        >>> split_sentences("今年预期目标是：增长7%左右。我们有信心！")
+        ['今年预期目标是：增长7%左右。', '我们有信心！']
+    """
+    return [part for part in re.split(r"(?<=[。！？!?])", text) if part.strip()]
+
+
+# ------------------------------------------------------------------------------------------------
+# Indicators
+# ------------------------------------------------------------------------------------------------
+_GROWTH_WORDS = re.compile(r"增长|增速|增幅|提高|增加|上升")
+_PRICE_WORDS = re.compile(r"涨幅|上涨|涨|增长|上升|价格总水平|物价")
+_DOWN_WORDS = re.compile(r"降低|下降|减少|降|回落")
+_UP_WORDS = re.compile(r"提高|上升|增加|增长")
+
+
+def _variant_unemployment(subject: str) -> str | None:
+    if "调查" in subject:
+        return "surveyed"
+    if "登记" in subject:
+        return "registered"
+    return None
+
+
+def _variant_income(subject: str) -> str | None:
+    if "城乡" in subject or "居民" in subject and not re.search("城镇|农村|农民", subject):
+        return "per_capita" if "人均" in subject else "all"
+    if "城镇" in subject:
+        return "urban"
+    if "农村" in subject or "农民" in subject:
+        return "rural"
+    return None
+
+
+def _variant_fiscal(subject: str) -> str | None:
+    return "general_budget" if "预算" in subject else "total"
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    """How one indicator is named in reports and what a valid value for it looks like.
+
+    Attributes:
+        name: indicator name used in the output.
+        subject: regular expression for the words that name the indicator (on normalized text).
+        units: accepted units of the value ("%" for rates and growth).
+        needs: a pattern the subject or the words between subject and value must contain (e.g. a growth
+            verb for a growth rate), or ``None``.
+        signed_by_direction: the value is a change whose sign comes from the verb (降低 gives a negative value).
+        variant: function from the matched subject to the ``variant`` column.
+    """
+
+    name: str
+    subject: re.Pattern[str]
+    units: tuple[str, ...] = ("%",)
+    needs: re.Pattern[str] | None = _GROWTH_WORDS
+    signed_by_direction: bool = False
+    variant: Callable[[str], str | None] = lambda subject: None
+
+
+INDICATORS: dict[str, IndicatorSpec] = {
+    spec.name: spec
+    for spec in [
+        IndicatorSpec(
+            "gdp_growth",
+            re.compile(
+                r"(?:国内|地区)生产总值(?:\(GDP\))?|GDP|生产总值"
+                r"|经济(?:年均)?(?:增长|增速)(?:速度|率)?(?:的)?(?:预期)?(?:目标)?"
+            ),
+        ),
+        IndicatorSpec(
+            "fiscal_revenue_growth",
+            re.compile(
+                r"(?:地方)?(?:一般)?公共(?:财政)?预算收入|(?:地方)?一般公共财政预算收入|(?:地方)?财政(?:总)?收入"
+            ),
+            variant=_variant_fiscal,
+        ),
+        IndicatorSpec("fixed_asset_investment_growth", re.compile(r"(?:全社会)?固定资产投资(?:总额)?")),
+        IndicatorSpec("retail_sales_growth", re.compile(r"社会(?:消费|销售)品零售总额|社消零")),
+        IndicatorSpec(
+            "income_growth",
+            re.compile(
+                r"(?:城乡|城镇|农村)?居民(?:人均)?(?:可支配)?收入|(?:城镇|农村)常住居民人均可支配收入"
+                r"|农民人均纯收入|农村居民人均纯收入"
+            ),
+            variant=_variant_income,
+        ),
+        IndicatorSpec(
+            "industrial_value_added_growth",
+            re.compile(r"(?:规模以上|规上)工业(?:企业)?增加值|全部工业增加值|工业增加值"),
+        ),
+        IndicatorSpec(
+            "unemployment_rate",
+            re.compile(r"(?:城镇)?(?:调查|登记)?失业率"),
+            needs=None,
+            variant=_variant_unemployment,
+        ),
+        IndicatorSpec(
+            "cpi",
+            re.compile(r"居民消费价格(?:总水平)?(?:指数)?|消费价格指数|物价总水平|CPI"),
+            needs=_PRICE_WORDS,
+        ),
+        IndicatorSpec(
+            "energy_intensity_change",
+            re.compile(r"单位(?:国内|地区)?生产总值(?:能耗|能源消耗)|单位GDP能耗|万元(?:GDP|生产总值)能耗|能耗强度"),
+            needs=re.compile(r"降低|下降|减少|降|提高|上升|增加"),
+            signed_by_direction=True,
+        ),
+        IndicatorSpec(
+            "new_urban_jobs",
+            re.compile(r"城镇新增就业(?:人数|岗位)?|新增城镇就业(?:人数|岗位)?"),
+            units=("万人", "万人次", "人", "人次"),
+            needs=None,
+        ),
+        IndicatorSpec(
+            "deficit_ratio",
+            re.compile(
+                r"(?:财政)?赤字率"
+                r"|赤字(?:合计)?(?:\d+(?:\.\d+)?(?:万亿元|亿元))?,?占国内生产总值(?:的)?比重"
+            ),
+            needs=None,
+        ),
+        IndicatorSpec(
+            "trade_growth",
+            re.compile(r"(?:外贸|货物)?进出口(?:贸易)?(?:总额|总值)?|对外贸易(?:总额)?"),
+        ),
+        IndicatorSpec(
+            "grain_output",
+            re.compile(r"粮食(?:总)?产量"),
+            units=("万亿斤", "亿斤", "万吨", "亿吨"),
+            needs=None,
+        ),
+    ]
+}
+
+
+# ------------------------------------------------------------------------------------------------
+# Values
+# ------------------------------------------------------------------------------------------------
+_NUM = r"\d+(?:\.\d+)?"
+_CN_DIGITS = "零〇一二两三四五六七八九十百点"
+_UNITS = r"个百分点|万亿斤|亿斤|万吨|亿吨|万人次|万人|人次|人|万亿元|亿元|万元|亿美元|%|年|倍"
+_POST_QUALIFIER = r"左右|以上|以内|以下|上下|之内|之上"
+_PRE_QUALIFIERS = ("不低于", "不少于", "不超过", "不高于", "低于", "高于", "超过", "至少", "控制在", "力争")
+_SYNC = (
+    r"(?:增长)?(?:要|应)?(?:与|和|同)(?:经济增长|经济发展|地区生产总值(?:增长)?|国内生产总值(?:增长)?|GDP(?:增长)?)"
+    r"(?:基本)?同步(?:增长|提高)?"
+)
+_VALUE_RE = re.compile(
+    rf"(?P<sync>{_SYNC})"
+    rf"|(?P<double>翻(?:一|两|二)?番)"
+    rf"|百分之(?P<cn>[{_CN_DIGITS}]+)(?:(?:-|~|至|到)(?:百分之)?(?P<cn2>[{_CN_DIGITS}]+))?"
+    rf"(?P<cnpost>{_POST_QUALIFIER})?"
+    rf"|(?P<low>{_NUM})(?P<lowunit>%)?(?:(?P<sep>-|~|至|到)(?P<high>{_NUM}))?(?P<unit>{_UNITS})?(?P<post>{_POST_QUALIFIER})?"
+)
+_CHANGE_TO = re.compile(
+    r"(?:提高|下降|降低|降|增加|调整|上升|回落|减少|扩大|缩小|调低|调高)(?:到|至)(?:去年的|上年的|今年的)?"
+)
+
+
+def _cn_number(text: str) -> float | None:
+    try:
+        return float(cn2an.cn2an(text, "smart"))
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def parse_value(text: str) -> dict | None:
+    """Read the value expression at the start of ``text`` (normalized), or ``None``.
+
+    Returns a dict with ``value``, ``low``, ``high``, ``unit``, ``qualifier`` (post-qualifier only) and
+    ``length`` (characters read).
+
+    Example:
+        >>> parse_value("6.5-7%")["value"], parse_value("百分之七左右")["qualifier"]
+        (6.75, '左右')
+    """
+    match = _VALUE_RE.match(text)
+    if not match or not match.group(0):
+        return None
+    return _value_from_match(match)
+
+
+def _value_from_match(match: re.Match[str]) -> dict | None:
+    nan = math.nan
+    if match.group("sync") or match.group("double"):
+        phrase = match.group(0)
+        if phrase.startswith("增长"):
+            phrase = phrase[2:]
+        return {"value": nan, "low": nan, "high": nan, "unit": None, "qualifier": phrase, "length": match.end() - match.start()}
+    if match.group("cn"):
+        low = _cn_number(match.group("cn"))
+        high = _cn_number(match.group("cn2")) if match.group("cn2") else low
+        if low is None or high is None:
+            return None
+        return {"value": (low + high) / 2, "low": low, "high": high, "unit": "%",
+                "qualifier": match.group("cnpost"), "length": match.end() - match.start()}
+    low = float(match.group("low"))
+    unit = match.group("unit") or match.group("lowunit")
+    if match.group("high") is not None:
+        if match.group("lowunit") and match.group("unit") not in (None, "%"):
+            return None
+        high = float(match.group("high"))
+        if match.group("sep") in ("至", "到") and not match.group("lowunit") and not match.group("unit"):
+            return None
+        if high < low:
+            return None
+    else:
+        high = low
+    return {"value": (low + high) / 2, "low": low, "high": high, "unit": unit,
+            "qualifier": match.group("post"), "length": match.end() - match.start()}
+
+
+# ------------------------------------------------------------------------------------------------
+# One sentence
+# ------------------------------------------------------------------------------------------------
+_CLAUSE_END = re.compile(r"[,;。:!?]")
+_MAX_GAP = 26
+_GAP_BLOCKERS = re.compile(r"占|比重|贡献|倍|人均|比例|指数|规模|余额")
+_FIVE_YEAR_SENTENCE = re.compile(
+    r"今后五年|未来五年|十[一二三四五六七八九]五[”\"]?(?:时期|期间)|第十[一二三四五六七八九]个五年规划"
+)
+
+
+def _find_subjects(text: str, indicators: Sequence[str]) -> list[tuple[int, int, str]]:
+    """All indicator names in ``text`` as (start, end, indicator), longest first where they overlap."""
+    found = []
+    for name in indicators:
+        for match in INDICATORS[name].subject.finditer(text):
+            found.append((match.start(), match.end(), name))
+    found.sort(key=lambda item: (item[0], -(item[1] - item[0])))
+    chosen: list[tuple[int, int, str]] = []
+    for start, end, name in sorted(found, key=lambda item: (-(item[1] - item[0]), item[0])):
+        if all(end <= s or start >= e for s, e, _ in chosen):
+            chosen.append((start, end, name))
+    return sorted(chosen)
+
+
+def _subject_is_reference(text: str, start: int, end: int, name: str) -> bool:
+    """True when a subject is not itself being measured (a sync reference, a denominator, per-capita GDP)."""
+    before = text[max(0, start - 3):start]
+    after = text[end:end + 6]
+    if re.search(r"(?:与|和|同)$", before) and re.match(r"(?:增长)?(?:基本)?同步", after):
+        return True
+    if name == "gdp_growth" and (before.endswith("人均") or before.endswith("单位") or re.search(r"占[^,;。]{0,2}$", before)):
+        return True
+    if name == "gdp_growth" and re.match(r"(?:的)?(?:比重|贡献)", after):
+        return True
+    if name != "deficit_ratio" and re.search(r"占$", before):
+        return True
+    return False
+
+
+def _read_mention(
+    text: str, start: int, end: int, name: str, next_start: int
+) -> dict | None:
+    """The value stated for the subject text[start:end], searched up to the end of its clause."""
+    spec = INDICATORS[name]
+    subject = text[start:end]
+    clause_stop = _CLAUSE_END.search(text, end)
+    stop = min(clause_stop.start() if clause_stop else len(text), end + _MAX_GAP + 12)
+    position = end
+    while position < stop:
+        match = _VALUE_RE.search(text, position, stop)
+        if match is None:
+            return None
+        if not match.group(0):
+            position = match.start() + 1
+            continue
+        if match.start() >= next_start:
+            return None
+        gap = text[end:match.start()]
+        value = _value_from_match(match)
+        position = match.end()
+        if value is None:
+            continue
+        qualitative = math.isnan(value["value"])
+        if qualitative:
+            if name in ("unemployment_rate", "cpi", "deficit_ratio", "new_urban_jobs", "grain_output",
+                        "energy_intensity_change"):
+                return None
+        else:
+            unit = value["unit"]
+            if name == "new_urban_jobs" and unit in ("人", "人次", "万人", "万人次"):
+                pass
+            elif unit not in spec.units:
+                continue
+        if len(gap) > _MAX_GAP or (name != "deficit_ratio" and _GAP_BLOCKERS.search(gap)):
+            return None
+        if spec.needs is not None and not qualitative and not spec.needs.search(subject + gap):
+            continue
+        # "从去年的2.1%提高到2.3%": the value is the one after the change verb.
+        follow = _CHANGE_TO.match(text, match.end())
+        if follow:
+            second = _VALUE_RE.match(text, follow.end())
+            if second and second.group(0):
+                second_value = _value_from_match(second)
+                if second_value is not None and second_value["unit"] == value["unit"]:
+                    value, match = second_value, second
+                    gap = text[end:match.start()]
+        return _finish_mention(text, start, end, name, match, value, gap)
+    return None
+
+
+def _finish_mention(text: str, start: int, end: int, name: str, match: re.Match[str], value: dict, gap: str) -> dict:
+    spec = INDICATORS[name]
+    subject = text[start:end]
+    row = {key: value[key] for key in ("value", "low", "high", "unit", "qualifier")}
+    if row["qualifier"] is None:
+        # The qualifier nearest the number wins; at one position the longer word (不低于 over 低于).
+        window = text[max(0, start - 8):start] + subject + gap
+        pre = [word for word in _PRE_QUALIFIERS if word in window]
+        row["qualifier"] = max(pre, key=lambda word: (window.rfind(word) + len(word), len(word))) if pre else None
+    if name == "new_urban_jobs" and row["unit"] in ("人", "人次"):
+        row.update(value=row["value"] / 1e4, low=row["low"] / 1e4, high=row["high"] / 1e4,
+                   unit="万" + row["unit"])
+    if spec.signed_by_direction and not math.isnan(row["value"]):
+        if _DOWN_WORDS.search(gap):
+            row.update(value=-row["value"], low=-row["high"], high=-row["low"])
+        elif not _UP_WORDS.search(gap):
+            row.update(value=math.nan, low=math.nan, high=math.nan)
+    before = text[max(0, start - 10):start]
+    clause_before = re.split(r"[,;。:]", before)[-1]
+    five_year = "年均" in subject or "年均" in gap or "年均" in clause_before
+    variant = spec.variant(subject)
+    if "总量" in gap or "总量" in subject or (
+        re.search(r"比20\d\d年", gap) and not math.isnan(row["value"])
+    ):
+        variant = "cumulative"
+    row.update(indicator=name, variant=variant, period="five_year" if five_year else None,
+               phrase=text[start:match.end()])
+    return row
+
+
+def parse_sentence(
+    sentence: str, *, indicators: Iterable[str] | None = None, period: Period = "annual"
+) -> pd.DataFrame:
+    """Every indicator mention with a value in one sentence, in reading order (no target/result judgement).
+
+    Args:
+        sentence: raw sentence text; spaces, line breaks and full-width characters are tolerated.
+        indicators: restrict to these indicator names (default: all of :data:`INDICATORS`).
+        period: period of the passage the sentence belongs to; a mention with 年均 or a sentence that names a
+            five-year period is ``five_year`` regardless.
+
+    Returns:
+        DataFrame with :data:`MENTION_COLUMNS`.
+
+    Example:
+        >>> parse_sentence("地区生产总值、固定资产投资年均增长都为7%")[["indicator", "value", "period"]]
+                               indicator  value     period
+        0                     gdp_growth    7.0  five_year
+        1  fixed_asset_investment_growth    7.0  five_year
+    """
+    names = _check_indicators(indicators)
+    text = normalize_text(sentence)
+    sentence_five_year = bool(_FIVE_YEAR_SENTENCE.search(text))
+    subjects = [s for s in _find_subjects(text, list(INDICATORS)) if not _subject_is_reference(text, *s)]
+    rows: list[dict | None] = [None] * len(subjects)
+    for index in range(len(subjects) - 1, -1, -1):
+        start, end, name = subjects[index]
+        next_start = subjects[index + 1][0] if index + 1 < len(subjects) else len(text)
+        # "地区生产总值、固定资产投资…年均增长都为7%": an enumerated subject shares the next one's value.
+        if index + 1 < len(subjects) and re.fullmatch(r"[、和及]|以及", text[end:next_start]) and rows[index + 1]:
+            shared = dict(rows[index + 1])
+            spec = INDICATORS[name]
+            if shared["variant"] != "cumulative":
+                shared["variant"] = spec.variant(text[start:end])
+            shared.update(indicator=name, phrase=text[start:next_start] + shared["phrase"])
+            rows[index] = shared
+            continue
+        rows[index] = _read_mention(text, start, end, name, next_start)
+    frame_rows = []
+    for row in rows:
+        if row is None or row["indicator"] not in names:
+            continue
+        if row["period"] is None:
+            row["period"] = "five_year" if (sentence_five_year or period == "five_year") else "annual"
+        frame_rows.append(row)
+    return pd.DataFrame(frame_rows, columns=MENTION_COLUMNS).astype(
+        {"value": "float64", "low": "float64", "high": "float64"}
+    )
+
+
+def _check_indicators(indicators: Iterable[str] | None) -> list[str]:
+    if indicators is None:
+        return list(INDICATORS)
+    if isinstance(indicators, str):
+        indicators = [indicators]
+    names = list(indicators)
+    unknown = [name for name in names if name not in INDICATORS]
+    if unknown:
+        raise ValueError(
+            f"indicators: unknown indicator(s) {unknown}; known indicators are {sorted(INDICATORS)}"
+        )
+    return names
+
+
+# ------------------------------------------------------------------------------------------------
+# Which sentences set targets, which report results
+# ------------------------------------------------------------------------------------------------
+#: Cues that a sentence states the plan's targets.
+TARGET_CUE = re.compile(
+    r"预期目标(?:是|为|定为|定在|设定)|(?:主要|总体|奋斗|发展)目标(?:是|为)|增长目标(?:为|是|定为)|预期增长"
+    r"|目标(?:定为|定在|设定为)"
+)
+#: Weaker cues: the sentence speaks of the plan period.
+PLAN_CUE = re.compile(r"今年|明年|本年度|力争|争取|拟按|拟安排|拟|确保|今后五年|未来五年|到20\d\d年|要(?:实现|达到|控制|保持)")
+#: Cues that a sentence reports results.
+PAST_CUE = re.compile(
+    r"增长了|完成了|实现了|达到了|提高了|下降了|已经|去年|上年|过去|一年来|五年来|几年来|近年来|回顾|累计|超额|预计"
+    r"|完成率|(?:超过|达到|低于|高于|完成|实现)(?:了)?(?:全年|年初)?(?:确定)?的?[^,;。]{0,8}目标|好于预期"
+)
+_PASSAGE_OPENER = re.compile(r"目标(?:是|为)?:$")
+_FIVE_YEAR_PASSAGE = re.compile(r"(?:今后五年|未来五年|十[一二三四五六七八九]五[”\"]?(?:时期|期间)|五年规划).*(?:目标|任务)")
+_ANNUAL_PASSAGE = re.compile(r"今年|明年|本年度|\d{4}年(?:的)?(?:主要|重点)?(?:工作|任务)|\d{4}年.{0,24}预期目标")
+
+Kind = Literal["target", "achievement"]
+
+
+def _sentence_kind(section: str, text: str, in_passage: bool) -> Kind | None:
+    target_cue = bool(TARGET_CUE.search(text)) and not re.search(
+        r"(?:超过|达到|低于|高于|完成|实现)(?:了)?[^,;。]{0,8}预期目标", text
+    )
+    plan_cue = bool(PLAN_CUE.search(text))
+    past_cue = bool(PAST_CUE.search(text))
+    if section == "review":
+        return "achievement"
+    if section == "appendix":
+        return None
+    if section == "plan":
+        if past_cue and not (target_cue or plan_cue or in_passage):
+            return "achievement"
+        return "target"
+    if target_cue or in_passage:
+        return "target"
+    if plan_cue and not past_cue:
+        return "target"
+    if past_cue:
+        return "achievement"
+    return None
+
+
+def classify_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
+    """Add ``kind`` ("target", "achievement" or None) and ``period_context`` to a sentences table.
+
+    The decision uses the section label where there is one (``review`` -> achievement, ``plan`` -> target
+    unless the sentence speaks only of the past) and local cues otherwise (主要预期目标是, 力争, 今年, 拟按 …
+    against 去年, 过去, 增长了, 完成 …). A paragraph ending in "目标是：" makes the next paragraph a target passage.
+    ``period_context`` follows the passage: a paragraph about the coming five years ("今后五年", "“十四五”时期的
+    主要目标") switches it to ``five_year`` until a paragraph about this year ("今年", "2021年重点工作").
+
+    Args:
+        sentences: DataFrame with ``doc_id``, ``para_id``, ``sent_id``, ``text`` and optionally ``section``.
+
+    Example:
+        >>> frame = pd.DataFrame({"doc_id": ["a", "a"], "para_id": [0, 1], "sent_id": [0, 0],
+        ...     "section": ["unknown", "unknown"],
+        ...     "text": ["去年地区生产总值增长了6%。", "今年主要预期目标是：地区生产总值增长7%左右。"]})
+        >>> classify_sentences(frame)["kind"].tolist()
+        ['achievement', 'target']
+    """
+    _check_sentences(sentences)
+    frame = sentences.reset_index(drop=True)
+    sections = frame["section"].fillna("unknown").astype(str) if "section" in frame else pd.Series("unknown", index=frame.index)
+    kinds: list[Kind | None] = [None] * len(frame)
+    periods: list[Period] = ["annual"] * len(frame)
+    order = frame.sort_values(["doc_id", "para_id", "sent_id"], kind="stable").index
+    state: dict[str, object] = {}
+    for position in order:
+        doc_id = frame.at[position, "doc_id"]
+        para_id = frame.at[position, "para_id"]
+        if state.get("doc") != doc_id:
+            state = {"doc": doc_id, "para": None, "period": "annual", "opener": False, "passage": False,
+                     "para_text": ""}
+        if state["para"] != para_id:
+            # A new paragraph: the previous one may have opened a target passage ("主要预期目标是：").
+            state["passage"] = bool(_PASSAGE_OPENER.search(str(state["para_text"])))
+            state["para"] = para_id
+            state["para_text"] = ""
+        text = normalize_text(str(frame.at[position, "text"]))
+        state["para_text"] = str(state["para_text"]) + text
+        if _FIVE_YEAR_PASSAGE.search(text) and not re.search(r"今年|明年", text):
+            state["period"] = "five_year"
+        elif _ANNUAL_PASSAGE.search(text):
+            state["period"] = "annual"
+        kinds[position] = _sentence_kind(sections.iat[position], text, bool(state["passage"]))
+        if TARGET_CUE.search(text) and kinds[position] == "target":
+            state["passage"] = True
+        periods[position] = state["period"]  # type: ignore[assignment]
+    return frame.assign(kind=kinds, period_context=periods)
+
+
+def _check_sentences(sentences: pd.DataFrame) -> None:
+    if not isinstance(sentences, pd.DataFrame):
+        raise TypeError(f"sentences: expected a pandas DataFrame, got {type(sentences).__name__}")
+    missing = [c for c in ("doc_id", "para_id", "sent_id", "text") if c not in sentences.columns]
+    if missing:
+        raise ValueError(
+            f"sentences: missing column(s) {missing}; expected doc_id, section, para_id, sent_id, text "
+            "(as returned by Corpus.sentences())"
+        )
+
+
+def _mentions(sentences: pd.DataFrame, kind: Kind, indicators: Iterable[str] | None) -> pd.DataFrame:
+    names = _check_indicators(indicators)
+    classified = classify_sentences(sentences)
+    chosen = classified[classified["kind"] == kind]
+    parts = []
+    for row in chosen.itertuples(index=False):
+        found = parse_sentence(row.text, indicators=names, period=row.period_context)
+        if found.empty:
+            continue
+        found.insert(0, "doc_id", row.doc_id)
+        found.insert(1, "section", getattr(row, "section", "unknown"))
+        found.insert(2, "para_id", row.para_id)
+        found.insert(3, "sent_id", row.sent_id)
+        found["sentence"] = row.text
+        parts.append(found)
+    if not parts:
+        return pd.DataFrame(columns=TARGET_COLUMNS).astype({"value": "float64", "low": "float64", "high": "float64"})
+    table = pd.concat(parts, ignore_index=True)[TARGET_COLUMNS]
+    # A target restated later in the passage ("经济增长预期目标为5%左右，……") is kept once, at its first mention.
+    key = table["value"].astype(str).where(table["value"].notna(), table["qualifier"].astype(str))
+    duplicate = pd.DataFrame({
+        "doc_id": table["doc_id"], "indicator": table["indicator"], "variant": table["variant"].astype(str),
+        "period": table["period"], "key": key, "low": table["low"].astype(str), "high": table["high"].astype(str),
+    }).duplicated()
+    return table[~duplicate].reset_index(drop=True)
+
+
+def targets_from_sentences(sentences: pd.DataFrame, *, indicators: Iterable[str] | None = None) -> pd.DataFrame:
+    """Targets set for the plan period, read from a sentences table (see :func:`classify_sentences`).
+
+    Example:
+        >>> frame = pd.DataFrame({"doc_id": ["a"], "section": ["plan"], "para_id": [3], "sent_id": [0],
+        ...     "text": ["今年主要预期目标是：地区生产总值增长7.5%左右，城镇登记失业率控制在4%以内。"]})
+        >>> targets_from_sentences(frame)[["indicator", "value", "qualifier"]]
+                   indicator  value qualifier
+        0         gdp_growth    7.5        左右
+        1  unemployment_rate    4.0        以内
+    """
+    return _mentions(sentences, "target", indicators)
+
+
+def achievements_from_sentences(sentences: pd.DataFrame, *, indicators: Iterable[str] | None = None) -> pd.DataFrame:
+    """Results reported for the past period (review section, or past-tense sentences), same columns as targets.
+
+    Example:
+        >>> frame = pd.DataFrame({"doc_id": ["a"], "section": ["review"], "para_id": [3], "sent_id": [0],
+        ...     "text": ["全年地区生产总值增长6.9%。"]})
+        >>> achievements_from_sentences(frame)[["indicator", "value"]]
+            indicator  value
+        0  gdp_growth    6.9
+    """
+    return _mentions(sentences, "achievement", indicators)
+
+
+# ------------------------------------------------------------------------------------------------
+# Corpus level
+# ------------------------------------------------------------------------------------------------
+_REPORT_FIELDS = ["region", "city", "province", "level", "year"]
+
+
+def _from_corpus(corpus: object, kind: Kind, indicators: Iterable[str] | None) -> pd.DataFrame:
+    if not hasattr(corpus, "sentences") or not hasattr(corpus, "reports"):
+        raise TypeError(
+            f"corpus: expected a reportlab_analysis Corpus (from load_corpus), got {type(corpus).__name__}; "
+            "for a sentences DataFrame use targets_from_sentences / achievements_from_sentences"
+        )
+    names = _check_indicators(indicators)
+    sentences = corpus.sentences(include_appendix=False)  # type: ignore[attr-defined]
+    table = _mentions(sentences, kind, names)
+    reports = corpus.reports  # type: ignore[attr-defined]
+    fields = [f for f in _REPORT_FIELDS if f in reports.columns]
+    table = table.merge(reports[["doc_id", *fields]], on="doc_id", how="left")
+    return table[["doc_id", *fields, *TARGET_COLUMNS[1:]]]
+
+
+def extract_targets(corpus: object, *, indicators: Iterable[str] | None = None) -> pd.DataFrame:
+    """The numeric targets each report sets for its plan period, one row per indicator and period.
+
+    Args:
+        corpus: a :class:`~reportlab_analysis.corpus.Corpus`.
+        indicators: restrict to these names of :data:`INDICATORS` (default: all).
+
+    Returns:
+        DataFrame: ``doc_id``, report metadata (``region``, ``city``, ``province``, ``level``, ``year``), then
+        ``section``, ``para_id``, ``sent_id``, ``indicator``, ``variant``, ``value``, ``low``, ``high``,
+        ``qualifier``, ``unit``, ``period`` ("annual" or "five_year"), ``phrase`` and ``sentence``.
+        A report that sets no target for an indicator has no row for it.
+
+    Example:
+        >>> from reportlab_analysis import load_corpus
+        >>> targets = extract_targets(load_corpus("data/raw"), indicators=["gdp_growth"])  # doctest: +SKIP
+        >>> targets[["region", "year", "value", "low", "high", "qualifier", "period"]]        # doctest: +SKIP
+    """
+    return _from_corpus(corpus, "target", indicators)
+
+
+def extract_achievements(corpus: object, *, indicators: Iterable[str] | None = None) -> pd.DataFrame:
+    """The figures each report gives for the past period (its review section), with the columns of targets.
+
+    Example:
+        >>> from reportlab_analysis import load_corpus
+        >>> extract_achievements(load_corpus("data/raw"), indicators=["gdp_growth"])  # doctest: +SKIP
+    """
+    return _from_corpus(corpus, "achievement", indicators)
