@@ -622,35 +622,59 @@ def tfidf_similarity(
     return pd.DataFrame(similarity, index=pd.Index(labels, name="group"), columns=pd.Index(labels, name="group"))
 
 
-def topic_similarity(doc_topics: pd.DataFrame, *, allow_large: bool = False) -> pd.DataFrame:
+def topic_similarity(
+    topics: Any, *, by: By = "doc_id", allow_large: bool = False
+) -> pd.DataFrame:
     """Similarity of topic mixtures: 1 - Jensen-Shannon distance (base 2, so in [0, 1]).
 
     Args:
-        doc_topics: either wide (one row per report, index = report label, one column per topic, rows are
-            topic proportions) or long with columns ``doc_id``, ``topic`` and ``weight`` / ``prob`` /
-            ``proportion``. Rows are renormalized to sum to one.
-        allow_large: allow more than ``MAX_SIMILARITY_GROUPS`` reports.
+        topics: a fitted :class:`reportlab_analysis.topics.TopicModel`; or its ``document_topics(model)`` table
+            (metadata plus one ``T0``, ``T1``, ... column per topic); or a long table with ``topic`` and
+            ``share`` (or ``weight``/``prob``) columns; or a plain wide table (index = labels, one column per
+            topic).
+        by: metadata column(s) naming the groups (reports by default). When several documents share a group
+            (paragraphs of one report, reports of one region) the group mixture is the mean of their mixtures.
+            Ignored for a plain wide table.
+        allow_large: allow more than ``MAX_SIMILARITY_GROUPS`` groups.
+
+    Documents without topic shares (NaN: no token kept by the model) are left out.
 
     Example:
         >>> mix = pd.DataFrame({"t0": [0.9, 0.1], "t1": [0.1, 0.9]}, index=["a", "b"])
         >>> round(float(topic_similarity(mix).loc["a", "b"]), 3)
         0.271
     """
-    if not isinstance(doc_topics, pd.DataFrame):
-        raise TypeError("doc_topics: expected a DataFrame of topic proportions")
-    weight_col = next((c for c in ("weight", "prob", "probability", "proportion") if c in doc_topics.columns), None)
-    if {"doc_id", "topic"} <= set(doc_topics.columns) and weight_col:
-        wide = doc_topics.pivot_table(index="doc_id", columns="topic", values=weight_col, aggfunc="sum", fill_value=0)
+    columns = _as_columns(by)
+    if hasattr(topics, "theta") and hasattr(topics, "documents"):
+        theta = np.asarray(topics.theta, dtype="float64")
+        frame = topics.documents.reset_index(drop=True).copy()
+        topic_columns = [f"T{k}" for k in range(theta.shape[1])]
+        frame[topic_columns] = theta
+    elif isinstance(topics, pd.DataFrame):
+        frame = topics
+        topic_columns = [c for c in frame.columns if re.fullmatch(r"T\d+", str(c))]
     else:
-        wide = doc_topics
+        raise TypeError("topics: expected a TopicModel or a DataFrame of topic shares")
+    weight_col = next((c for c in ("share", "weight", "prob", "probability", "proportion") if c in frame.columns), None)
+    if not topic_columns and "topic" in frame.columns and weight_col:
+        _check_columns(frame, columns, parameter="by")
+        frame = frame.dropna(subset=[weight_col])
+        wide = frame.pivot_table(index=columns, columns="topic", values=weight_col, aggfunc="sum", fill_value=0.0)
+        wide = wide.div(wide.sum(axis=1), axis=0)
+    elif topic_columns:
+        _check_columns(frame, columns, parameter="by")
+        frame = frame.dropna(subset=topic_columns)
+        wide = frame.groupby(columns, sort=True)[topic_columns].mean()
+    else:
+        wide = frame
     values = wide.to_numpy(dtype="float64")
     if values.ndim != 2 or values.shape[0] == 0:
-        raise ValueError("doc_topics: no rows")
+        raise ValueError("topics: no documents with topic shares")
     if np.isnan(values).any() or (values < 0).any():
-        raise ValueError("doc_topics: topic proportions must be non-negative numbers without NaN")
+        raise ValueError("topics: topic shares must be non-negative numbers without NaN")
     sums = values.sum(axis=1, keepdims=True)
     if (sums == 0).any():
-        raise ValueError("doc_topics: a row has all-zero topic proportions")
+        raise ValueError("topics: a row has all-zero topic shares")
     _check_size(len(values), allow_large)
     values = values / sums
     n = len(values)
@@ -658,7 +682,9 @@ def topic_similarity(doc_topics: pd.DataFrame, *, allow_large: bool = False) -> 
     for i in range(n):
         for j in range(i + 1, n):
             distance[i, j] = distance[j, i] = jensenshannon(values[i], values[j], base=2)
-    labels = pd.Index([str(x) for x in wide.index], name="group")
+    labels = pd.Index(
+        [" ".join(map(str, k)) if isinstance(k, tuple) else str(k) for k in wide.index], name="group"
+    )
     return pd.DataFrame(np.clip(1.0 - distance, 0.0, 1.0), index=labels, columns=labels.copy())
 
 

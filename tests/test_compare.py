@@ -1,0 +1,376 @@
+"""Tests for reportlab_analysis.compare: hand-counted toy corpus, then the seeds and the national corpus."""
+
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import pytest  # noqa: E402
+
+from reportlab_analysis import compare  # noqa: E402
+from reportlab_analysis.compare import GroupError  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Four small "documents", two regions, two years, two sections. Counts by region, by hand:
+#   甲区: 生态 3, 创新 2, 保护 1, 产业 1                  -> 7 tokens
+#   乙区: 产业 3, 投资 2, 创新 2, 项目 1, 生态 1          -> 9 tokens
+#   all : 生态 4, 创新 4, 产业 4, 投资 2, 保护 1, 项目 1  -> 16 tokens
+TOY = pd.DataFrame(
+    {
+        "doc_id": ["a", "b", "c", "d"],
+        "region": ["甲区", "甲区", "乙区", "乙区"],
+        "year": [2020, 2021, 2020, 2021],
+        "section": ["review", "plan", "review", "plan"],
+        "text": ["推进生态保护，生态优先。", "创新驱动产业生态", "产业投资", "项目投资，创新生态"],
+        "tokens": [
+            ["生态", "保护", "生态", "创新"],
+            ["创新", "产业", "生态"],
+            ["产业", "产业", "投资", "创新"],
+            ["产业", "投资", "项目", "创新", "生态"],
+        ],
+    }
+)
+
+
+# ------------------------------------------------------------------------------------------------------
+# frequencies
+
+
+def test_term_frequencies_by_region_are_counted_exactly():
+    freqs = compare.term_frequencies(TOY, by="region")
+    jia = freqs[freqs["region"] == "甲区"].set_index("term")
+    yi = freqs[freqs["region"] == "乙区"].set_index("term")
+    assert jia["count"].to_dict() == {"生态": 3, "创新": 2, "保护": 1, "产业": 1}
+    assert yi["count"].to_dict() == {"产业": 3, "创新": 2, "投资": 2, "项目": 1, "生态": 1}
+    assert set(jia["group_tokens"]) == {7} and set(yi["group_tokens"]) == {9}
+    assert jia.loc["生态", "per_10k"] == pytest.approx(3 / 7 * 10_000)
+    assert yi.loc["项目", "per_10k"] == pytest.approx(1 / 9 * 10_000)
+    # sorted by group, then count descending, then term: ties are broken the same way every time
+    assert jia.index.tolist() == ["生态", "创新", "产业", "保护"]
+
+
+def test_term_frequencies_by_two_columns_and_overall():
+    by_two = compare.term_frequencies(TOY, by=["region", "year"])
+    row = by_two[(by_two["region"] == "乙区") & (by_two["year"] == 2020) & (by_two["term"] == "产业")]
+    assert row["count"].item() == 2 and row["group_tokens"].item() == 4
+    overall = compare.term_frequencies(TOY).set_index("term")
+    assert overall["count"].to_dict() == {"产业": 4, "创新": 4, "生态": 4, "投资": 2, "保护": 1, "项目": 1}
+
+
+def test_top_terms_long_and_wide():
+    top = compare.top_terms(TOY, by="region", n=2)
+    assert top.groupby("region")["term"].apply(list).to_dict() == {"乙区": ["产业", "创新"], "甲区": ["生态", "创新"]}
+    assert top["rank"].tolist() == [1, 2, 1, 2]
+    wide = compare.top_terms(TOY, by="region", n=2, wide=True)
+    assert wide.loc[1, "甲区"] == "生态 (3)" and wide.loc[2, "乙区"] == "创新 (2)"
+
+
+def test_review_against_plan_uses_the_section_column():
+    freqs = compare.term_frequencies(TOY, by="section")
+    review = freqs[freqs["section"] == "review"].set_index("term")["count"].to_dict()
+    assert review == {"生态": 2, "产业": 2, "保护": 1, "创新": 2, "投资": 1}
+
+
+# ------------------------------------------------------------------------------------------------------
+# keyness: Fightin' Words
+
+
+def _fightin_words_by_hand(y_t, n_t, y_r, n_r, alpha, alpha_0):
+    delta = math.log((y_t + alpha) / (n_t + alpha_0 - y_t - alpha)) - math.log(
+        (y_r + alpha) / (n_r + alpha_0 - y_r - alpha)
+    )
+    variance = 1 / (y_t + alpha) + 1 / (y_r + alpha)
+    return delta, variance, delta / math.sqrt(variance)
+
+
+def test_fightin_words_matches_the_formula_with_the_corpus_prior():
+    table = compare.fightin_words(TOY, by="region", target="甲区").set_index("term")
+    # prior = counts of the whole table (alpha_0 = 16 tokens)
+    # 生态: target 3 of 7, reference 1 of 9, alpha = 4  -> delta = ln(7/16) - ln(5/20) = ln 1.75
+    delta, variance, z = _fightin_words_by_hand(3, 7, 1, 9, 4, 16)
+    assert delta == pytest.approx(math.log(1.75))
+    assert table.loc["生态", "log_odds_ratio"] == pytest.approx(delta)
+    assert table.loc["生态", "variance"] == pytest.approx(1 / 7 + 1 / 5)
+    assert table.loc["生态", "z"] == pytest.approx(math.log(1.75) / math.sqrt(1 / 7 + 1 / 5))
+    # 投资: 0 of 7 against 2 of 9, alpha = 2
+    assert table.loc["投资", "z"] == pytest.approx(_fightin_words_by_hand(0, 7, 2, 9, 2, 16)[2])
+    assert table.loc["投资", "z"] < 0 < table.loc["生态", "z"]
+    assert table.index[0] == "生态"  # the most distinctive term of 甲区 comes first
+    assert table.attrs["target"] == "甲区" and table.attrs["reference"] == "not 甲区"
+
+
+def test_fightin_words_with_a_rescaled_prior_and_an_explicit_reference():
+    table = compare.fightin_words(TOY, by="year", target=2020, reference=2021, prior_size=8).set_index("term")
+    # 2020: 生态 2, 保护 1, 创新 2, 产业 2, 投资 1 (8 tokens); 2021: 创新 2, 产业 2, 生态 2, 投资 1, 项目 1 (8)
+    # prior rescaled to alpha_0 = 8: alpha(生态) = 4 / 16 * 8 = 2, alpha(保护) = 0.5
+    assert table.loc["保护", "prior"] == pytest.approx(0.5)
+    assert table.loc["保护", "z"] == pytest.approx(_fightin_words_by_hand(1, 8, 0, 8, 0.5, 8)[2])
+    assert table.loc["生态", "z"] == pytest.approx(0.0)
+
+
+# ------------------------------------------------------------------------------------------------------
+# keyness: G2 and chi2
+
+
+def _g2_by_hand(a, b, n_t, n_r):
+    total = n_t + n_r
+    observed = [a, b, n_t - a, n_r - b]
+    expected = [n_t * (a + b) / total, n_r * (a + b) / total, n_t * (total - a - b) / total,
+                n_r * (total - a - b) / total]
+    return 2 * sum(o * math.log(o / e) for o, e in zip(observed, expected) if o > 0), observed, expected
+
+
+def test_g2_matches_the_formula_and_p_values_follow_chi2_with_one_df():
+    table = compare.log_likelihood_keyness(TOY, by="region", target="甲区").set_index("term")
+    # 生态: a=3 of 7, b=1 of 9; expected 1.75, 2.25, 5.25, 6.75
+    g2 = 2 * (3 * math.log(3 / 1.75) + 1 * math.log(1 / 2.25) + 4 * math.log(4 / 5.25) + 8 * math.log(8 / 6.75))
+    assert g2 == pytest.approx(_g2_by_hand(3, 1, 7, 9)[0])
+    assert table.loc["生态", "g2"] == pytest.approx(g2)
+    assert table.loc["生态", "expected_target"] == pytest.approx(1.75)
+    # p-value of chi2 with 1 df: erfc(sqrt(x / 2))
+    assert table.loc["生态", "p_value"] == pytest.approx(math.erfc(math.sqrt(g2 / 2)))
+    # 投资 is typical of the reference: negative sign; 0 * ln 0 counts as 0
+    g2_invest = 2 * (2 * math.log(2 / (9 * 2 / 16)) + 7 * math.log(7 / (7 * 14 / 16)) + 7 * math.log(7 / (9 * 14 / 16)))
+    assert table.loc["投资", "g2"] == pytest.approx(-g2_invest)
+    assert table["g2"].is_monotonic_decreasing
+
+
+def test_benjamini_hochberg_adjustment_by_hand():
+    table = compare.log_likelihood_keyness(TOY, by="region", target="甲区")
+    p = table["p_value"].to_numpy()
+    m = len(p)
+    order = np.argsort(p, kind="stable")
+    adjusted = np.empty(m)
+    running = 1.0
+    for rank in range(m, 0, -1):  # p_(i) * m / i, made monotone from the largest p down
+        i = order[rank - 1]
+        running = min(running, p[i] * m / rank)
+        adjusted[i] = running
+    assert table["p_adjusted"].to_numpy() == pytest.approx(adjusted)
+    assert (table["significant"] == (table["p_adjusted"] < 0.05)).all()
+
+
+def test_chi2_matches_the_formula_with_and_without_yates():
+    table = compare.log_likelihood_keyness(TOY, by="region", target="甲区", measure="chi2").set_index("term")
+    _, observed, expected = _g2_by_hand(3, 1, 7, 9)
+    chi2 = sum((o - e) ** 2 / e for o, e in zip(observed, expected))
+    assert table.loc["生态", "chi2"] == pytest.approx(chi2)
+    yates = compare.log_likelihood_keyness(TOY, by="region", target="甲区", measure="chi2", yates=True)
+    chi2_yates = sum((abs(o - e) - 0.5) ** 2 / e for o, e in zip(observed, expected))
+    assert yates.set_index("term").loc["生态", "chi2"] == pytest.approx(chi2_yates)
+    assert compare.keyness(TOY, by="region", target="甲区", method="chi2").equals(
+        compare.log_likelihood_keyness(TOY, by="region", target="甲区", measure="chi2"))
+
+
+def test_keyness_against_a_list_of_groups_pools_them():
+    table = compare.fightin_words(TOY, by="doc_id", target="a", reference=["c", "d"]).set_index("term")
+    # a: 生态 2, 保护 1, 创新 1 (4 tokens); c + d: 产业 3, 投资 2, 项目 1, 创新 2, 生态 1 (9 tokens)
+    assert table.loc["创新", ["count_target", "count_reference"]].tolist() == [1, 2]
+    assert table.attrs["n_target"] == 4 and table.attrs["n_reference"] == 9
+
+
+# ------------------------------------------------------------------------------------------------------
+# errors
+
+
+def test_unknown_grouping_column_is_named():
+    with pytest.raises(GroupError, match=r"by: unknown column\(s\) \['district'\]"):
+        compare.term_frequencies(TOY, by="district")
+    with pytest.raises(GroupError, match="district"):
+        compare.fightin_words(TOY, by="district", target="甲区")
+
+
+def test_empty_group_is_reported_with_the_available_values():
+    with pytest.raises(GroupError, match=r"target='丙区'.*empty group.*甲区"):
+        compare.fightin_words(TOY, by="region", target="丙区")
+    no_tokens = TOY.assign(tokens=[[], [], ["a"], ["b"]])
+    with pytest.raises(GroupError, match="no tokens"):
+        compare.log_likelihood_keyness(no_tokens, by="region", target="甲区")
+    with pytest.raises(GroupError, match="tokens_col='words'"):
+        compare.term_frequencies(TOY, by="region", tokens_col="words")
+    with pytest.raises(ValueError, match="measure='t'"):
+        compare.log_likelihood_keyness(TOY, by="region", target="甲区", measure="t")
+
+
+# ------------------------------------------------------------------------------------------------------
+# KWIC
+
+
+def test_kwic_literal_and_regex_with_metadata():
+    hits = compare.kwic(TOY, "生态", window=2, metadata=["doc_id", "region"])
+    assert hits[["doc_id", "left", "match", "right"]].values.tolist() == [
+        ["a", "推进", "生态", "保护"],
+        ["a", "护，", "生态", "优先"],
+        ["b", "产业", "生态", ""],
+        ["d", "创新", "生态", ""],
+    ]
+    assert hits["start"].tolist() == [2, 7, 6, 7]
+    regex_hits = compare.kwic(TOY, r"创新\w{2}", regex=True, window=1)
+    assert regex_hits["match"].tolist() == ["创新驱动", "创新生态"]
+    assert {"region", "year", "section"} <= set(regex_hits.columns) and "tokens" not in regex_hits.columns
+    with pytest.raises(ValueError, match="not a valid regular expression"):
+        compare.kwic(TOY, "(", regex=True)
+
+
+# ------------------------------------------------------------------------------------------------------
+# similarity
+
+
+def test_tfidf_similarity_by_hand_on_two_documents():
+    docs = pd.DataFrame({"doc_id": ["x", "y"], "tokens": [["生态", "创新"], ["生态", "产业"]]})
+    sim = compare.tfidf_similarity(docs)
+    # idf = ln(2/2) + 1 = 1 for 生态, ln(2/1) + 1 for the others; tf = 1 everywhere
+    shared, own = 1.0, math.log(2) + 1
+    expected = shared * shared / (shared**2 + own**2)
+    assert sim.loc["x", "y"] == pytest.approx(expected)
+    assert sim.loc["x", "x"] == 1.0 and sim.loc["y", "x"] == sim.loc["x", "y"]
+
+
+def test_tfidf_similarity_refuses_large_inputs_unless_allowed(monkeypatch):
+    monkeypatch.setattr(compare, "MAX_SIMILARITY_GROUPS", 3)
+    with pytest.raises(ValueError, match="allow_large=True"):
+        compare.tfidf_similarity(TOY)
+    assert compare.tfidf_similarity(TOY, allow_large=True).shape == (4, 4)
+
+
+def test_topic_similarity_is_one_minus_jensen_shannon_distance():
+    mix = pd.DataFrame({"doc_id": ["a", "b", "c"], "T0": [0.9, 0.1, 0.9], "T1": [0.1, 0.9, 0.1]})
+    sim = compare.topic_similarity(mix)
+    # JS divergence (base 2) of (.9,.1) and (.1,.9): mean = (.5,.5); KL = .9 log2 1.8 + .1 log2 .2
+    js = 0.9 * math.log2(1.8) + 0.1 * math.log2(0.2)
+    assert sim.loc["a", "b"] == pytest.approx(1 - math.sqrt(js))
+    assert sim.loc["a", "c"] == pytest.approx(1.0)
+    long = mix.melt(id_vars="doc_id", var_name="topic", value_name="share")
+    assert compare.topic_similarity(long).to_numpy() == pytest.approx(sim.to_numpy())
+
+
+def test_linkage_joins_the_most_similar_pair_first():
+    mix = pd.DataFrame({"doc_id": ["a", "b", "c"], "T0": [0.9, 0.1, 0.8], "T1": [0.1, 0.9, 0.2]})
+    linkage = compare.similarity_linkage(compare.topic_similarity(mix))
+    assert sorted(linkage[0, :2].astype(int).tolist()) == [0, 2]
+
+
+# ------------------------------------------------------------------------------------------------------
+# plots: Chinese renders without missing glyphs
+
+
+def _setup_fonts():
+    try:
+        from reportlab_analysis.plotting import setup_plotting
+    except ImportError:  # the plotting module is written by another helper; same font, registered here
+        import manimgx_fonts_cjk
+        from matplotlib import font_manager
+
+        font = next(Path(manimgx_fonts_cjk.__file__).parent.glob("*.tt[cf]"))
+        font_manager.fontManager.addfont(str(font))
+        matplotlib.rcParams["font.family"] = font_manager.FontProperties(fname=str(font)).get_name()
+        return
+    setup_plotting()
+
+
+def _render_without_missing_glyphs(fig):
+    import io
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        fig.savefig(io.BytesIO(), format="png")
+    plt.close(fig)
+    missing = [str(w.message) for w in caught if "missing" in str(w.message).lower()]
+    assert not missing, missing
+
+
+def test_plots_render_chinese():
+    _setup_fonts()
+    table = compare.fightin_words(TOY, by="region", target="甲区")
+    _render_without_missing_glyphs(compare.plot_keyness_scatter(table, n_labels=3))
+    _render_without_missing_glyphs(compare.plot_keyness_bars(compare.log_likelihood_keyness(TOY, by="region", target="甲区")))
+    sim = compare.tfidf_similarity(TOY, by="region")
+    _render_without_missing_glyphs(compare.plot_similarity_heatmap(sim))
+    _render_without_missing_glyphs(compare.plot_dendrogram(compare.tfidf_similarity(TOY)))
+
+
+# ------------------------------------------------------------------------------------------------------
+# real text: the seed reports and the national corpus
+
+
+def _tokens(frame: pd.DataFrame) -> pd.DataFrame:
+    try:
+        from reportlab_analysis.tokenize import add_tokens
+    except ImportError:  # until the tokenizer lands: plain jieba words
+        import jieba
+
+        return frame.assign(tokens=[[t for t in jieba.lcut(x) if re.search(r"\w", t) and len(t) > 1]
+                                    for x in frame["text"]])
+    return add_tokens(frame)
+
+
+@pytest.fixture(scope="module")
+def seed_corpus():
+    from reportlab_analysis import load_corpus
+
+    return load_corpus(ROOT / "data" / "raw")
+
+
+@pytest.fixture(scope="module")
+def national_corpus():
+    from reportlab_analysis import load_corpus
+
+    return load_corpus(ROOT / "data" / "national" / "national_gwr.jsonl")
+
+
+def test_seed_reports_compare_by_region_and_section(seed_corpus):
+    paragraphs = _tokens(seed_corpus.paragraphs(metadata=["region", "year"], include_appendix=False))
+    freqs = compare.term_frequencies(paragraphs, by="region")
+    assert freqs["region"].nunique() == seed_corpus.reports["region"].nunique()
+    # counts add up to the number of tokens of each region
+    totals = paragraphs.groupby("region")["tokens"].apply(lambda s: sum(map(len, s)))
+    assert freqs.groupby("region")["count"].sum().to_dict() == totals.to_dict()
+    region = sorted(paragraphs["region"].dropna().unique())[0]
+    key = compare.fightin_words(paragraphs, by="region", target=region)
+    assert key["z"].notna().all() and key["z"].is_monotonic_decreasing
+    # the target's own place name or a term it uses far more than the others leads
+    top = key.head(20)
+    assert (top["per_10k_target"] > top["per_10k_reference"]).all()
+    by_section = compare.log_likelihood_keyness(paragraphs, by="section", target="review", reference="plan")
+    assert by_section["significant"].any()
+    assert (by_section["count_target"] + by_section["count_reference"] > 0).all()
+    hits = compare.kwic(seed_corpus.reports, "营商环境", window=10)
+    assert len(hits) == sum(t.count("营商环境") for t in seed_corpus.reports["text"]) > 0
+    assert (hits["match"] == "营商环境").all()
+
+
+def test_seed_similarity_heatmap_and_dendrogram(seed_corpus):
+    _setup_fonts()
+    reports = _tokens(seed_corpus.reports)
+    sim = compare.tfidf_similarity(reports, by="doc_id")
+    n = len(reports)
+    assert sim.shape == (n, n)
+    assert np.allclose(np.diag(sim), 1.0) and np.allclose(sim, sim.T)
+    off_diagonal = sim.to_numpy()[~np.eye(n, dtype=bool)]
+    assert ((off_diagonal > 0) & (off_diagonal < 1)).all()
+    _render_without_missing_glyphs(compare.plot_dendrogram(compare.tfidf_similarity(reports, by="region")))
+
+
+def test_national_corpus_keyness_across_eras(national_corpus):
+    reports = national_corpus.reports.dropna(subset=["year"])
+    reports = reports.assign(era=np.where(reports["year"] >= 2013, "2013-", "before 2013"))
+    reports = _tokens(reports)
+    key = compare.fightin_words(reports, by="era", target="2013-").set_index("term")
+    # vocabulary that appears only in the 2013- reports is distinctive of them
+    for term in ("新发展理念", "放管服", "碳达峰"):
+        matches = [t for t in key.index if term in t]
+        if matches:
+            assert key.loc[matches, "z"].max() > 2, term
+    g2 = compare.log_likelihood_keyness(reports, by="era", target="2013-")
+    assert g2["significant"].sum() > 50
+    # deterministic: same input, same table
+    assert compare.log_likelihood_keyness(reports, by="era", target="2013-").equals(g2)
