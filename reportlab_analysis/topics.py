@@ -802,9 +802,25 @@ def estimate_effect(model: TopicModel, *, formula: str, topics: Sequence[int] | 
 # Plots
 # ==================================================================================================
 def _setup_plotting() -> None:
+    """Use the package's plotting setup (CJK font, deterministic output); without it, at least register the
+    bundled Noto Sans CJK font so that Chinese labels render."""
     try:
         from .plotting import setup_plotting
     except ImportError:
+        import importlib.util
+
+        import matplotlib
+        from matplotlib import font_manager
+
+        spec = importlib.util.find_spec("manimgx_fonts_cjk")
+        if spec is None or not spec.submodule_search_locations:
+            return
+        for font in sorted(Path(list(spec.submodule_search_locations)[0]).glob("*.tt[cf]")):
+            font_manager.fontManager.addfont(str(font))
+            name = font_manager.FontProperties(fname=str(font)).get_name()
+            matplotlib.rcParams["font.sans-serif"] = [name, *matplotlib.rcParams["font.sans-serif"]]
+            matplotlib.rcParams["font.family"] = "sans-serif"
+            matplotlib.rcParams["axes.unicode_minus"] = False
         return
     setup_plotting()
 

@@ -1,0 +1,382 @@
+"""Tests for reportlab_analysis.topics and topic_viewer on the seed reports (paragraph level).
+
+The national corpus runs in a @pytest.mark.slow test.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+import types
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reportlab_analysis import topic_viewer, topics
+from reportlab_analysis.topics import TopicModelError
+
+ROOT = Path(__file__).resolve().parents[1]
+RAW = ROOT / "data" / "raw"
+NATIONAL = ROOT / "data" / "national" / "national_gwr.jsonl"
+BOILERPLATE = {"发展", "建设", "推进", "加强", "工作", "推动"}
+
+
+# --------------------------------------------------------------------------------------------------
+# Documents: seed paragraphs with tokens
+# --------------------------------------------------------------------------------------------------
+def _tokenized_paragraphs(path: Path, **load_options) -> pd.DataFrame:
+    from reportlab_analysis import load_corpus
+    from reportlab_analysis.tokenize import Tokenizer, add_tokens
+
+    corpus = load_corpus(path, **load_options)
+    paragraphs = corpus.paragraphs(metadata=["region", "city", "year", "level"], include_appendix=False)
+    return add_tokens(paragraphs, tokenizer=Tokenizer())
+
+
+@pytest.fixture(scope="module")
+def paragraphs() -> pd.DataFrame:
+    return _tokenized_paragraphs(RAW)
+
+
+@pytest.fixture(scope="module")
+def model(paragraphs):
+    return topics.fit_lda(paragraphs, k=6, seed=1, passes=5, min_doc_freq=3)
+
+
+# --------------------------------------------------------------------------------------------------
+# Fitting
+# --------------------------------------------------------------------------------------------------
+def test_same_seed_gives_identical_topic_word_matrix(paragraphs, model):
+    again = topics.fit_lda(paragraphs, k=6, seed=1, passes=5, min_doc_freq=3)
+    assert np.array_equal(model.topic_word, again.topic_word)
+    assert np.array_equal(model.theta, again.theta, equal_nan=True)
+    other = topics.fit_lda(paragraphs, k=6, seed=2, passes=5, min_doc_freq=3)
+    assert not np.allclose(model.topic_word, other.topic_word)
+
+
+def test_model_shapes_and_shares(paragraphs, model):
+    assert model.k == 6
+    assert model.topic_word.shape == (6, len(model.dictionary))
+    np.testing.assert_allclose(model.topic_word.sum(axis=1), 1.0, rtol=1e-6)
+    assert model.theta.shape == (len(paragraphs), 6)
+    fitted = ~np.isnan(model.theta[:, 0])
+    np.testing.assert_allclose(model.theta[fitted].sum(axis=1), 1.0, rtol=1e-9)
+    # documents without any kept token are the only NaN rows
+    assert (model.documents.loc[~fitted, "n_tokens"] == 0).all()
+    assert (model.documents.loc[fitted, "n_tokens"] > 0).all()
+    assert "tokens" not in model.documents.columns
+    assert {"doc_id", "section", "region"} <= set(model.documents.columns)
+
+
+def test_dictionary_filtering_follows_document_frequencies(paragraphs, model):
+    n_docs = len(paragraphs)
+    doc_freq: dict[str, int] = {}
+    for tokens in paragraphs["tokens"]:
+        for term in set(tokens):
+            doc_freq[term] = doc_freq.get(term, 0) + 1
+    expected = {t for t, df in doc_freq.items() if df >= 3 and df <= 0.3 * n_docs}
+    assert set(model.vocabulary) == expected
+    # a term in more than 30 % of the paragraphs is filtered out even when it is not a stopword
+    common = [t for t, df in doc_freq.items() if df > 0.3 * n_docs]
+    assert all(t not in model.dictionary.token2id for t in common)
+
+
+def test_topics_are_not_boilerplate(model):
+    terms = topics.top_terms(model, n=10, lambda_=1.0)
+    assert not set(terms["term"]) & BOILERPLATE, terms[terms["term"].isin(BOILERPLATE)]
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [({"k": 1}, "k must be >= 2"), ({"k": 3, "max_doc_share": 1.5}, "max_doc_share"),
+     ({"k": 3, "min_doc_freq": 100000}, "no term is left")],
+)
+def test_bad_parameters_raise_clear_errors(paragraphs, kwargs, message):
+    with pytest.raises(TopicModelError, match=message):
+        topics.fit_lda(paragraphs, **kwargs)
+
+
+def test_bad_documents_raise_clear_errors(paragraphs):
+    with pytest.raises(TopicModelError, match="no 'tokens' column"):
+        topics.fit_lda(paragraphs.drop(columns=["tokens"]), k=3)
+    with pytest.raises(TopicModelError, match="empty"):
+        topics.fit_lda(paragraphs.iloc[:0], k=3)
+    with pytest.raises(TopicModelError, match="lists of strings; row 0"):
+        topics.fit_lda(paragraphs.assign(tokens=paragraphs["text"]), k=3)
+
+
+# --------------------------------------------------------------------------------------------------
+# K sweep and stability
+# --------------------------------------------------------------------------------------------------
+def test_k_sweep_measures_every_fit(paragraphs):
+    sweep = topics.k_sweep(paragraphs, k_values=[3, 6], seeds=[1, 2], passes=3, min_doc_freq=3, progress=False)
+    assert list(sweep[["k", "seed"]].itertuples(index=False, name=None)) == [(3, 1), (3, 2), (6, 1), (6, 2)]
+    assert sweep[["c_npmi", "u_mass", "c_v", "perplexity"]].notna().all().all()
+    assert sweep["c_npmi"].between(-1, 1).all() and sweep["c_v"].between(0, 1).all()
+    assert (sweep["u_mass"] <= 0).all()
+    # perplexity is a per-word quantity larger than 1 and below the vocabulary size
+    assert (sweep["perplexity"] > 1).all()
+    assert (sweep["n_heldout"] == round(0.2 * len(paragraphs))).all()
+    suggestion = topics.suggest_k(sweep)
+    assert suggestion.k in (3, 6) and "K=" in suggestion.reason
+    fig = topics.plot_k_sweep(sweep, suggestion=suggestion)
+    assert len(fig.axes) == 4
+
+
+def test_suggest_k_prefers_smaller_k_within_one_standard_error():
+    # K=10 has the best mean; K=5 is within one SE of it, K=15 is not better -> 5
+    noisy = pd.DataFrame({"k": [5, 5, 10, 10, 15, 15], "c_npmi": [0.05, 0.07, 0.04, 0.10, 0.02, 0.03]})
+    assert topics.suggest_k(noisy).k == 5
+    # with tight seeds the gain of K=10 is real -> 10
+    tight = pd.DataFrame({"k": [5, 5, 10, 10, 15, 15], "c_npmi": [0.05, 0.051, 0.09, 0.091, 0.02, 0.03]})
+    result = topics.suggest_k(tight)
+    assert result.k == 10
+    assert result.summary.loc[result.summary["suggested"], "k"].tolist() == [10]
+    with pytest.raises(TopicModelError, match="c_v"):
+        topics.suggest_k(tight, measure="c_v")
+
+
+def test_align_topics_recovers_a_permutation(model):
+    permutation = np.array([3, 0, 5, 1, 4, 2])
+    shuffled = dataclasses.replace(
+        model, lda=types.SimpleNamespace(get_topics=lambda: model.topic_word[permutation], num_topics=model.k))
+    aligned = topics.align_topics(model, shuffled)
+    # reference topic t is found at the position where the permutation put it
+    assert aligned.set_index("topic")["matched_topic"].to_dict() == {int(t): int(i) for i, t in enumerate(permutation)}
+    np.testing.assert_allclose(aligned["similarity"], 1.0)
+
+
+def test_topic_stability_flags_topics_that_do_not_recur(paragraphs):
+    result = topics.topic_stability(paragraphs, k=5, seeds=[1, 2, 3], passes=3, min_doc_freq=3, progress=False)
+    assert list(result.topics["topic"]) == list(range(5))
+    assert result.topics["stability"].between(0, 1).all()
+    assert (result.topics["min_similarity"] <= result.topics["stability"] + 1e-12).all()
+    # every other seed's topics are matched one-to-one
+    for _, part in result.matches.groupby("seed"):
+        assert sorted(part["matched_topic"]) == list(range(5))
+    expected_flags = result.matches.assign(ok=result.matches["similarity"] >= 0.5).groupby("topic")["ok"].mean() < 0.5
+    assert result.topics["flagged"].tolist() == expected_flags.tolist()
+    strict = topics.topic_stability(paragraphs, k=5, seeds=[1, 2, 3], passes=3, min_doc_freq=3, progress=False,
+                                    threshold=1.01)
+    assert strict.topics["flagged"].all()
+    with pytest.raises(TopicModelError, match="two distinct seeds"):
+        topics.topic_stability(paragraphs, k=5, seeds=[1, 1])
+    topics.plot_stability(result)
+
+
+# --------------------------------------------------------------------------------------------------
+# Tables and labels
+# --------------------------------------------------------------------------------------------------
+def test_top_terms_rank_by_probability_and_relevance(model):
+    by_probability = topics.top_terms(model, n=10, lambda_=1.0)
+    for topic, part in by_probability.groupby("topic"):
+        assert part["probability"].is_monotonic_decreasing
+        assert part["probability"].iloc[0] == pytest.approx(model.topic_word[topic].max())
+    by_relevance = topics.top_terms(model, n=10, lambda_=0.6)
+    p_w = model.term_frequency / model.term_frequency.sum()
+    row = by_relevance.iloc[0]
+    term_id = model.dictionary.token2id[row["term"]]
+    phi = model.topic_word[row["topic"], term_id]
+    assert row["relevance"] == pytest.approx(0.6 * np.log(phi) + 0.4 * np.log(phi / p_w[term_id]))
+    assert row["lift"] == pytest.approx(phi / p_w[term_id])
+    by_lift = topics.top_terms(model, n=5, lambda_=0.0)
+    assert all(part["lift"].is_monotonic_decreasing for _, part in by_lift.groupby("topic"))
+
+
+def test_auto_labels_and_label_file_override(model, tmp_path):
+    labels = topics.auto_labels(model)
+    assert len(set(labels)) == model.k
+    for topic, label in enumerate(labels):
+        assert re.fullmatch(rf"T{topic} \S+·\S+·\S+", label)
+    csv = tmp_path / "labels.csv"
+    csv.write_text("topic,label\n0,生态环境\n2,营商环境\n", encoding="utf-8")
+    relabelled = dataclasses.replace(model).with_labels(csv)
+    assert relabelled.labels[0] == "生态环境" and relabelled.labels[2] == "营商环境"
+    assert relabelled.labels[1] == labels[1]
+    table = topics.topic_table(relabelled, n_terms=5)
+    assert table.loc[0, "label"] == "生态环境"
+    yaml_file = tmp_path / "labels.yaml"
+    yaml_file.write_text("1: 城市更新\n", encoding="utf-8")
+    assert topics.read_label_file(yaml_file, k=6) == {1: "城市更新"}
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [("topic,label\n9,太大\n", "outside 0..5"), ("topic,label\n1,a\n1,b\n", "labelled twice"),
+     ("topic,name\n1,a\n", "missing column"), ("topic,label\nx,a\n", "not a topic number")],
+)
+def test_bad_label_files_name_the_file(tmp_path, content, message):
+    path = tmp_path / "bad.csv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(TopicModelError, match=message) as error:
+        topics.read_label_file(path, k=6)
+    assert "bad.csv" in str(error.value)
+    with pytest.raises(TopicModelError, match="does not exist"):
+        topics.read_label_file(tmp_path / "missing.csv")
+
+
+def test_topic_table_has_terms_coherence_and_shares(paragraphs, model):
+    table = topics.topic_table(model, n_terms=8, texts=paragraphs["tokens"])
+    assert list(table["topic"]) == list(range(model.k))
+    assert table["share"].sum() == pytest.approx(1.0)
+    assert table["c_npmi"].between(-1, 1).all()
+    assert all(len(terms.split()) == 8 for terms in table["top_terms"])
+
+
+def test_representative_documents_are_the_top_paragraphs(model):
+    reps = topics.representative_documents(model, n=2, min_tokens=10)
+    assert {"doc_id", "section", "para_id", "text"} <= set(reps.columns)
+    eligible = (model.documents["n_tokens"] >= 10).to_numpy()
+    for topic in range(model.k):
+        best = np.nanmax(model.theta[eligible, topic])
+        top = reps[(reps["topic"] == topic) & (reps["rank"] == 1)]
+        assert top["share"].iloc[0] == pytest.approx(best)
+    assert (reps["text"].str.len() > 0).all()
+
+
+# --------------------------------------------------------------------------------------------------
+# Prevalence and regression
+# --------------------------------------------------------------------------------------------------
+def test_prevalence_is_the_group_mean_with_bootstrap_intervals(model):
+    prevalence = topics.topic_prevalence(model, by="section", n_boot=300, seed=0)
+    shares = topics.document_topics(model).dropna(subset=["T0"]).groupby("section")[[f"T{t}" for t in range(6)]].mean()
+    for row in prevalence.itertuples():
+        assert row.share == pytest.approx(shares.loc[row.section, f"T{row.topic}"])
+        assert row.ci_low <= row.share + 1e-9 and row.share - 1e-9 <= row.ci_high
+    assert (prevalence["ci_high"] > prevalence["ci_low"]).any()
+    again = topics.topic_prevalence(model, by="section", n_boot=300, seed=0)
+    pd.testing.assert_frame_equal(prevalence, again)
+    overall = topics.topic_prevalence(model, n_boot=50)
+    assert overall["share"].sum() == pytest.approx(1.0)
+    with pytest.raises(TopicModelError, match="unknown column"):
+        topics.topic_prevalence(model, by="province_code")
+
+
+def test_within_report_bootstrap_holds_reports_fixed(model):
+    # make every paragraph of a report identical: resampling within reports cannot move the mean,
+    # resampling whole reports can
+    frame = model.documents
+    theta = model.theta.copy()
+    valid = ~np.isnan(theta[:, 0])
+    for doc_id, index in frame[valid].groupby("doc_id").groups.items():
+        theta[index] = theta[index].mean(axis=0)
+    flat = dataclasses.replace(model, theta=theta)
+    within = topics.topic_prevalence(flat, by="section", n_boot=200)
+    np.testing.assert_allclose(within["ci_high"] - within["ci_low"], 0, atol=1e-12)
+    across = topics.topic_prevalence(flat, by="section", n_boot=200, resample="reports")
+    assert (across["ci_high"] - across["ci_low"] > 1e-6).all()
+
+
+def test_estimate_effect_matches_difference_of_means_with_clustered_errors(model):
+    effects = topics.estimate_effect(model, formula="C(section, Treatment('review'))", topics=[0, 1])
+    frame = topics.document_topics(model).dropna(subset=["T0"])
+    n_reports = frame["doc_id"].nunique()
+    for topic in (0, 1):
+        means = frame.groupby("section")[f"T{topic}"].mean()
+        part = effects[effects["topic"] == topic].set_index("term")
+        assert part.loc["Intercept", "estimate"] == pytest.approx(means["review"])
+        assert part.loc["C(section, Treatment('review'))[T.plan]", "estimate"] == pytest.approx(
+            means["plan"] - means["review"])
+        assert (part["n_clusters"] == n_reports).all() and (part["std_error"] > 0).all()
+    assert (effects["note"].str.contains("clusters") == (n_reports < 20)).all()
+    with pytest.raises(TopicModelError, match="right-hand side"):
+        topics.estimate_effect(model, formula="share ~ year")
+    with pytest.raises(TopicModelError, match="could not be used"):
+        topics.estimate_effect(model, formula="C(no_such_column)")
+
+
+def test_plots_render_chinese_without_missing_glyphs(model, tmp_path):
+    by_section = topics.topic_prevalence(model, by="section", n_boot=50)
+    by_year = topics.topic_prevalence(model, by="year", n_boot=50)
+    by_region = topics.topic_prevalence(model, by="region", n_boot=50)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "Glyph ... missing from font" is a UserWarning
+        for name, fig in {
+            "heatmap": topics.plot_prevalence_heatmap(by_region, by="region"),
+            "years": topics.plot_shares_over_years(by_year),
+            "review_plan": topics.plot_review_vs_plan(by_section),
+        }.items():
+            fig.savefig(tmp_path / f"{name}.png")
+            assert (tmp_path / f"{name}.png").stat().st_size > 5000
+
+
+# --------------------------------------------------------------------------------------------------
+# Save / load and viewer
+# --------------------------------------------------------------------------------------------------
+def test_save_and_load_round_trip_with_manifest(model, tmp_path):
+    path = topics.save_model(model, tmp_path / "model")
+    manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["params"]["k"] == 6 and manifest["params"]["seed"] == 1
+    assert re.fullmatch(r"[0-9a-f]{64}", manifest["corpus_hash"])
+    assert {"gensim", "numpy", "pandas", "python"} <= set(manifest["libraries"])
+    loaded = topics.load_model(path)
+    assert np.array_equal(loaded.topic_word, model.topic_word)
+    assert np.array_equal(loaded.theta, model.theta, equal_nan=True)
+    assert loaded.labels == model.labels and loaded.vocabulary == model.vocabulary
+    pd.testing.assert_frame_equal(loaded.documents, model.documents, check_dtype=False)
+    # saving twice gives the same manifest (no timestamps)
+    second = topics.save_model(loaded, tmp_path / "model2")
+    assert (second / "manifest.json").read_bytes() == (path / "manifest.json").read_bytes()
+    (path / "labels.json").unlink()
+    with pytest.raises(TopicModelError, match="missing"):
+        topics.load_model(path)
+
+
+def test_corpus_hash_changes_with_tokens(paragraphs):
+    base = topics.corpus_hash(paragraphs)
+    assert base == topics.corpus_hash(paragraphs.copy())
+    changed = paragraphs.copy()
+    changed.at[changed.index[0], "tokens"] = [*changed.at[changed.index[0], "tokens"], "额外"]
+    assert topics.corpus_hash(changed) != base
+
+
+def test_viewer_html_is_self_contained(model, tmp_path):
+    path = topic_viewer.save_viewer(model, tmp_path / "viewer.html")
+    html = path.read_text(encoding="utf-8")
+    # nothing is fetched: no external script, stylesheet, import or CSS url (links in licence comments and
+    # the LDAvis footnotes are text, not loads)
+    assert not re.search(r"<script[^>]*\ssrc=|<link\b|@import|url\(\s*['\"]?https?:", html)
+    assert "cdn.jsdelivr" not in html
+    for label in model.labels:
+        assert label in html
+    assert topic_viewer.viewer_html(model) == html  # deterministic
+
+
+@pytest.mark.skipif(topic_viewer.find_chromium() is None, reason="chromium is not installed")
+def test_viewer_renders_offline_in_headless_chromium(model, tmp_path):
+    path = topic_viewer.save_viewer(model, tmp_path / "viewer.html")
+    counts = topic_viewer.render_check(path)
+    assert counts["svg"] >= 1
+    assert counts["circles"] >= model.k  # one circle per topic (plus the legend circles)
+    assert counts["bars"] >= 10
+
+
+# --------------------------------------------------------------------------------------------------
+# National corpus
+# --------------------------------------------------------------------------------------------------
+@pytest.mark.slow
+def test_national_corpus_end_to_end(tmp_path):
+    paragraphs = _tokenized_paragraphs(NATIONAL)
+    assert paragraphs["year"].notna().all() and paragraphs["doc_id"].nunique() >= 50
+    sweep = topics.k_sweep(paragraphs, k_values=[8, 12], seeds=[1, 2], passes=3, progress=False)
+    suggestion = topics.suggest_k(sweep)
+    assert suggestion.k in (8, 12) and sweep["c_npmi"].notna().all()
+    stability = topics.topic_stability(paragraphs, k=suggestion.k, seeds=[1, 2], passes=3, progress=False)
+    model = stability.models[1]
+    assert len(stability.topics) == suggestion.k
+    terms = topics.top_terms(model, n=10)
+    assert not set(terms["term"]) & BOILERPLATE
+    table = topics.topic_table(model, texts=paragraphs["tokens"], stability=stability)
+    assert table["stability"].notna().all()
+    by_year = topics.topic_prevalence(model, by="year", n_boot=100)
+    assert by_year["year"].nunique() == paragraphs["year"].nunique()
+    assert (by_year["ci_low"] <= by_year["ci_high"]).all()
+    effects = topics.estimate_effect(model, formula="year", topics=[0])
+    assert effects["n_clusters"].iloc[0] == paragraphs["doc_id"].nunique()
+    path = topic_viewer.save_viewer(model, tmp_path / "national.html")
+    if topic_viewer.find_chromium() is not None:
+        assert topic_viewer.render_check(path)["circles"] >= model.k
