@@ -22,6 +22,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Mapping
 
 from . import divisions as dv
@@ -59,10 +60,12 @@ _TITLE_HINT = re.compile(r"政府工作报告|政府工作计划|工作报告|�
 _RESOLUTION = re.compile(r"关于.{0,30}政府工作报告的决议|政府工作报告的决议")
 _REPORT_HINT = re.compile(r"政府工作报告|政府工作计划|工作报告|各位代表|向大会报告|我代表")
 _SPEAKER_TITLES = r"总理|省长|市长|区长|县长|旗长|州长|盟长|主席|专员|行政长官|主任"
+_SPEAKER_NAME = rf"[{_HAN}]{{2,4}}|[{_HAN}]{{1,8}}·[{_HAN}·]{{1,16}}"
 _SPEAKER_LINE = re.compile(
-    rf"^(?:.{{0,24}}?(?:人民政府|政府|国务院|管委会|管理委员会|行政公署))?(?:代理|代|副)?(?:{_SPEAKER_TITLES})"
-    rf"(?:[（(]代[)）])?[:：]?([{_HAN}·]{{2,10}})$"
+    rf"^(?:[^，。,审议听取]{{0,20}}?(?:人民政府|政府|国务院|管委会|管理委员会|行政公署))?(?:代理|代|副)?"
+    rf"(?:{_SPEAKER_TITLES})(?:[（(]代[)）])?[:：]?({_SPEAKER_NAME})$"
 )
+_SPEAKER_TITLE_END = re.compile(rf"(?:{_SPEAKER_TITLES})(?:[（(]代[)）])?[:：]?$")
 _RESOLUTION_SPEAKER = re.compile(
     rf"总理([{_HAN}]{{2,3}})(?:同志)?(?:代表国务院)?所作|([{_HAN}]{{2,3}})(?:同志)?总理(?:代表国务院)?所作"
 )
@@ -78,21 +81,29 @@ _PLAN_WORDS = re.compile(r"工作安排|重点工作|主要工作|工作任务|�
 _HEADING_YEAR = re.compile(r"(?<![\d—\-－~至到])(\d{4})\s*年(?!远景|\d)")
 _RESOLUTION_YEAR = re.compile(r"报告提出的(\d{4})年")
 _PUBLISHER = re.compile(r"发布机构|发布单位|来源|索引号|发布日期|成文日期|文件编号|当前位置|信息来源|作者")
-_NOT_SPEAKER = re.compile(r"工作|报告|会议|代表|政府|人民|发展|建设|各位")
+_NOT_SPEAKER = re.compile(r"工作|报告|会议|代表|政府|人民|发展|建设|各位|所作|同志|审议")
 
 
 # ------------------------------------------------------------------------------------------------ helpers
 @lru_cache(maxsize=1)
 def _t2s():
+    """The opencc t2s converter and the set of only-traditional characters (to skip simplified text)."""
     import opencc  # opencc-python-reimplemented: traditional -> simplified, offline tables
 
-    return opencc.OpenCC("t2s")
+    folder = Path(opencc.__file__).parent / "dictionary"
+    chars: set[str] = set()
+    for line in (folder / "TSCharacters.txt").read_text(encoding="utf-8").splitlines():
+        key, _, values = line.partition("\t")
+        if len(key) == 1 and key not in values.split():
+            chars.add(key)  # a character that is only traditional
+    return opencc.OpenCC("t2s"), frozenset(chars)
 
 
 def _simplify(text: str) -> str:
     """NFKC (full-width digits, odd spaces) and traditional -> simplified, for pattern matching only."""
     text = unicodedata.normalize("NFKC", text).replace("\u200b", "").replace("\ufeff", "")
-    return _t2s().convert(text)
+    converter, traditional = _t2s()
+    return text if traditional.isdisjoint(text) else converter.convert(text)
 
 
 def _squeeze(line: str) -> str:
@@ -143,7 +154,8 @@ def extract_title(text: str, *, raw_text: str | None = None) -> str | None:
         '政府工作报告'
     """
     for source in (text, raw_text):
-        for line in _header_lines(_lines(_simplify(source or "")), max_lines=40):
+        head = [_simplify(line) for line in _lines(source)[:60]]
+        for line in _header_lines(head, max_lines=40):
             if _is_title_line(line) and not _PUBLISHER.search(line):
                 squeezed = _squeeze(line)
                 # keep the original characters, spaces inside Chinese removed
@@ -185,7 +197,10 @@ def extract_speaker(header_lines: list[str], *, resolution_text: str | None = No
         '王铁立'
     """
     squeezed = [_squeeze(_simplify(line)) for line in header_lines]
-    for line in squeezed:
+    probes = list(squeezed)
+    # "国务院总理" and "李强" on two lines
+    probes += [a + b for a, b in zip(squeezed, squeezed[1:]) if _SPEAKER_TITLE_END.search(a)]
+    for line in probes:
         match = _SPEAKER_LINE.match(line)
         if match and not _NOT_SPEAKER.search(match.group(1)):
             return match.group(1)
@@ -257,7 +272,7 @@ def extract_year(text: str, *, title: str | None = None, meeting_date: str | Non
         >>> extract_year("2017年工作回顾\\n……\\n2018年重点工作", meeting_date="2017-12-10")
         2018
     """
-    lines = _lines(_simplify(text))
+    lines = [_simplify(line) for line in _lines(text) if len(line) <= 60 and _HEADING_YEAR.search(line)]
     plan, review = _years_from_headings(lines)
     heading_votes = Counter(plan + review)
     heading_year = None
@@ -266,7 +281,7 @@ def extract_year(text: str, *, title: str | None = None, meeting_date: str | Non
         tied = [y for y, c in heading_votes.items() if c == best]
         heading_year = next((y for y in plan if y in tied), None) or min(tied)
     if heading_year is None:
-        resolution = _RESOLUTION_YEAR.search(_squeeze(" ".join(lines[:10])))
+        resolution = _RESOLUTION_YEAR.search(_squeeze(_simplify(text[:600])))
         heading_year = _valid_year(int(resolution.group(1))) if resolution else None
     signals = {"headings": heading_year, "meeting date": _year_from_meeting(meeting_date),
                "title": _year_from_title(title)}
@@ -293,6 +308,7 @@ class _Chain:
 
 
 def _chains(line: str) -> list[_Chain]:
+    line = line[:80]  # issuer names sit at the start of header lines; long paragraphs are not headers
     mentions = dv.find_mentions(line)
     chains: list[list[dv.Mention]] = []
     for mention in mentions:
@@ -345,7 +361,8 @@ def _resolve_region(header: list[str], *, title: str | None, raw_header: list[st
         notes.append(Note("region", "warning", "no issuing government (region) found in the report header"))
         return empty
 
-    context_mentions = [m for c in chains for m in c.mentions] + [m for line in raw_lines for m in dv.find_mentions(line)]
+    context_mentions = [m for c in chains for m in c.mentions] + [
+        m for line in raw_lines for m in dv.find_mentions(line[:80])]
     if zone is not None and (issuer is None or zone.startswith(issuer.mentions[0].text) or
                              any(m.text in zone for m in (issuer.mentions if issuer else ()))):
         return _zone_region(zone, context_mentions, notes)
