@@ -62,8 +62,8 @@ _REPORT_HINT = re.compile(r"政府工作报告|政府工作计划|工作报告|�
 _SPEAKER_TITLES = r"总理|省长|市长|区长|县长|旗长|州长|盟长|主席|专员|行政长官|主任"
 _SPEAKER_NAME = rf"[{_HAN}]{{2,4}}|[{_HAN}]{{1,8}}·[{_HAN}·]{{1,16}}"
 _SPEAKER_LINE = re.compile(
-    rf"^(?:[^，。,审议听取]{{0,20}}?(?:人民政府|政府|国务院|管委会|管理委员会|行政公署))?(?:代理|代|副)?"
-    rf"(?:{_SPEAKER_TITLES})(?:[（(]代[)）])?[:：]?({_SPEAKER_NAME})$"
+    rf"^(?:[^，。,、的在审议听取]{{0,20}}?(?:人民政府|政府|国务院|管委会|管理委员会|行政公署|省|市|区|县|旗|州|盟))?"
+    rf"(?:代理|代|副)?(?:{_SPEAKER_TITLES})(?:[（(]代[)）])?[:：]?({_SPEAKER_NAME})$"
 )
 _SPEAKER_TITLE_END = re.compile(rf"(?:{_SPEAKER_TITLES})(?:[（(]代[)）])?[:：]?$")
 _RESOLUTION_SPEAKER = re.compile(
