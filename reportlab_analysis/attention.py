@@ -299,9 +299,10 @@ def _match_terms(text: str, compiled: _CompiledCategory) -> dict[str, int]:
 
 
 def _word_tokens(text: str) -> list[str]:
-    import jieba
+    """All words of the text (rjieba, jieba's dictionary and HMM; punctuation and whitespace left out)."""
+    import rjieba
 
-    return [token for token in jieba.lcut(text) if re.search(r"\w", token)]
+    return [token for token in rjieba.cut(text) if re.search(r"\w", token)]
 
 
 def _prepare(
@@ -366,7 +367,7 @@ def attention_scores(
     *,
     dictionaries: Sequence[AttentionCategory] | None = None,
     text_col: str = "text",
-    tokens_col: str = "tokens",
+    tokens_col: str | None = "tokens",
     tokenizer: Callable[[str], list[str]] | None = None,
     id_columns: Sequence[str] | None = None,
     wildcard_max: int = 4,
@@ -375,15 +376,17 @@ def attention_scores(
 
     Definitions: ``count`` = non-overlapping matches of the category's terms in the text (see module docstring);
     ``n_chars`` = characters of the text excluding whitespace; ``n_tokens`` = length of the ``tokens`` column
-    if the table has one, else ``len(tokenizer(text))``, else the number of jieba words that contain a letter,
-    digit or Chinese character (punctuation and whitespace left out). ``per_10k_chars`` = count / n_chars ×
+    if the table has one (so it follows that tokenizer's stopword and length filters), else
+    ``len(tokenizer(text))``, else every word of the text as jieba's dictionary cuts it (rjieba backend),
+    punctuation and whitespace left out. Pass ``tokens_col=None`` to ignore a tokens column and count all
+    words, which makes rates comparable across tokenizer settings. ``per_10k_chars`` = count / n_chars ×
     10,000, ``per_1k_tokens`` = count / n_tokens × 1,000; both are NaN for an empty text.
 
     Args:
         reports: one row per report (``corpus.reports``) or per paragraph/section, with a text column.
         dictionaries: categories from :func:`load_dictionaries`; default: all packaged ones.
         text_col: the text column (clean text).
-        tokens_col: tokens column used for ``n_tokens`` if present.
+        tokens_col: tokens column used for ``n_tokens`` if present; ``None`` to count all words instead.
         tokenizer: function text -> tokens used for ``n_tokens`` when there is no tokens column.
         id_columns: columns carried into the result; default: those of ``DEFAULT_ID_COLUMNS`` present.
         wildcard_max: the most characters a ``*`` stands for.
@@ -398,7 +401,7 @@ def attention_scores(
     dictionaries, id_columns = _prepare(reports, dictionaries=dictionaries, text_col=text_col, id_columns=id_columns)
     compiled = [_compile(c, wildcard_max) for c in dictionaries]
     texts = [t if isinstance(t, str) else "" for t in reports[text_col]]
-    if tokens_col in reports.columns:
+    if tokens_col is not None and tokens_col in reports.columns:
         n_tokens = [len(t) if isinstance(t, (list, tuple, np.ndarray)) else 0 for t in reports[tokens_col]]
     else:
         count_tokens = tokenizer or _word_tokens

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-import keyword
 import os
 import re
 import tempfile
@@ -83,14 +82,15 @@ def stata_variable_names(columns: Iterable[object]) -> dict[str, str]:
             mapping[column] = column
             continue
         name = re.sub(r"[^A-Za-z0-9_]", "_", column)
-        name = re.sub(r"_+", "_", name).strip("_")
+        name = re.sub(r"_+", "_", name)
+        name = name.rstrip("_") if column.startswith("_") else name.strip("_")
         if not re.search(r"[A-Za-z0-9]", name):
             counter += 1
             name = f"v_{counter}"
         elif name[0].isdigit():
             name = "v" + name
         name = name[:_MAX_NAME]
-        if name in _STATA_RESERVED or re.fullmatch(r"str\d+", name) or keyword.iskeyword(name):
+        if name in _STATA_RESERVED or re.fullmatch(r"str\d+", name):
             name = (name + "_")[:_MAX_NAME]
         candidate, n = name, 1
         while candidate in taken:
@@ -168,7 +168,7 @@ def _stata_ready(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
             series = series.astype(object).where(series.notna(), None)
         if column == "adcode" or pd.api.types.is_string_dtype(series) or series.dtype == object:
             series = series.astype(object).map(_as_text)
-            if series.map(lambda v: len(v.encode("utf-8"))).max(initial=0) > _MAX_STR_BYTES:
+            if max((len(v.encode("utf-8")) for v in series), default=0) > _MAX_STR_BYTES:
                 strl.append(column)
         elif pd.api.types.is_bool_dtype(series):
             series = series.astype("float64") if series.isna().any() else series.astype("int8")

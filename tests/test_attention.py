@@ -97,13 +97,13 @@ def test_wildcard_does_not_cross_punctuation_and_respects_wildcard_max():
     assert wide["count"].tolist() == [0, 1, 1]
 
 
-def test_tokens_counted_by_jieba_without_a_tokens_column():
+def test_tokens_counted_as_all_words_without_a_tokens_column():
     frame = pd.DataFrame({"text": ["推进生态文明建设。"]})
     scores = attention.attention_scores(frame, dictionaries=[GREEN])
-    import jieba
-
-    words = [w for w in jieba.lcut("推进生态文明建设。") if re.search(r"\w", w)]
-    assert scores["n_tokens"].item() == len(words)
+    assert scores["n_tokens"].item() == 4  # 推进 / 生态 / 文明 / 建设, the full stop is not a word
+    with_column = frame.assign(tokens=[["生态"]])
+    assert attention.attention_scores(with_column, dictionaries=[GREEN])["n_tokens"].item() == 1
+    assert attention.attention_scores(with_column, dictionaries=[GREEN], tokens_col=None)["n_tokens"].item() == 4
     custom = attention.attention_scores(frame, dictionaries=[GREEN], tokenizer=list)
     assert custom["n_tokens"].item() == 9 and custom["per_1k_tokens"].item() == pytest.approx(1 / 9 * 1000)
 

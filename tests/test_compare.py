@@ -303,14 +303,9 @@ def test_plots_render_chinese():
 
 
 def _tokens(frame: pd.DataFrame) -> pd.DataFrame:
-    try:
-        from reportlab_analysis.tokenize import add_tokens
-    except ImportError:  # until the tokenizer lands: plain jieba words
-        import jieba
+    from reportlab_analysis.tokenize import Tokenizer, add_tokens
 
-        return frame.assign(tokens=[[t for t in jieba.lcut(x) if re.search(r"\w", t) and len(t) > 1]
-                                    for x in frame["text"]])
-    return add_tokens(frame)
+    return add_tokens(frame, Tokenizer(cache=False))
 
 
 @pytest.fixture(scope="module")
