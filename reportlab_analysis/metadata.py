@@ -78,6 +78,7 @@ _YEAR_IN_TITLE = re.compile(r"(?<![\d—\-－~至到])(\d{4}|[〇○零一二三
 _REVIEW_WORDS = re.compile(r"回顾|总结|成就|完成情况|过去")
 _PLAN_WORDS = re.compile(r"工作安排|重点工作|主要工作|工作任务|主要任务|工作目标|主要目标|目标任务|总体要求|工作思路|"
                          r"工作部署|工作建议|政府工作|计划安排|发展目标|经济社会发展|国民经济|工作重点|主要预期目标")
+_NOT_A_HEADING = re.compile(r"工作报告|工作计划|的决议|发布|来源")
 _HEADING_YEAR = re.compile(r"(?<![\d—\-－~至到])(\d{4})\s*年(?!远景|\d)")
 _RESOLUTION_YEAR = re.compile(r"报告提出的(\d{4})年")
 _PUBLISHER = re.compile(r"发布机构|发布单位|来源|索引号|发布日期|成文日期|文件编号|当前位置|信息来源|作者")
@@ -226,6 +227,8 @@ def _years_from_headings(lines: list[str]) -> tuple[list[int], list[int]]:
         squeezed = _squeeze(line)
         if len(squeezed) > 40 or squeezed.endswith(("。", "；", ";")) or squeezed.startswith(("——", "—")):
             continue
+        if _NOT_A_HEADING.search(squeezed) or _MEETING_DATE.search(squeezed):
+            continue  # the title ("2017年某区政府工作报告") and the meeting line are signals of their own
         matches = list(_HEADING_YEAR.finditer(squeezed))
         for i, match in enumerate(matches):
             tail = squeezed[match.end(): matches[i + 1].start() if i + 1 < len(matches) else len(squeezed)]
