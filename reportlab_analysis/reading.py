@@ -285,6 +285,12 @@ def decode_bytes(data: bytes, *, source: str | Path = "<bytes>", encoding: str |
         return _checked(data.decode("utf-8"), source, "utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
+    if _mostly_utf8(data):
+        raise ReadError(
+            source,
+            f"is UTF-8 text with invalid bytes at offset {utf8_error.start} ({utf8_error.reason}); "
+            "the file looks damaged (fix it, or pass encoding=... to force a codec)",
+        )
 
     try:
         text = data.decode("gb18030")
@@ -319,6 +325,14 @@ def _binary_signature(data: bytes) -> str | None:
                 return "a binary file" if b"\x00" in data[:1024] else None
             return kind
     return None
+
+
+def _mostly_utf8(data: bytes) -> bool:
+    """Valid UTF-8 apart from a few bad bytes (so not GB18030 that happens to fail UTF-8)."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd")
+    return good >= 20 and bad * 50 <= good
 
 
 def _guess_utf16(data: bytes) -> tuple[str, str] | None:

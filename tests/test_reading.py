@@ -1,0 +1,330 @@
+"""reading: encodings, formats, HTML to text, CSV/JSONL rows and clear errors for bad files."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from reportlab_analysis.reading import (
+    RawDocument,
+    ReadError,
+    decode_bytes,
+    find_report_files,
+    html_to_text,
+    read_documents,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+RAW = ROOT / "data" / "raw"
+NATIONAL = ROOT / "data" / "national" / "national_gwr.jsonl"
+SEED_000 = RAW / "000_207fb4099e85d4c9.txt"
+
+
+@pytest.fixture(scope="module")
+def seed_text() -> str:
+    return SEED_000.read_text(encoding="utf-8")
+
+
+def write(tmp_path: Path, name: str, data: bytes | str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data if isinstance(data, bytes) else data.encode(encoding))
+    return path
+
+
+# ---------------------------------------------------------------------------------------------- encodings
+@pytest.mark.parametrize(
+    ("codec", "expected"),
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("gb18030", "gb18030"),
+        ("gbk", "gb18030"),  # GB18030 is a superset: the same bytes decode to the same text
+        ("utf-16", "utf-16"),  # with BOM (platform byte order)
+        ("utf-16-le", "utf-16-le"),  # no BOM
+        ("utf-16-be", "utf-16-be"),  # no BOM
+    ],
+)
+def test_seed_round_trips_through_each_encoding(tmp_path, seed_text, codec, expected):
+    path = write(tmp_path, f"report_{codec}.txt", seed_text, encoding=codec)
+    [doc] = read_documents(path)
+    assert doc.encoding == expected
+    assert doc.text == seed_text
+    assert doc.format == "txt" and doc.fields == {} and doc.source == str(path)
+
+
+def test_utf16_with_explicit_big_endian_bom(tmp_path, seed_text):
+    path = write(tmp_path, "be.txt", codecs.BOM_UTF16_BE + seed_text.encode("utf-16-be"))
+    [doc] = read_documents(path)
+    assert doc.encoding == "utf-16" and doc.text == seed_text
+
+
+def test_gb2312_text_is_read_as_gb18030(tmp_path):
+    text = "各位代表：\n现在，我代表区人民政府向大会报告工作，请予审议。\n一、2017年工作回顾\n地区生产总值增长7%。"
+    path = write(tmp_path, "gb2312.txt", text, encoding="gb2312")
+    [doc] = read_documents(path)
+    assert (doc.encoding, doc.text) == ("gb18030", text)
+
+
+def test_big5_falls_back_to_charset_normalizer(tmp_path):
+    text = "各位代表：現在，我代表區人民政府向大會報告工作，請予審議，並請區政協委員提出意見。過去一年，全區經濟社會發展取得顯著成效。" * 3
+    [doc] = read_documents(write(tmp_path, "big5.txt", text, encoding="big5"))
+    assert doc.text == text
+    assert doc.encoding in {"big5", "cp950", "big5hkscs"}
+
+
+def test_explicit_encoding_is_used_strictly(tmp_path, seed_text):
+    path = write(tmp_path, "gbk.txt", seed_text[:500], encoding="gb18030")
+    assert read_documents(path, encoding="gbk")[0].text == seed_text[:500]
+    with pytest.raises(ReadError, match=r"cannot be decoded as utf-8: invalid bytes at offset \d+"):
+        read_documents(path, encoding="utf-8")
+    with pytest.raises(ReadError, match="unknown encoding"):
+        read_documents(path, encoding="no-such-codec")
+
+
+def test_decode_bytes_directly():
+    assert decode_bytes("政府工作报告".encode("gb18030")) == ("政府工作报告", "gb18030")
+    assert decode_bytes(codecs.BOM_UTF8 + "报告".encode()) == ("报告", "utf-8-sig")
+
+
+# ---------------------------------------------------------------------------------------------- bad files
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"", "file is empty"),
+        (b" \r\n\t\n", "file is empty"),
+        (codecs.BOM_UTF8 + b"  \n", "file is empty"),
+        (codecs.BOM_UTF16_LE, "file is empty"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "looks like a PDF document"),
+        (b"PK\x03\x04\x14\x00\x06\x00word/document.xml", "looks like a ZIP archive"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "looks like a PNG image"),
+        (b"\xff\xd8\xff\xe0\x00\x10JFIF", "looks like a JPEG image"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "old Microsoft Office document"),
+        (bytes([7, 0, 255, 0, 3, 0, 0, 0, 0, 200, 17, 0]) * 40, "NUL bytes"),
+    ],
+)
+def test_empty_and_binary_files_are_refused_with_the_file_named(tmp_path, data, problem):
+    path = write(tmp_path, "bad.txt", data)
+    with pytest.raises(ReadError, match=problem) as info:
+        read_documents(path)
+    assert info.value.path == str(path)
+    assert str(path) in str(info.value)
+    assert isinstance(info.value, ValueError)
+
+
+def test_damaged_utf8_is_refused_not_decoded_as_mojibake(tmp_path, seed_text):
+    data = bytearray(seed_text.encode("utf-8"))
+    data[1000] = 0xA3  # one corrupt byte in the middle of a UTF-8 file
+    path = write(tmp_path, "damaged.txt", bytes(data))
+    with pytest.raises(ReadError, match="UTF-8 text with invalid bytes at offset 1000"):
+        read_documents(path)
+
+
+def test_undecodable_bytes_are_refused(tmp_path):
+    path = write(tmp_path, "junk.txt", bytes([0x81, 0x20, 0xFF, 0xFE, 0x80, 0x7F, 0xC0, 0x21]) * 30)
+    with pytest.raises(ReadError, match="cannot be decoded"):
+        read_documents(path)
+
+
+def test_unsupported_and_missing_files(tmp_path):
+    doc = write(tmp_path, "report.docx", b"PK\x03\x04")
+    with pytest.raises(ReadError, match="unsupported file type '.docx'"):
+        read_documents(doc)
+    with pytest.raises(ReadError, match="unsupported file type"):
+        find_report_files(doc)
+    with pytest.raises(ReadError, match="no such file or folder"):
+        find_report_files(tmp_path / "missing")
+    with pytest.raises(ReadError, match="no such file"):
+        read_documents(tmp_path / "missing.txt")
+
+
+def test_read_error_names_path_and_problem():
+    err = ReadError("data/raw/a.pdf", "looks like a PDF document, not a text file")
+    assert str(err) == "data/raw/a.pdf: looks like a PDF document, not a text file"
+    assert (err.path, err.problem) == ("data/raw/a.pdf", "looks like a PDF document, not a text file")
+
+
+# ---------------------------------------------------------------------------------------------- finding files
+def test_find_report_files_recurses_sorts_and_skips(tmp_path):
+    for name in ["b/2.txt", "a.html", "b/1.TXT", "c/d/e.jsonl", "notes.md", ".hidden/x.txt", ".x.txt", "z.csv", "y.htm"]:
+        write(tmp_path, name, "政府工作报告")
+    found = [p.relative_to(tmp_path).as_posix() for p in find_report_files(tmp_path)]
+    assert found == ["a.html", "b/1.TXT", "b/2.txt", "c/d/e.jsonl", "y.htm", "z.csv"]
+    assert find_report_files(tmp_path / "a.html") == [tmp_path / "a.html"]
+
+
+def test_seed_folder_is_found_and_read_without_touching_the_files():
+    before = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in RAW.iterdir()}
+    mtimes = {p: p.stat().st_mtime_ns for p in RAW.iterdir()}
+    files = find_report_files(RAW)
+    assert [p.name for p in files] == sorted(p.name for p in RAW.glob("*.txt"))
+    docs = [doc for path in files for doc in read_documents(path)]
+    assert len(docs) == 5 and {d.encoding for d in docs} == {"utf-8"}
+    assert all(len(d.text) > 10_000 for d in docs)
+    assert {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in RAW.iterdir()} == before
+    assert {p: p.stat().st_mtime_ns for p in RAW.iterdir()} == mtimes
+
+
+# ---------------------------------------------------------------------------------------------- HTML
+PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8"><title>2019年某某区政府工作报告_某某区人民政府</title>
+<meta name="ArticleTitle" content="2019年某某区政府工作报告"><meta name="PubDate" content="2019-02-20 09:30">
+<style>.x { color: red }</style><script>var trackers = "不应出现";</script></head>
+<body>
+<header><div class="logo">某某区人民政府门户网站</div></header>
+<nav><a href="/">首页</a> &gt; <a href="/zwgk">政务公开</a></nav>
+<form action="/search"><input name="q" value="搜索"><button>搜索</button></form>
+<div class="article">
+<h1>政府工作报告</h1>
+<p>——2019年1月8日在某某区第五届人民代表大会第三次会议上</p>
+<p>&nbsp;&nbsp;各位代表：</p>
+<p>现在，我代表区人民政府向大会报告工作，
+请予审议。</p>
+<p>一、2018年工作回顾<br>过去一年，地区生产总值增长<b>6.5%</b>。</p>
+<table><tr><td>序号</td><td>项目</td></tr><tr><td>1</td><td>路网改造工程</td></tr></table>
+<div class="share">分享到：<a>微信</a> <a>微博</a></div>
+</div>
+<aside>热点新闻</aside>
+<footer>关于我们 | 网站地图 | 版权所有：某某区人民政府</footer>
+</body></html>"""
+
+
+def test_html_page_keeps_blocks_and_drops_chrome(tmp_path):
+    [doc] = read_documents(write(tmp_path, "page.html", PAGE))
+    lines = doc.text.split("\n")
+    assert lines[:4] == ["政府工作报告", "——2019年1月8日在某某区第五届人民代表大会第三次会议上", "\xa0\xa0各位代表：".strip(), "现在，我代表区人民政府向大会报告工作，请予审议。"]
+    assert "一、2018年工作回顾" in lines and "过去一年，地区生产总值增长6.5%。" in lines
+    assert lines[lines.index("序号") : lines.index("序号") + 4] == ["序号", "项目", "1", "路网改造工程"]
+    for chrome in ("不应出现", "color", "门户网站", "政务公开", "搜索", "热点新闻", "版权所有"):
+        assert chrome not in doc.text
+    assert doc.format == "html" and doc.encoding == "utf-8"
+    assert doc.fields["html_title"] == "2019年某某区政府工作报告_某某区人民政府"
+    assert doc.fields["html_meta_pubdate"] == "2019-02-20 09:30"
+
+
+def test_broken_html_is_repaired_not_fatal(tmp_path):
+    broken = (
+        "<html><body><div><p>各位代表：<p>第一段没有闭合<div><span>第二段</div></div></div></div>"
+        "<table><tr><td>序号<td>项目</tr><p>表格后的段落</table><!-- 未闭合的注释 <p>看不见"
+    )
+    text, fields = html_to_text(broken)
+    assert text.split("\n")[:3] == ["各位代表：", "第一段没有闭合", "第二段"]
+    assert "表格后的段落" in text and "序号" in text
+    assert "看不见" not in text and fields == {}
+
+
+def test_html_line_break_between_chinese_characters_is_not_a_space():
+    text, _ = html_to_text("<p>经济社会\n   发展取得显著成效, and\nmore</p>")
+    assert text == "经济社会发展取得显著成效, and more"
+
+
+def test_html_declared_gb2312_is_honoured(tmp_path):
+    page = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"><title>报告</title></head><body><p>各位代表：现在报告工作。</p></body></html>'
+    [doc] = read_documents(write(tmp_path, "gb.htm", page, encoding="gb18030"))
+    assert doc.encoding == "gb18030" and doc.text == "各位代表：现在报告工作。" and doc.fields["html_title"] == "报告"
+
+
+def test_html_without_visible_text_is_an_error(tmp_path):
+    with pytest.raises(ReadError, match="HTML page has no visible text"):
+        read_documents(write(tmp_path, "empty.html", "<html><head><script>x()</script></head><body> </body></html>"))
+
+
+def test_deeply_nested_html_does_not_hit_the_recursion_limit():
+    text, _ = html_to_text("<div>" * 5000 + "深处的文字" + "</div>" * 5000)
+    assert text == "深处的文字"
+
+
+# ---------------------------------------------------------------------------------------------- CSV
+def test_csv_rows_become_documents_with_their_metadata(tmp_path):
+    csv_text = (
+        "标题,year,地区,text\n"
+        '2020年某区政府工作报告,2020,某区,"各位代表：\n现在，我代表区人民政府报告工作，""请予审议""。"\n'
+        "\n"
+        "2021年某区政府工作报告,2021,,各位代表：二〇二一年\n"
+    )
+    path = write(tmp_path, "reports.csv", csv_text, encoding="gb18030")
+    docs = read_documents(path)
+    assert [d.source for d in docs] == [f"{path}#row=1", f"{path}#row=2"]
+    assert docs[0].text == '各位代表：\n现在，我代表区人民政府报告工作，"请予审议"。'
+    assert docs[0].fields == {"标题": "2020年某区政府工作报告", "year": "2020", "地区": "某区", "title": "2020年某区政府工作报告"}
+    assert docs[1].fields["地区"] is None
+    assert {d.encoding for d in docs} == {"gb18030"} and {d.format for d in docs} == {"csv"}
+
+
+def test_csv_columns_by_name(tmp_path):
+    path = write(tmp_path, "r.csv", "headline,正文,全文\n标题甲,短,各位代表：全文在这里\n")
+    [doc] = read_documents(path, text_column="全文", title_column="headline")
+    assert doc.text == "各位代表：全文在这里" and doc.fields["title"] == "标题甲" and doc.fields["正文"] == "短"
+    with pytest.raises(ReadError, match=r"text column 'body' not found; columns are \['headline', '正文', '全文'\]"):
+        read_documents(path, text_column="body")
+
+
+@pytest.mark.parametrize(
+    ("csv_text", "problem"),
+    [
+        ("title,year\n报告,2020\n", r"no text column: none of \[.*\] in the header \['title', 'year'\]"),
+        ("title,text\n报告,正文\n报告二,正文,多余\n", r"malformed CSV at line 3 \(row 2\): 3 fields, header has 2"),
+        ('title,text\n报告,"没有结束的引号\n', r"malformed CSV at line 2"),
+        ("title,text\n", "header but no rows"),
+        ("title,title,text\n甲,乙,丙\n", r"repeats column name\(s\) \['title'\]"),
+    ],
+)
+def test_malformed_csv_names_the_problem_and_line(tmp_path, csv_text, problem):
+    path = write(tmp_path, "bad.csv", csv_text)
+    with pytest.raises(ReadError, match=problem) as info:
+        read_documents(path)
+    assert str(path) in str(info.value)
+
+
+def test_tsv_is_read_with_tabs(tmp_path):
+    [doc] = read_documents(write(tmp_path, "r.tsv", "title\ttext\n报告\t各位代表，现在\n"))
+    assert doc.text == "各位代表，现在" and doc.fields == {"title": "报告"}
+
+
+# ---------------------------------------------------------------------------------------------- JSONL
+def test_national_corpus_defaults_fit():
+    docs = read_documents(NATIONAL)
+    assert len(docs) == 72
+    first = docs[0]
+    assert first.source == f"{NATIONAL}#row=1" and first.format == "jsonl" and first.encoding == "utf-8"
+    assert first.fields["title"] == "2025年中华人民共和国国务院政府工作报告"
+    assert set(first.fields) == {"title", "url", "year"}
+    assert first.text.startswith("各位代表：")
+    assert sum(1 for d in docs if d.fields["year"] is None) == 20  # the NPC resolutions
+
+
+def test_jsonl_bad_line_is_named(tmp_path):
+    rows = [json.dumps({"title": "甲", "content": "各位代表：甲"}, ensure_ascii=False), "", '{"title": "乙", "content": "各位代表', "{}"]
+    path = write(tmp_path, "bad.jsonl", "\n".join(rows))
+    with pytest.raises(ReadError, match=r"line 3 is not valid JSON") as info:
+        read_documents(path)
+    assert str(path) in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("lines", "problem"),
+    [
+        (['["not", "an", "object"]'], "line 1 is a JSON list, expected an object"),
+        (['{"title": "甲"}'], r"line 1: no text field"),
+        (['{"content": "甲"}', '{"title": "乙"}'], r"line 2: text field 'content' is missing"),
+        (['{"content": "甲"}', '{"content": 3}'], r"line 2: text field 'content' is int, not text"),
+        (["", "  "], "file is empty"),
+    ],
+)
+def test_jsonl_structure_errors(tmp_path, lines, problem):
+    with pytest.raises(ReadError, match=problem):
+        read_documents(write(tmp_path, "x.jsonl", "\n".join(lines) + "\n"))
+
+
+def test_jsonl_columns_by_name_and_row_numbers_are_lines(tmp_path):
+    rows = ['{"name": "甲报告", "body_text": "各位代表：甲", "year": 2020}', "", '{"name": "乙报告", "body_text": "各位代表：乙", "year": null}']
+    path = write(tmp_path, "x.jsonl", "\n".join(rows))
+    docs = read_documents(path, text_column="body_text", title_column="name")
+    assert [d.source.rsplit("#", 1)[1] for d in docs] == ["row=1", "row=3"]
+    assert docs[0].fields == {"name": "甲报告", "year": 2020, "title": "甲报告"}
+    assert docs[1].fields["year"] is None and docs[1].text == "各位代表：乙"
+    assert isinstance(docs[0], RawDocument)
