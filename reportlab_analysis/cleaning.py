@@ -1,14 +1,473 @@
 """Clean decoded report text: normalize characters, strip web boilerplate, set the appendix aside.
 
-CONTRACT (owned by the reading/cleaning helper; replace this placeholder with the implementation):
+Three steps, each inspectable:
 
-    @dataclass(frozen=True)
-    class Removal:  rule: str; text: str         # which rule removed which line(s)
-    @dataclass(frozen=True)
-    class CleanResult:
-        text: str            # clean body, one paragraph per line ("\n"-separated), no empty lines
-        appendix: str        # glossary / annexed tables set aside ("" if none), one paragraph per line
-        removed: tuple[Removal, ...]
-    def normalize_text(text: str) -> str         # character-level normalization only; idempotent
-    def clean_text(text: str) -> CleanResult     # never raises on any str; clean_text(r.text).text == r.text
+1. :func:`normalize_text` works on characters only: line endings, odd and zero-width spaces, full-width
+   digits/letters/％ to ASCII (Chinese punctuation such as ，。：（） is kept; there is no blanket NFKC),
+   letter-spaced titles ("政 府 工 作 报 告"), runs of spaces.
+2. :func:`clean_text` re-joins lines that a web page broke in the middle of a sentence, removes web
+   boilerplate by general rules (navigation, metadata blocks, share/print controls, footers, captions, ...)
+   and records every removal as a :class:`Removal` with the rule's name.
+3. It then sets the appendix aside (glossaries, numbered notes and annexed tables after the closing call
+   "……而努力奋斗！") instead of deleting it.
+
+The report's title, date/meeting line and speaker line are kept: metadata is read from the clean text.
+
+Example:
+    >>> result = clean_text("当前位置：首页 > 政务公开\\n政 府 工 作 报 告\\n各位代表：\\n分享到：微信 微博")
+    >>> result.text
+    '政府工作报告\\n各位代表：'
+    >>> [r.rule for r in result.removed]
+    ['breadcrumb', 'share']
 """
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Callable
+
+__all__ = ["CleanResult", "Removal", "clean_text", "normalize_text", "RULES"]
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One block removed by cleaning: the rule's name and the removed line(s), ``\\n``-joined."""
+
+    rule: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """The outcome of :func:`clean_text`.
+
+    Attributes:
+        text: clean body, one paragraph per line (``\\n``-separated), no empty lines.
+        appendix: glossary / annexed tables set aside (``""`` if none), one paragraph per line.
+        removed: what was removed, in document order.
+    """
+
+    text: str
+    appendix: str
+    removed: tuple[Removal, ...]
+
+
+# --------------------------------------------------------------------------------------------------
+# Character classes
+# --------------------------------------------------------------------------------------------------
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+# Chinese (and full-width) punctuation: spaces next to these are always noise.
+_CJK_PUNCT = (
+    "\u3001-\u3003\u3008-\u3011\u3014-\u301f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65"
+    "\u2018-\u201f\u2014\u2015\u2026\u00b7\u30fb"
+)
+_IS_HAN = re.compile(f"[{_HAN}]")
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2060\u2061-\u2064\ufeff\u00ad\u180e\u202a-\u202e\u2066-\u2069]")
+_ODD_SPACE = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u3164\uffa0]")
+_LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\u0085\u000b\u000c]")
+_CONTROL = re.compile("[\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-\u009f]")
+_FULLWIDTH_ALNUM = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+_FULLWIDTH_ALNUM.update({0xFF05: ord("%"), 0xFE6A: ord("%")})
+_FULLWIDTH_DECIMAL_POINT = re.compile(r"(?<=\d)．(?=\d)")
+_SPACES = re.compile(" {2,}")
+_SPACED_DIGITS = re.compile(r"(?<![\d.,])\d(?: \d){2,}(?![\d.,])")  # "1 9 9 3" -> "1993"
+# A space is dropped when it touches Chinese punctuation, or sits between a Chinese character and an
+# ASCII letter/digit (e.g. "1980 年", "增长 5%"), or follows ASCII punctuation before a Chinese character.
+_DROP_SPACE = re.compile(
+    f"(?<=[{_CJK_PUNCT}]) | (?=[{_CJK_PUNCT}])"
+    f"|(?<=[{_HAN}]) (?=[0-9A-Za-z%(\\[])"
+    f"|(?<=[0-9A-Za-z%)\\].,;:!?]) (?=[{_HAN}])"
+)
+
+
+def normalize_text(text: str) -> str:
+    """Character-level normalization of report text; idempotent.
+
+    - line endings to ``\\n``; zero-width characters and control characters removed;
+    - U+3000, no-break and other odd spaces to an ASCII space; spaces at line ends stripped, runs collapsed;
+    - full-width digits, letters and ％ to ASCII (Chinese punctuation kept, no blanket NFKC);
+    - letter-spaced Chinese ("政 府 工 作 报 告", "李　强") and digits ("1 9 9 3") closed up;
+    - spaces next to Chinese punctuation, or between Chinese and ASCII digits/letters, dropped.
+
+    Blank lines are kept (``clean_text`` drops them).
+
+    Example:
+        >>> normalize_text("政 府 工 作 报 告\\r\\n\\u3000\\u3000增长１２．５％ ，\\u200b1 9 9 3 年")
+        '政府工作报告\\n增长12.5%，1993年'
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"normalize_text expects a str, got {type(text).__name__}")
+    text = unicodedata.normalize("NFC", text)
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _ZERO_WIDTH.sub("", text)
+    text = _CONTROL.sub("", text)
+    text = _ODD_SPACE.sub(" ", text)
+    text = text.translate(_FULLWIDTH_ALNUM)
+    text = _FULLWIDTH_DECIMAL_POINT.sub(".", text)
+    return "\n".join(_normalize_line(line) for line in text.split("\n"))
+
+
+def _normalize_line(line: str) -> str:
+    line = _SPACES.sub(" ", line.strip(" "))
+    if " " not in line:
+        return line
+    tokens = line.split(" ")
+    merged: list[str] = []
+    run: list[str] = []  # consecutive one-character Chinese tokens: letter-spacing
+
+    def flush() -> None:
+        if len(run) >= 2:
+            merged.append("".join(run))  # "政 府 工 作 报 告" -> "政府工作报告", "李 强" -> "李强"
+        else:
+            merged.extend(run)
+        run.clear()
+
+    for token in tokens:
+        if len(token) == 1 and _IS_HAN.match(token):
+            run.append(token)
+        else:
+            flush()
+            merged.append(token)
+    flush()
+    line = _SPACED_DIGITS.sub(lambda m: m.group(0).replace(" ", ""), " ".join(merged))
+    return _DROP_SPACE.sub("", line)
+
+
+# --------------------------------------------------------------------------------------------------
+# Re-joining lines broken inside a sentence
+# --------------------------------------------------------------------------------------------------
+_OPENERS = "《“‘（(【「『〔[<〈"
+_CONTINUERS = "》”’）)】」』〕]>〉，、。；：！？,;.!?%"
+_TERMINAL = "。！？!?；;：:…”’)）】》"
+_ENUMERATOR = re.compile(
+    r"^(第?[一二三四五六七八九十百]+[、是，,.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．)）]|[①-⑳]|[一二三四五六七八九十]+要)"
+)
+_OFFICE_TITLE = re.compile(
+    f"^[{_HAN}]{{0,24}}(总理|副总理|省长|市长|区长|县长|州长|旗长|盟长|主席|代[省市区县]长|代主席|区委书记|书记)$"
+)
+_PERSON_NAME = re.compile(f"^([{_HAN}]{{2,4}}|[{_HAN}]{{1,8}}·[{_HAN}]{{1,10}})$")
+_MEETING_START = re.compile(r"^[—－-]{0,2}\s*\d{4}年\d{1,2}月\d{1,2}日.*在")
+_MEETING_END = re.compile(r"(会议上|会上|大会上)$")
+_ZERO_WIDTH_LINE = re.compile("(?<=[^\\s])[ \t]*\n[ \t]*[\u200b\u200c\u200d\u2060\ufeff]+[ \t]*\n(?=[ \t\u3000]*[^\\s])")
+_LONE_DASH = re.compile(r"^[—－–]{1,2}$")
+
+
+def _rejoin_soft_wraps(text: str) -> str:
+    """Join single line breaks in a text whose paragraphs are separated by blank lines.
+
+    Wiki and some CMS exports put links and bold runs on lines of their own ("推动\\n区域全面经济伙伴关系协定\\n
+    （RCEP）生效"); when most of a text's paragraphs end at a blank line, a single line break is such a soft
+    wrap and is removed (a space is kept between two Latin letters or digits).
+    """
+    # A line holding only a zero-width character inside a paragraph is a wrap artifact, not a paragraph break.
+    text = _ZERO_WIDTH_LINE.sub("\n", text)
+    lines = [_ZERO_WIDTH.sub("", line).strip(" \t\u3000\u00a0") for line in text.split("\n")]
+    # Weigh each kind of break by the text before it: in a blank-line-separated text most of the text
+    # ends at a blank line, and single breaks only cut short fragments (links, bold runs).
+    single_chars = blank_chars = blank_breaks = 0
+    previous: str | None = None
+    gap = 0
+    for line in lines:
+        if not line:
+            gap += 1
+            continue
+        if previous is not None:
+            if gap:
+                blank_chars += len(previous)
+                blank_breaks += 1
+            else:
+                single_chars += len(previous)
+        previous, gap = line, 0
+    if blank_breaks < 2 or blank_chars <= single_chars:
+        return text
+    out: list[str] = []
+    previous_blank = True
+    for line in lines:
+        if not line:
+            out.append("")
+            previous_blank = True
+            continue
+        glue = None if previous_blank or not out else _soft_glue(out[-1], line)
+        if glue is not None:
+            out[-1] += glue + line
+        else:
+            out.append(line)
+        previous_blank = False
+    return "\n".join(out)
+
+
+def _soft_glue(previous: str, line: str) -> str | None:
+    """What to put between two soft-wrapped lines, or None to keep the line break."""
+    if previous[-1] in ":：":
+        return None  # a label such as "名词解释：" keeps its own line
+    if _ENUMERATOR.match(line) and not _ENUMERATOR.fullmatch(previous):
+        return None  # list items stay on their own lines
+    if _OFFICE_TITLE.match(normalize_text(previous)) and _PERSON_NAME.match(normalize_text(line)):
+        return " "  # "国务院总理" + "李　强"
+    if previous[-1].isascii() and previous[-1].isalnum() and line[0].isascii() and line[0].isalnum():
+        return " "
+    return ""
+
+
+def _join_broken_lines(lines: list[str]) -> list[str]:
+    """Re-join a line to the previous one where the break is clearly inside a sentence or a heading line."""
+    out: list[str] = []
+    for line in lines:
+        if out:
+            previous = out[-1]
+            glue = _glue_for(previous, line)
+            if glue is not None:
+                out[-1] = normalize_text(previous + glue + line)
+                continue
+        out.append(line)
+    return out
+
+
+def _glue_for(previous: str, line: str) -> str | None:
+    if previous[-1] in _OPENERS or previous[-1] in "、，,":
+        return ""
+    if line[0] in _CONTINUERS and not _ENUMERATOR.match(line):
+        return ""
+    if _LONE_DASH.match(previous) and line[0].isdigit():
+        return ""
+    if len(line) == 1 and _IS_HAN.match(line) and _IS_HAN.match(previous[-1]) and len(previous) <= 30:
+        return ""  # "政府工作报" + "告"
+    if _OFFICE_TITLE.match(previous) and _PERSON_NAME.match(line):
+        return " "  # "国务院总理" + "李强"
+    if _MEETING_START.match(previous) and not _MEETING_END.search(previous) and len(line) <= 30 and _MEETING_END.search(line):
+        return ""  # "——2021年3月3日在松北区第四届" + "人民代表大会第六次会议上"
+    return None
+
+
+# --------------------------------------------------------------------------------------------------
+# Boilerplate rules
+# --------------------------------------------------------------------------------------------------
+_SENTENCE_END = re.compile(r"[。！？!?]$")
+_METADATA_KEYS = (
+    "索引号|文件编号|发文字号|发文文号|文号|成文日期|发文日期|发布机构|发文机关|发文机构|发布日期|生效日期|失效日期|"
+    "废止日期|有效性|时效性|效力状态|公开方式|公开范围|公开时限|公开属性|主题分类|主题词|信息分类|体裁分类|组配分类|"
+    "服务对象分类|所属机构|信息名称|统一编号|登记号|名称|标题|分类|来源"
+)
+_STRONG_METADATA_KEYS = {"索引号", "成文日期", "发布机构", "发文机关", "有效性", "公开方式", "公开范围", "发文字号", "主题分类", "信息分类", "体裁分类", "组配分类"}
+_METADATA_LINE = re.compile(rf"^[-•·*]?\s*({_METADATA_KEYS})\s*[:：]\s*(.*)$")
+_BULLET_VALUE = re.compile(r"^[-•·*]\s*\S")
+_BREADCRUMB = re.compile(r"^(当前位置|您现在的位置|您的位置|你的位置|你现在的位置|所在位置|当前页面)\s*[:：]?")
+_PATH_LINE = re.compile(r"^(首页|网站首页|主页)\s*([>＞»›/\\\-—|｜]|&gt;)")
+_SOURCE_KEYS = (
+    r"来源|信息来源|文章来源|稿件来源|新闻来源|发布时间|发布日期|更新时间|日期|时间|作者|编辑|责任编辑|"
+    r"字号|字体|浏览次数|浏览量|点击数|点击量|点击率|阅读次数|阅读量|访问量|访问次数|审核|校对"
+)
+_SOURCE_LINE = re.compile(rf"^[【\[(（]?\s*({_SOURCE_KEYS})\s*[:：]")
+_SOURCE_KEY_ANYWHERE = re.compile(rf"({_SOURCE_KEYS})\s*[:：]")
+_SHARE = re.compile(r"^(分享到|分享至|一键分享|分享)\s*[:：]?")
+_SHARE_WORDS = r"微信|朋友圈|微博|新浪微博|腾讯微博|QQ空间|QQ好友|QQ|豆瓣|人人网|复制链接|今日头条"
+_CONTROL_WORDS = (
+    r"下载|打印|打印本页|打印正文|打印此页|全屏|收藏|加入收藏|关闭|关闭窗口|关闭本页|返回顶部|返回首页|返回列表|返回|"
+    r"保存|纠错|我要纠错|字号|字体|加大|还原|减小|放大|缩小|默认|大|中|小|内容|分享|" + _SHARE_WORDS
+)
+_CONTROL_LINE = re.compile(rf"^(?:[\s【】\[\]()（）:：|｜/·•>]*(?:{_CONTROL_WORDS}))+[\s【】\[\]()（）:：|｜/·•>]*$")
+_STRONG_CONTROL = re.compile(r"打印|下载|全屏|收藏|关闭|字号|字体|加大|减小|返回|纠错|分享|放大|缩小")
+_PREV_NEXT = re.compile(r"^(上一篇|下一篇|上一条|下一条|上一页|下一页|前一篇|后一篇|较旧一篇|较新一篇|上篇|下篇)\s*[:：]?")
+_RELATED = re.compile(
+    r"^(关联稿件|相关稿件|相关链接|相关文章|相关新闻|相关阅读|延伸阅读|推荐阅读|相关信息|相关文件|相关附件|相关解读|"
+    r"政策解读|热点推荐|猜你喜欢|热门文章)\s*[:：]?\s*$"
+)
+_QR = re.compile(r"扫一扫|二维码|手机扫码|微信扫码|在手机打开|手机上打开|手机阅读|手机版")
+_FOOTER_WORDS = (
+    r"关于我们|网站地图|站点地图|网站找错|政府网站找错|网站纠错|联系我们|网站声明|法律声明|版权声明|免责声明|隐私政策|"
+    r"隐私声明|使用帮助|帮助中心|意见反馈|网站导航|无障碍浏览|无障碍|长者模式|关怀版|适老化|English|繁体|简体|繁體|"
+    r"党政机关|设为首页|加入收藏|返回首页|网站标识码|网站首页|首页"
+)
+_FOOTER_LINE = re.compile(rf"^(?:[\s|｜/·•]*(?:{_FOOTER_WORDS}))+[\s|｜/·•]*$")
+_FOOTER_MARKERS = re.compile(
+    r"版权所有|Copyright|©|ICP备|ICP证|公网安备|网站标识码|主办单位|承办单位|主办[:：]|承办[:：]|技术支持[:：]|维护单位|"
+    r"建议使用.{0,20}浏览器|分辨率", re.IGNORECASE
+)
+_CAPTION = re.compile(
+    r"^(图为|▲|△|【图片】|图片来源|图\s*\d*\s*[:：])|[(（]\s*(摄影|摄|图)\s*[:：]|记者\s*\S{1,12}\s*摄\s*[)）]?$|摄\s*[)）]$|^摄影\s*[:：]"
+)
+_LONE_BULLET = re.compile(r"^[-–•·*●○■□◆◇▪|_=~#>]+$")
+_LICENSE_START = re.compile(r"^本作品")
+_LICENSE_MARKERS = re.compile(r"公有领域|著作权|Public domain|版权|知识共享|Creative Commons", re.IGNORECASE)
+_APPENDIX_HEADING = re.compile(
+    r"^.{0,10}?(名词解释|名词注释|名词解析|名词释义|注释|注解|释义|附注|注)\s*[:：]?$"
+    r"|^(附件|附表|附录)\s*[0-9一二三四五六七八九十]*\s*([:：].{0,40}|.{0,40})$"
+)
+
+
+def _remove_boilerplate(lines: list[str]) -> tuple[list[str], list[Removal]]:
+    kept: list[str] = []
+    removed: list[Removal] = []
+    i = 0
+    n = len(lines)
+    while i < n:
+        line = lines[i]
+        # Wiki licence footers run to the end of the text.
+        if _LICENSE_START.match(line) and _LICENSE_MARKERS.search("\n".join(lines[i : i + 6])):
+            removed.append(Removal("license_notice", "\n".join(lines[i:])))
+            break
+        block_end = _metadata_block_end(lines, i)
+        if block_end > i:
+            removed.append(Removal("metadata_block", "\n".join(lines[i:block_end])))
+            i = block_end
+            continue
+        if _RELATED.match(line):
+            end = i + 1
+            while end < n and _link_like(lines[end]):
+                end += 1
+            removed.append(Removal("related_links", "\n".join(lines[i:end])))
+            i = end
+            continue
+        rule = _line_rule(line)
+        if rule is not None:
+            removed.append(Removal(rule, line))
+        else:
+            kept.append(line)
+        i += 1
+    return kept, removed
+
+
+def _line_rule(line: str) -> str | None:
+    """The name of the boilerplate rule a single line matches, or None."""
+    if _BREADCRUMB.match(line) or (_PATH_LINE.match(line) and len(line) <= 80):
+        return "breadcrumb"
+    if _PREV_NEXT.match(line):
+        return "prev_next"
+    if len(line) <= 120 and not _SENTENCE_END.search(line):
+        if _SOURCE_LINE.match(line) or len(_SOURCE_KEY_ANYWHERE.findall(line)) >= 2:
+            return "source_line"
+    if _SHARE.match(line) and len(line) <= 60 and not _SENTENCE_END.search(line):
+        return "share"
+    if len(line) <= 80 and _CONTROL_LINE.match(line) and _STRONG_CONTROL.search(line):
+        return "page_controls"
+    if len(line) <= 40 and _QR.search(line):
+        return "qr_code"
+    if len(line) <= 150 and (_FOOTER_LINE.match(line) or (_FOOTER_MARKERS.search(line) and not _SENTENCE_END.search(line))):
+        return "footer_links"
+    if len(line) <= 80 and _CAPTION.search(line):
+        return "photo_caption"
+    if _LONE_BULLET.match(line):
+        return "lone_bullet"
+    if line.lower() in {"public domain", "false", "true", "null", "none", "undefined"}:
+        return "markup_residue"
+    return None
+
+
+def _metadata_block_end(lines: list[str], start: int) -> int:
+    """End (exclusive) of a web-page metadata block starting at ``start``; ``start`` if there is none."""
+    keys: list[str] = []
+    i = start
+    expecting_value = False
+    while i < len(lines):
+        line = lines[i]
+        match = _METADATA_LINE.match(line)
+        if match and len(line) <= 120:
+            keys.append(match.group(1))
+            expecting_value = not match.group(2).strip()
+            i += 1
+            continue
+        if expecting_value and (_BULLET_VALUE.match(line) or (len(line) <= 40 and not _SENTENCE_END.search(line))):
+            expecting_value = False
+            i += 1
+            continue
+        if keys and _BULLET_VALUE.match(line) and len(line) <= 60:
+            i += 1  # a second value line in "- key:" lists
+            continue
+        break
+    distinct = set(keys)
+    if len(distinct) >= 2 and distinct & _STRONG_METADATA_KEYS:
+        return i
+    if len(keys) == 1 and keys[0] in _STRONG_METADATA_KEYS:
+        return i
+    return start
+
+
+def _link_like(line: str) -> bool:
+    if _line_rule(line) is not None:
+        return True
+    return len(line) <= 60 and "。" not in line and not _APPENDIX_HEADING.match(line) and not _SENTENCE_END.search(line)
+
+
+# --------------------------------------------------------------------------------------------------
+# Appendix
+# --------------------------------------------------------------------------------------------------
+_CLOSING = re.compile(
+    r"(奋斗|贡献|努力|前进|奋进|篇章|胜利|新局面|辉煌|未来|目标|开拓进取|新征程|伟业|拼搏)[^\n]{0,6}[！!]”?$"
+    r"|^.*让我们.*[。！!]”?$"
+)
+_NOTE_MARKER = re.compile(r"^(\d+[.、．)）]|[①-⑳]|\[\d+\]|[（(]\d+[)）]|注\s*\d*\s*[:：])")
+_TABLE_TITLE = re.compile(r"(项目|一览表|清单|附表|名单|计划表|情况表|汇总表|安排表|分解表|任务表|目录)$")
+
+
+def _split_appendix(lines: list[str]) -> tuple[list[str], list[str]]:
+    """Split lines into (body, appendix): what follows the closing call, if it looks like an appendix."""
+    if len(lines) < 2:
+        return lines, []
+    closing = None
+    for index in range(len(lines) - 1, 0, -1):
+        if _CLOSING.search(lines[index]) and len(lines[index]) >= 15:
+            closing = index
+            break
+    if closing is not None and closing < len(lines) - 1:
+        rest = lines[closing + 1 :]
+        if _looks_like_appendix(rest):
+            return lines[: closing + 1], rest
+    if closing is None:
+        for index in range(max(1, len(lines) // 2), len(lines)):
+            if _APPENDIX_HEADING.match(lines[index]):
+                return lines[:index], lines[index:]
+    return lines, []
+
+
+def _looks_like_appendix(rest: list[str]) -> bool:
+    if _APPENDIX_HEADING.match(rest[0]):
+        return True
+    if len(rest[0]) <= 40 and _TABLE_TITLE.search(rest[0]) and not _SENTENCE_END.search(rest[0]):
+        return True
+    notes = sum(1 for line in rest if _NOTE_MARKER.match(line))
+    if notes >= max(1, len(rest) // 2):
+        return True
+    lengths = sorted(len(line) for line in rest)
+    return len(rest) >= 4 and lengths[len(lengths) // 2] <= 20
+
+
+# --------------------------------------------------------------------------------------------------
+# The whole cleaning step
+# --------------------------------------------------------------------------------------------------
+#: Boilerplate rule names, for documentation and for filtering ``Corpus.removed``.
+RULES: tuple[str, ...] = (
+    "breadcrumb", "metadata_block", "source_line", "share", "page_controls", "prev_next", "related_links",
+    "qr_code", "footer_links", "photo_caption", "lone_bullet", "license_notice", "markup_residue",
+)
+
+
+def clean_text(text: str) -> CleanResult:
+    """Clean one report: normalize, re-join broken lines, remove boilerplate, set the appendix aside.
+
+    Never raises on a ``str``; ``clean_text(r.text).text == r.text`` for any result ``r`` (the steps are
+    repeated until nothing changes).
+
+    Example:
+        >>> r = clean_text("政府工作报告\\n……为建设美丽家园而努力奋斗！\\n名词解释：\\n1.六稳：稳就业等。\\n上一篇：无")
+        >>> r.text, r.appendix, [x.rule for x in r.removed]
+        ('政府工作报告\\n……为建设美丽家园而努力奋斗！', '名词解释：\\n1.六稳：稳就业等。', ['prev_next'])
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"clean_text expects a str, got {type(text).__name__}")
+    text = _LINE_BREAKS.sub("\n", text)
+    text = _rejoin_soft_wraps(text)
+    lines = [line for line in normalize_text(text).split("\n") if line]
+    removed: list[Removal] = []
+    appendix: list[str] = []
+    for _ in range(10_000):  # each round either changes nothing (done) or shortens the text
+        before = lines
+        lines = _join_broken_lines(lines)
+        lines, dropped = _remove_boilerplate(lines)
+        removed.extend(dropped)
+        lines, moved = _split_appendix(lines)
+        appendix = moved + appendix
+        if lines == before:
+            break
+    return CleanResult(text="\n".join(lines), appendix="\n".join(appendix), removed=tuple(removed))
