@@ -73,6 +73,10 @@ _ZONE = re.compile(rf"([{_HAN}]{{2,12}}?(?:新区|经济技术开发区|高新�
                    r"(?=管委会|管理委员会|人民政府|政府|第|\d{4}年|工作|国民经济)")
 _ISSUER_AFTER = re.compile(r"(?:人民政府|政府|第[一二三四五六七八九十\d]{1,3}届|人大|人民代表大会|\d{4}年|国民经济|"
                            r"政府工作|工作报告|区长|县长|市长|省长|旗长|州长|主席)")
+_GENERIC_ISSUER = re.compile(
+    r"(?:^|在|经|年)(" + "|".join(sorted(dv.GENERIC_COUNTY_NAMES, key=len, reverse=True)) + r")"
+    r"(?=人民政府|政府工作|第[一二三四五六七八九十\d]{1,3}届|人大|人民代表大会|\d{4}年)"
+)
 _NATIONAL = re.compile(r"国务院|全国人民代表大会|全国人大|中华人民共和国")
 _YEAR_IN_TITLE = re.compile(r"(?<![\d—\-－~至到])(\d{4}|[〇○零一二三四五六七八九]{4})\s*年(?!\d)")
 _REVIEW_WORDS = re.compile(r"回顾|总结|成就|完成情况|过去")
@@ -361,6 +365,10 @@ def _resolve_region(header: list[str], *, title: str | None, raw_header: list[st
         if issuer is not None:
             notes.append(Note("region", "info", f"region taken from the raw page header: {issuer.line[:40]}"))
     if issuer is None and zone is None:
+        generic = _generic_issuer(lines)
+        if generic is not None:
+            return _resolve_name(generic, city=None, province=None, context_mentions=[], body=body,
+                                 year=year, notes=notes)
         notes.append(Note("region", "warning", "no issuing government (region) found in the report header"))
         return empty
 
@@ -375,16 +383,33 @@ def _resolve_region(header: list[str], *, title: str | None, raw_header: list[st
     parent_names = [n for m in parents for n in m.names]
     city = next((n for n in parent_names if dv.lookup(n, level="city") or n in dv.MUNICIPALITIES), None)
     province = next((n for n in parent_names if dv.lookup(n, level="province")), None)
+    return _resolve_name(target.names, city=city, province=province, context_mentions=context_mentions,
+                         body=body, year=year, notes=notes)
+
+
+def _generic_issuer(lines: list[str]) -> str | None:
+    """A generic district name (城区, 郊区, 矿区, …) used as the issuer: "在城区第十届人民代表大会"."""
+    for line in lines:
+        match = _GENERIC_ISSUER.search(line[:80])
+        if match:
+            return match.group(1)
+    return None
+
+
+def _resolve_name(names: str | tuple[str, ...], *, city: str | None, province: str | None,
+                  context_mentions: list[dv.Mention], body: str, year: int | None,
+                  notes: list[Note]) -> dict[str, object]:
+    """Resolve a division name with its named parents, then header/page mentions, then the whole text."""
     resolution = None
-    for name in target.names:
+    for name in (names,) if isinstance(names, str) else names:
         resolution = dv.resolve_division(name, city=city, province=province, year=year)
         if resolution.division is not None or resolution.candidates:
             break
     assert resolution is not None
     if resolution.division is None and len(resolution.candidates) > 1:
-        # other names in the header and the page (来源/发布机构) first, then the whole text
         header_context = " ".join(m.text for m in context_mentions)
-        resolution = dv.resolve_division(resolution.name, year=year, context=header_context)
+        if header_context:
+            resolution = dv.resolve_division(resolution.name, year=year, context=header_context)
         if resolution.division is None:
             resolution = dv.resolve_division(resolution.name, year=year, context=body)
     if resolution.note:
@@ -393,7 +418,7 @@ def _resolve_region(header: list[str], *, title: str | None, raw_header: list[st
     if division is None:
         levels = {d.level for d in resolution.candidates}
         level = LEVEL_OF_DIVISION[levels.pop()] if len(levels) == 1 else None
-        return {**empty, "region": resolution.name, "level": level}
+        return {"level": level, "region": resolution.name, "city": None, "province": None, "adcode": None}
     return _division_fields(division)
 
 
@@ -515,7 +540,8 @@ def _year_field(given: Mapping[str, object], notes: list[Note]) -> int | None:
         return None
     raw = given["year"]
     try:
-        year = int(str(raw).strip().removesuffix("年"))
+        number = float(str(raw).strip().removesuffix("年"))
+        year = int(number) if number.is_integer() else None
     except ValueError:
         year = None
     if _valid_year(year) is None:

@@ -259,3 +259,20 @@ def test_region_field_is_resolved_with_its_city():
 def test_text_must_be_a_string():
     with pytest.raises(TypeError, match="text must be a str"):
         extract_metadata(None)  # type: ignore[arg-type]
+
+
+def test_generic_district_name_as_issuer():
+    text = ("政府工作报告\n——2017年1月8日在城区第十届人民代表大会第三次会议上\n城区人民政府区长 某某\n各位代表：\n"
+            "在大同市委、市政府领导下，大同……大同\n二、2017年工作安排")
+    meta, _ = _meta(text)
+    assert (meta["region"], meta["city"], meta["adcode"]) == ("城区", "大同市", "140202")
+    # without the city in the text: several 城区, no adcode, a warning naming them
+    meta, notes = _meta(text.replace("大同市委、市政府", "区委").replace("大同", ""))
+    assert meta["region"] == "城区" and meta["adcode"] is None
+    assert any(n.field == "region" and "140202" in n.message and "140502" in n.message for n in notes)
+
+
+def test_numeric_year_fields_from_tables():
+    meta, notes = _meta("政府工作报告\n各位代表：", fields={"year": 2018.0, "region": "南岗区"})
+    assert meta["year"] == 2018 and meta["adcode"] == "230103"
+    assert not [n for n in notes if n.field == "year"]
