@@ -37,7 +37,7 @@ from scipy.optimize import linear_sum_assignment
 
 __all__ = [
     "TopicModel", "TopicModelError", "StabilityResult", "KSuggestion",
-    "build_dictionary", "fit_lda", "k_sweep", "suggest_k", "topic_stability",
+    "prepare_documents", "build_dictionary", "coherence", "align_topics", "fit_lda", "k_sweep", "suggest_k", "topic_stability",
     "top_terms", "auto_labels", "read_label_file", "topic_table", "representative_documents",
     "document_topics", "topic_prevalence", "estimate_effect",
     "plot_k_sweep", "plot_prevalence_heatmap", "plot_shares_over_years", "plot_review_vs_plan",
@@ -119,6 +119,58 @@ class TopicModel:
                 f"terms={len(self.dictionary)}>")
 
 
+UNITS = ("paragraph", "sentence", "report")
+
+
+def prepare_documents(corpus: Any, *, unit: str = "paragraph", tokenizer: Any = None,
+                      metadata: bool | Sequence[str] = True, include_appendix: bool = False,
+                      progress: bool = False) -> pd.DataFrame:
+    """Tokenized documents of a corpus at the chosen unit, ready for :func:`fit_lda`.
+
+    Args:
+        corpus: a :class:`reportlab_analysis.corpus.Corpus`.
+        unit: ``"paragraph"`` (default), ``"sentence"`` or ``"report"``.
+        tokenizer: a :class:`reportlab_analysis.tokenize.Tokenizer`; default ``Tokenizer.for_corpus(corpus)``
+            (policy lexicon, stopwords, the corpus' place names masked, quoted slogans kept whole).
+        metadata: report columns to attach (True: all).
+        include_appendix: keep appendix paragraphs (glossaries and the like; off by default).
+        progress: show a progress bar while tokenizing.
+
+    Returns:
+        The corpus table for the unit with a ``tokens`` column; ``attrs["tokenizer_hash"]`` holds the
+        tokenizer's fingerprint (stored in the model manifest). Report units get ``section = "all"``.
+
+    Example:
+        >>> docs = prepare_documents(load_corpus("data/raw"), unit="paragraph")     # doctest: +SKIP
+        >>> docs[["doc_id", "section", "tokens"]].head(2)                            # doctest: +SKIP
+    """
+    from .tokenize import Tokenizer, add_tokens
+
+    if unit not in UNITS:
+        raise TopicModelError(f"unit must be one of {UNITS}, got {unit!r}")
+    if not hasattr(corpus, "reports") or not hasattr(corpus, "paragraphs"):
+        raise TopicModelError(f"prepare_documents needs a Corpus (from load_corpus), got {type(corpus).__name__}")
+    tokenizer = tokenizer if tokenizer is not None else Tokenizer.for_corpus(corpus)
+    if unit == "paragraph":
+        frame = corpus.paragraphs(metadata=metadata, include_appendix=include_appendix)
+    elif unit == "sentence":
+        frame = corpus.sentences(metadata=metadata, include_appendix=include_appendix)
+    else:
+        reports = corpus.reports
+        columns = [c for c in reports.columns if c not in ("text", "appendix")] if metadata is True else \
+            ["doc_id", *[c for c in (metadata or []) if c != "doc_id"]]
+        frame = reports[columns].copy()
+        texts = reports["text"].fillna("")
+        if include_appendix:
+            texts = texts + "\n" + reports["appendix"].fillna("")
+        frame["section"] = "all"
+        frame["text"] = texts.to_numpy()
+    documents = add_tokens(frame.reset_index(drop=True), tokenizer, progress=progress)
+    documents.attrs["tokenizer_hash"] = tokenizer.fingerprint()
+    documents.attrs["unit"] = unit
+    return documents
+
+
 def _check_documents(documents: pd.DataFrame, *, tokens_column: str = _TOKENS) -> None:
     if not isinstance(documents, pd.DataFrame):
         raise TopicModelError(f"documents must be a pandas DataFrame, got {type(documents).__name__}")
@@ -198,20 +250,22 @@ def _infer_theta(lda, bows: Sequence[list[tuple[int, int]]]) -> np.ndarray:
     """Normalized variational document-topic shares; NaN rows for documents with no kept token."""
     theta = np.full((len(bows), lda.num_topics), np.nan)
     nonempty = [i for i, bow in enumerate(bows) if bow]
-    if nonempty:
-        gamma, _ = lda.inference([bows[i] for i in nonempty])
-        theta[nonempty] = gamma / gamma.sum(axis=1, keepdims=True)
+    for lo in range(0, len(nonempty), 20_000):
+        rows = nonempty[lo:lo + 20_000]
+        gamma, _ = lda.inference([bows[i] for i in rows])
+        theta[rows] = gamma / gamma.sum(axis=1, keepdims=True)
     return theta
 
 
 def fit_lda(documents: pd.DataFrame, *, k: int, seed: int = 0, passes: int = 10, iterations: int = 100,
             alpha: str | float = "auto", eta: str | float | None = None, min_doc_freq: int = 5,
-            max_doc_share: float = 0.3, max_terms: int | None = None, tokens_column: str = _TOKENS,
-            tokenizer_hash: str | None = None, dictionary=None) -> TopicModel:
+            max_doc_share: float = 0.3, max_terms: int | None = None, chunksize: int = 5000,
+            tokens_column: str = _TOKENS, tokenizer_hash: str | None = None, dictionary=None) -> TopicModel:
     """Fit LDA (gensim ``LdaModel``, single process) on tokenized documents.
 
-    The same documents, parameters and seed give an identical topic-word matrix (the whole corpus is one chunk,
-    updated once per pass, with ``random_state=seed``).
+    The same documents, parameters and seed give an identical topic-word matrix (``random_state=seed``, one
+    process). Corpora up to ``chunksize`` documents are fitted in batch mode (one update per pass); larger ones
+    with online variational Bayes, one update per chunk of ``chunksize`` documents.
 
     Args:
         documents: one row per document with a ``tokens`` column and metadata columns.
@@ -249,8 +303,8 @@ def fit_lda(documents: pd.DataFrame, *, k: int, seed: int = 0, passes: int = 10,
         raise TopicModelError(f"only {len(train)} documents keep any term after filtering; cannot fit k={k} topics")
     logging.getLogger("gensim").setLevel(logging.WARNING)
     lda = LdaModel(corpus=train, id2word=dictionary, num_topics=int(k), random_state=int(seed), passes=int(passes),
-                   iterations=int(iterations), chunksize=max(len(train), 1), update_every=1, alpha=alpha, eta=eta,
-                   eval_every=None, dtype=np.float64)
+                   iterations=int(iterations), chunksize=min(len(train), int(chunksize)), update_every=1,
+                   alpha=alpha, eta=eta, eval_every=None, dtype=np.float64)
     theta = _infer_theta(lda, bows)
     term_frequency = np.zeros(len(dictionary))
     for bow in bows:
@@ -262,12 +316,13 @@ def fit_lda(documents: pd.DataFrame, *, k: int, seed: int = 0, passes: int = 10,
               "alpha": alpha if isinstance(alpha, str) else float(alpha),
               "eta": eta if (eta is None or isinstance(eta, str)) else float(eta),
               "min_doc_freq": int(min_doc_freq), "max_doc_share": float(max_doc_share), "max_terms": max_terms,
-              "tokens_column": tokens_column}
+              "chunksize": int(chunksize), "tokens_column": tokens_column}
     manifest = {
         "format_version": MODEL_FORMAT_VERSION,
         "params": params,
         "corpus_hash": corpus_hash(documents, tokens_column=tokens_column),
         "tokenizer_hash": tokenizer_hash or documents.attrs.get("tokenizer_hash"),
+        "unit": documents.attrs.get("unit"),
         "n_documents": len(documents), "n_documents_fitted": len(train), "n_terms": len(dictionary),
         "libraries": _library_versions(),
     }
@@ -802,27 +857,13 @@ def estimate_effect(model: TopicModel, *, formula: str, topics: Sequence[int] | 
 # Plots
 # ==================================================================================================
 def _setup_plotting() -> None:
-    """Use the package's plotting setup (CJK font, deterministic output); without it, at least register the
-    bundled Noto Sans CJK font so that Chinese labels render."""
-    try:
-        from .plotting import setup_plotting
-    except ImportError:
-        import importlib.util
+    """Configure the CJK font (``plotting.setup_plotting``) unless the caller already did."""
+    import matplotlib
 
-        import matplotlib
-        from matplotlib import font_manager
+    from .plotting import FONT_FAMILY, setup_plotting
 
-        spec = importlib.util.find_spec("manimgx_fonts_cjk")
-        if spec is None or not spec.submodule_search_locations:
-            return
-        for font in sorted(Path(list(spec.submodule_search_locations)[0]).glob("*.tt[cf]")):
-            font_manager.fontManager.addfont(str(font))
-            name = font_manager.FontProperties(fname=str(font)).get_name()
-            matplotlib.rcParams["font.sans-serif"] = [name, *matplotlib.rcParams["font.sans-serif"]]
-            matplotlib.rcParams["font.family"] = "sans-serif"
-            matplotlib.rcParams["axes.unicode_minus"] = False
-        return
-    setup_plotting()
+    if FONT_FAMILY not in matplotlib.rcParams["font.sans-serif"]:
+        setup_plotting()
 
 
 def plot_k_sweep(sweep: pd.DataFrame, *, suggestion: KSuggestion | None = None):
@@ -838,7 +879,7 @@ def plot_k_sweep(sweep: pd.DataFrame, *, suggestion: KSuggestion | None = None):
                                   ("c_v", "c_v coherence (higher is better)"),
                                   ("u_mass", "u_mass coherence (higher is better)"),
                                   ("perplexity", "held-out perplexity (lower is better)")] if c in sweep.columns]
-    fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), 3.2), squeeze=False)
+    fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), 3.2), squeeze=False, layout="constrained")
     for ax, (column, title) in zip(axes[0], panels):
         stats = sweep.groupby("k")[column].agg(["mean", "min", "max"])
         ax.errorbar(stats.index, stats["mean"], yerr=[stats["mean"] - stats["min"], stats["max"] - stats["mean"]],
@@ -849,7 +890,6 @@ def plot_k_sweep(sweep: pd.DataFrame, *, suggestion: KSuggestion | None = None):
         ax.set_title(title, fontsize=9)
         ax.set_xlabel("K (主题数)")
         ax.set_xticks(list(stats.index))
-    fig.tight_layout()
     return fig
 
 
@@ -867,7 +907,7 @@ def plot_prevalence_heatmap(prevalence: pd.DataFrame, *, by: str, value: str = "
     grid = prevalence.pivot_table(index=by, columns="label", values=value, sort=False)
     labels = prevalence.drop_duplicates("topic").sort_values("topic")["label"].tolist()
     grid = grid[labels]
-    fig, ax = plt.subplots(figsize=(1.0 + 0.75 * len(labels), 1.2 + 0.45 * len(grid)))
+    fig, ax = plt.subplots(figsize=(1.0 + 0.75 * len(labels), 1.2 + 0.45 * len(grid)), layout="constrained")
     image = ax.imshow(grid.to_numpy(), aspect="auto", cmap="Blues")
     ax.set_xticks(range(len(labels)), labels, rotation=60, ha="right", fontsize=8)
     ax.set_yticks(range(len(grid)), [str(i) for i in grid.index], fontsize=8)
@@ -878,7 +918,6 @@ def plot_prevalence_heatmap(prevalence: pd.DataFrame, *, by: str, value: str = "
     fig.colorbar(image, ax=ax, label="平均主题占比")
     ax.set_xlabel("主题")
     ax.set_ylabel(by)
-    fig.tight_layout()
     return fig
 
 
@@ -897,7 +936,7 @@ def plot_shares_over_years(prevalence: pd.DataFrame, *, year: str = "year", topi
     topics = sorted(prevalence["topic"].unique()) if topics is None else list(topics)
     nrows = int(np.ceil(len(topics) / ncols))
     fig, axes = plt.subplots(nrows, min(ncols, len(topics)), figsize=(3.2 * min(ncols, len(topics)), 2.4 * nrows),
-                             squeeze=False, sharex=True)
+                             squeeze=False, sharex=True, layout="constrained")
     for ax, topic in zip(axes.flat, topics):
         part = prevalence[prevalence["topic"] == topic].sort_values(year)
         x = part[year].astype(float)
@@ -907,7 +946,6 @@ def plot_shares_over_years(prevalence: pd.DataFrame, *, year: str = "year", topi
     for ax in list(axes.flat)[len(topics):]:
         ax.set_visible(False)
     fig.supylabel("主题占比")
-    fig.tight_layout()
     return fig
 
 
@@ -926,7 +964,7 @@ def plot_review_vs_plan(prevalence: pd.DataFrame, *, section: str = "section",
     if not present:
         raise TopicModelError(f"plot_review_vs_plan: none of the sections {list(groups)} is in the table")
     labels = prevalence.drop_duplicates("topic").sort_values("topic")["label"].tolist()
-    fig, ax = plt.subplots(figsize=(6.5, 0.9 + 0.35 * len(labels)))
+    fig, ax = plt.subplots(figsize=(6.5, 0.9 + 0.35 * len(labels)), layout="constrained")
     names = {"review": "回顾 review", "plan": "计划 plan"}
     for offset, group in zip(np.linspace(-0.15, 0.15, len(present)), present):
         rows = part[part[section] == group].sort_values("topic")
@@ -937,7 +975,6 @@ def plot_review_vs_plan(prevalence: pd.DataFrame, *, section: str = "section",
     ax.invert_yaxis()
     ax.set_xlabel("平均主题占比 (95% 区间)")
     ax.legend(fontsize=8)
-    fig.tight_layout()
     return fig
 
 
@@ -951,13 +988,12 @@ def plot_stability(stability: StabilityResult):
 
     _setup_plotting()
     t = stability.topics
-    fig, ax = plt.subplots(figsize=(6.5, 0.9 + 0.32 * len(t)))
+    fig, ax = plt.subplots(figsize=(6.5, 0.9 + 0.32 * len(t)), layout="constrained")
     ax.barh(t["label"], t["stability"], color=np.where(t["flagged"], "tab:red", "tab:blue"))
     ax.invert_yaxis()
     ax.set_xlim(0, 1)
     ax.set_xlabel("跨种子平均余弦相似度 (红色: 不稳定)")
     ax.tick_params(axis="y", labelsize=8)
-    fig.tight_layout()
     return fig
 
 

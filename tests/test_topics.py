@@ -28,13 +28,11 @@ BOILERPLATE = {"发展", "建设", "推进", "加强", "工作", "推动"}
 # --------------------------------------------------------------------------------------------------
 # Documents: seed paragraphs with tokens
 # --------------------------------------------------------------------------------------------------
-def _tokenized_paragraphs(path: Path, **load_options) -> pd.DataFrame:
+def _tokenized_paragraphs(path: Path) -> pd.DataFrame:
     from reportlab_analysis import load_corpus
-    from reportlab_analysis.tokenize import Tokenizer, add_tokens
 
-    corpus = load_corpus(path, **load_options)
-    paragraphs = corpus.paragraphs(metadata=["region", "city", "year", "level"], include_appendix=False)
-    return add_tokens(paragraphs, tokenizer=Tokenizer())
+    corpus = load_corpus(path)
+    return topics.prepare_documents(corpus, unit="paragraph", metadata=["region", "city", "year", "level"])
 
 
 @pytest.fixture(scope="module")

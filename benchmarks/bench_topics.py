@@ -1,0 +1,184 @@
+"""Topic-model benchmark: coherence of our pipeline against plain LDA, and fit time against tomotopy.
+
+On each bundled corpus (the seed district reports and the national State Council reports, paragraph level):
+
+* **Coherence.** ``ours``: the package tokenizer (policy lexicon, stopwords, place names masked) and dictionary
+  filtering (``min_doc_freq=5``, ``max_doc_share=0.3``). ``naive``: ``jieba.lcut`` with no lexicon and no
+  stopwords (only whitespace and punctuation tokens dropped, so that the baseline is not a straw man) and no
+  maximum document share. Both fit gensim ``LdaModel`` with the same K, passes and seeds; c_npmi (top 10 terms,
+  each pipeline's own texts as the reference corpus, window 10) is averaged over seeds. We also count the
+  boilerplate terms (发展, 建设, 推进, ... ) among the topics' top 10 terms.
+* **Fit time.** ``fit_lda`` (gensim variational Bayes, one process) against tomotopy ``LDAModel`` (collapsed Gibbs
+  sampling, one worker) on the same token lists and K; the tomotopy topics are scored with the same c_npmi.
+
+Results: ``benchmarks/out/topics/bench_topics.csv`` and ``bench_topics.md`` (the table printed at the end).
+
+Example::
+
+    PYTHONHASHSEED=0 .venv/bin/python benchmarks/bench_topics.py            # both corpora, seeds 1 2 3
+    PYTHONHASHSEED=0 .venv/bin/python benchmarks/bench_topics.py --corpora seeds --seeds 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from reportlab_analysis import topics  # noqa: E402
+
+CORPORA = {"seeds": REPO_ROOT / "data" / "raw", "national": REPO_ROOT / "data" / "national" / "national_gwr.jsonl"}
+K = {"seeds": 8, "national": 15}
+BOILERPLATE = ["发展", "建设", "推进", "加强", "推动", "实施", "工作", "全面", "坚持", "加快", "提高", "进一步"]
+_WORDLIKE = re.compile(r"[\w\u4e00-\u9fff]")
+
+
+def load_paragraphs(path: Path) -> pd.DataFrame:
+    """Paragraphs (appendix excluded) of a bundled corpus."""
+    from reportlab_analysis import load_corpus
+
+    corpus = load_corpus(path)
+    return corpus.paragraphs(metadata=["region", "year"], include_appendix=False)
+
+
+def our_tokens(texts: list[str]) -> list[list[str]]:
+    """The package's default tokenizer."""
+    from reportlab_analysis.tokenize import Tokenizer
+
+    return Tokenizer().tokenize(texts)
+
+
+def naive_tokens(texts: list[str]) -> list[list[str]]:
+    """Plain ``jieba.lcut``: no lexicon, no stopwords; whitespace and punctuation dropped."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    return [[w for w in jieba.lcut(text) if _WORDLIKE.search(w)] for text in texts]
+
+
+def boilerplate_in_top_terms(model: topics.TopicModel) -> int:
+    terms = topics.top_terms(model, n=10, lambda_=1.0)
+    return int(terms["term"].isin(BOILERPLATE).sum())
+
+
+def tomotopy_fit(texts: list[list[str]], *, k: int, seed: int, iterations: int):
+    import tomotopy
+
+    model = tomotopy.LDAModel(k=k, seed=seed)
+    for tokens in texts:
+        if tokens:
+            model.add_doc(tokens)
+    model.train(iterations, workers=1)
+    return model
+
+
+def tomotopy_npmi(model, texts: list[list[str]], dictionary) -> float:
+    from gensim.models.coherencemodel import CoherenceModel
+
+    top = [[w for w, _ in model.get_topic_words(t, top_n=10)] for t in range(model.k)]
+    cm = CoherenceModel(topics=top, texts=texts, dictionary=dictionary, coherence="c_npmi", topn=10, processes=1)
+    return float(np.nanmean(cm.get_coherence_per_topic()))
+
+
+def run(corpora: list[str], seeds: list[int], passes: int, tomotopy_iterations: int) -> pd.DataFrame:
+    rows = []
+    for name in corpora:
+        paragraphs = load_paragraphs(CORPORA[name])
+        texts = paragraphs["text"].tolist()
+        k = K[name]
+        started = time.perf_counter()
+        ours = our_tokens(texts)
+        tokenize_ours = time.perf_counter() - started
+        started = time.perf_counter()
+        naive = naive_tokens(texts)
+        tokenize_naive = time.perf_counter() - started
+        setups = {
+            "ours": (ours, {"min_doc_freq": 5, "max_doc_share": 0.3}, tokenize_ours),
+            "naive": (naive, {"min_doc_freq": 5, "max_doc_share": 1.0}, tokenize_naive),
+        }
+        for pipeline, (tokens, filters, tokenize_seconds) in setups.items():
+            docs = paragraphs[["doc_id", "section", "para_id"]].assign(tokens=tokens)
+            for seed in seeds:
+                started = time.perf_counter()
+                model = topics.fit_lda(docs, k=k, seed=seed, passes=passes, **filters)
+                fit_seconds = time.perf_counter() - started
+                rows.append({
+                    "corpus": name, "pipeline": pipeline, "engine": "gensim", "seed": seed, "k": k,
+                    "documents": len(docs), "terms": len(model.dictionary), "tokenize_s": tokenize_seconds,
+                    "fit_s": fit_seconds, "c_npmi": topics.coherence(model, tokens, measure="c_npmi"),
+                    "boilerplate_in_top10": boilerplate_in_top_terms(model),
+                    "example_topic": " ".join(topics.top_terms(model, n=6).query("topic == 0")["term"]),
+                })
+                print(f"{name:9} {pipeline:6} gensim   seed {seed}: c_npmi {rows[-1]['c_npmi']:.4f}, "
+                      f"fit {fit_seconds:.1f}s, boilerplate {rows[-1]['boilerplate_in_top10']}", flush=True)
+                if pipeline == "ours":
+                    # tomotopy on exactly the token lists gensim saw (terms kept by the same dictionary)
+                    kept = [[t for t in doc if t in model.dictionary.token2id] for doc in tokens]
+                    started = time.perf_counter()
+                    tm = tomotopy_fit(kept, k=k, seed=seed, iterations=tomotopy_iterations)
+                    tm_seconds = time.perf_counter() - started
+                    rows.append({
+                        "corpus": name, "pipeline": pipeline, "engine": "tomotopy", "seed": seed, "k": k,
+                        "documents": len(docs), "terms": len(model.dictionary), "tokenize_s": tokenize_seconds,
+                        "fit_s": tm_seconds, "c_npmi": tomotopy_npmi(tm, tokens, model.dictionary),
+                        "boilerplate_in_top10": int(sum(w in BOILERPLATE for t in range(k)
+                                                        for w, _ in tm.get_topic_words(t, top_n=10))),
+                        "example_topic": " ".join(w for w, _ in tm.get_topic_words(0, top_n=6)),
+                    })
+                    print(f"{name:9} {pipeline:6} tomotopy seed {seed}: c_npmi {rows[-1]['c_npmi']:.4f}, "
+                          f"fit {tm_seconds:.1f}s", flush=True)
+    return pd.DataFrame(rows)
+
+
+def summarize(results: pd.DataFrame) -> pd.DataFrame:
+    return (results.groupby(["corpus", "pipeline", "engine"], sort=False)
+            .agg(k=("k", "first"), documents=("documents", "first"), terms=("terms", "first"),
+                 seeds=("seed", "size"), c_npmi_mean=("c_npmi", "mean"), c_npmi_sd=("c_npmi", "std"),
+                 fit_s_mean=("fit_s", "mean"), boilerplate_in_top10=("boilerplate_in_top10", "mean"))
+            .reset_index())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpora", nargs="+", default=list(CORPORA), choices=list(CORPORA))
+    parser.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
+    parser.add_argument("--passes", type=int, default=10)
+    parser.add_argument("--tomotopy-iterations", type=int, default=500)
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "benchmarks" / "out" / "topics")
+    args = parser.parse_args(argv)
+    import gensim
+    import tomotopy
+
+    results = run(args.corpora, args.seeds, args.passes, args.tomotopy_iterations)
+    summary = summarize(results)
+    args.out.mkdir(parents=True, exist_ok=True)
+    results.to_csv(args.out / "bench_topics.csv", index=False)
+    header = (f"gensim {gensim.__version__} (passes={args.passes}), tomotopy {tomotopy.__version__} "
+              f"({args.tomotopy_iterations} Gibbs iterations, 1 worker), Python {platform.python_version()}, "
+              f"seeds {args.seeds}\n\n")
+    table = summary.to_markdown(index=False, floatfmt=".3f") if _has_tabulate() else summary.to_string(index=False)
+    (args.out / "bench_topics.md").write_text(header + table + "\n", encoding="utf-8")
+    print()
+    print(header + table)
+    return 0
+
+
+def _has_tabulate() -> bool:
+    try:
+        import tabulate  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
