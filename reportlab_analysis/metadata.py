@@ -77,7 +77,7 @@ _GENERIC_ISSUER = re.compile(
     r"(?:^|在|经|年)(" + "|".join(sorted(dv.GENERIC_COUNTY_NAMES, key=len, reverse=True)) + r")"
     r"(?=人民政府|政府工作|第[一二三四五六七八九十\d]{1,3}届|人大|人民代表大会|\d{4}年)"
 )
-_NATIONAL = re.compile(r"国务院|全国人民代表大会|全国人大|中华人民共和国")
+_NATIONAL = re.compile(r"国务院|全国人民代表大会第|全国人民代表大会.{0,8}次会议|全国人大.{0,8}次会议|中华人民共和国国务院")
 _YEAR_IN_TITLE = re.compile(r"(?<![\d—\-－~至到])(\d{4}|[〇○零一二三四五六七八九]{4})\s*年(?!\d)")
 _REVIEW_WORDS = re.compile(r"回顾|总结|成就|完成情况|过去")
 _PLAN_WORDS = re.compile(r"工作安排|重点工作|主要工作|工作任务|主要任务|工作目标|主要目标|目标任务|总体要求|工作思路|"

@@ -7,6 +7,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reportlab_analysis import cleaning
 from reportlab_analysis.metadata import METADATA_KEYS, NATIONAL_ADCODE, Note, extract_metadata
@@ -276,3 +278,13 @@ def test_numeric_year_fields_from_tables():
     meta, notes = _meta("政府工作报告\n各位代表：", fields={"year": 2018.0, "region": "南岗区"})
     assert meta["year"] == 2018 and meta["adcode"] == "230103"
     assert not [n for n in notes if n.field == "year"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("政府工作报告区县市省长年月日第届人大会议在各位代表：—\n 0123456789朝阳南岗鼓楼新区")),
+               max_size=120) | st.text(max_size=80))
+def test_never_raises_on_arbitrary_text(text):
+    meta, notes = extract_metadata(text, raw_text=text)
+    assert set(meta) == set(METADATA_KEYS)
+    assert meta["year"] is None or 1949 <= meta["year"] <= 2100
+    assert meta["adcode"] is None or (len(meta["adcode"]) == 6 and meta["adcode"].isdigit())
