@@ -261,7 +261,7 @@ _SOURCE_KEYS = (
 )
 _SOURCE_LINE = re.compile(rf"^[【\[(（]?\s*({_SOURCE_KEYS})\s*[:：]")
 _SOURCE_KEY_ANYWHERE = re.compile(rf"({_SOURCE_KEYS})\s*[:：]")
-_SHARE = re.compile(r"^(分享到|分享至|一键分享|分享)\s*[:：]?")
+_SHARE = re.compile(r"^(分享到|分享至|一键分享|分享\s*[:：]|分享$)")
 _SHARE_WORDS = r"微信|朋友圈|微博|新浪微博|腾讯微博|QQ空间|QQ好友|QQ|豆瓣|人人网|复制链接|今日头条"
 _CONTROL_WORDS = (
     r"下载|打印|打印本页|打印正文|打印此页|全屏|收藏|加入收藏|关闭|关闭窗口|关闭本页|返回顶部|返回首页|返回列表|返回|"
@@ -274,7 +274,7 @@ _RELATED = re.compile(
     r"^(关联稿件|相关稿件|相关链接|相关文章|相关新闻|相关阅读|延伸阅读|推荐阅读|相关信息|相关文件|相关附件|相关解读|"
     r"政策解读|热点推荐|猜你喜欢|热门文章)\s*[:：]?\s*$"
 )
-_QR = re.compile(r"扫一扫|二维码|手机扫码|微信扫码|在手机打开|手机上打开|手机阅读|手机版")
+_QR = re.compile(r"扫一扫|扫描.{0,4}二维码|二维码.{0,6}(手机|打开|分享|关注|阅读)|(手机|微信)扫码|在手机.{0,2}打开|手机上打开")
 _FOOTER_WORDS = (
     r"关于我们|网站地图|站点地图|网站找错|政府网站找错|网站纠错|联系我们|网站声明|法律声明|版权声明|免责声明|隐私政策|"
     r"隐私声明|使用帮助|帮助中心|意见反馈|网站导航|无障碍浏览|无障碍|长者模式|关怀版|适老化|English|繁体|简体|繁體|"
@@ -282,8 +282,8 @@ _FOOTER_WORDS = (
 )
 _FOOTER_LINE = re.compile(rf"^(?:[\s|｜/·•]*(?:{_FOOTER_WORDS}))+[\s|｜/·•]*$")
 _FOOTER_MARKERS = re.compile(
-    r"版权所有|Copyright|©|ICP备|ICP证|公网安备|网站标识码|主办单位|承办单位|主办[:：]|承办[:：]|技术支持[:：]|维护单位|"
-    r"建议使用.{0,20}浏览器|分辨率", re.IGNORECASE
+    r"版权所有|Copyright|©|ICP备|ICP证|公网安备|网站标识码|(主办|承办|维护)(单位)?\s*[:：]|技术支持\s*[:：]|"
+    r"建议使用.{0,20}浏览器|建议.{0,20}分辨率", re.IGNORECASE
 )
 _CAPTION = re.compile(
     r"^(图为|▲|△|【图片】|图片来源|图\s*\d*\s*[:：])|[(（]\s*(摄影|摄|图)\s*[:：]|记者\s*\S{1,12}\s*摄\s*[)）]?$|摄\s*[)）]$|^摄影\s*[:：]"
@@ -315,8 +315,10 @@ def _remove_boilerplate(lines: list[str]) -> tuple[list[str], list[Removal]]:
             continue
         if _RELATED.match(line):
             end = i + 1
-            while end < n and _link_like(lines[end]):
-                end += 1
+            # A list of links is taken along only in the page's tail (no report prose after it).
+            if not any(_is_prose(later) for later in lines[i + 1 :]):
+                while end < n and _link_like(lines[end]):
+                    end += 1
             removed.append(Removal("related_links", "\n".join(lines[i:end])))
             i = end
             continue
@@ -335,13 +337,13 @@ def _line_rule(line: str) -> str | None:
         return "breadcrumb"
     if _PREV_NEXT.match(line):
         return "prev_next"
+    if len(line) <= 80 and _CONTROL_LINE.match(line) and _STRONG_CONTROL.search(line):
+        return "page_controls"
     if len(line) <= 120 and not _SENTENCE_END.search(line):
         if _SOURCE_LINE.match(line) or len(_SOURCE_KEY_ANYWHERE.findall(line)) >= 2:
             return "source_line"
     if _SHARE.match(line) and len(line) <= 60 and not _SENTENCE_END.search(line):
         return "share"
-    if len(line) <= 80 and _CONTROL_LINE.match(line) and _STRONG_CONTROL.search(line):
-        return "page_controls"
     if len(line) <= 40 and _QR.search(line):
         return "qr_code"
     if len(line) <= 150 and (_FOOTER_LINE.match(line) or (_FOOTER_MARKERS.search(line) and not _SENTENCE_END.search(line))):
@@ -382,6 +384,10 @@ def _metadata_block_end(lines: list[str], start: int) -> int:
     if len(keys) == 1 and keys[0] in _STRONG_METADATA_KEYS:
         return i
     return start
+
+
+def _is_prose(line: str) -> bool:
+    return len(line) >= 20 and bool(_SENTENCE_END.search(line))
 
 
 def _link_like(line: str) -> bool:
