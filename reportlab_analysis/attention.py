@@ -511,7 +511,7 @@ def plot_attention_heatmap(
     labels = scores.attrs.get("categories") or {}
     table = scores.pivot_table(index=by, columns="category", values=value, aggfunc="mean", sort=True)
     table = table[[c for c in dict.fromkeys(scores["category"]) if c in table.columns]]
-    fig, ax = plt.subplots(figsize=(1.0 * table.shape[1] + 3, 0.45 * table.shape[0] + 2))
+    fig, ax = plt.subplots(layout="constrained", figsize=(1.0 * table.shape[1] + 3, 0.45 * table.shape[0] + 2))
     image = ax.imshow(table.to_numpy(dtype=float), cmap="YlOrRd", aspect="auto")
     ax.set_xticks(np.arange(table.shape[1]), labels=[labels.get(c, c) for c in table.columns], rotation=45, ha="right")
     row_labels = [" ".join(map(str, k)) if isinstance(k, tuple) else str(k) for k in table.index]
@@ -522,7 +522,6 @@ def plot_attention_heatmap(
                 ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=7)
     fig.colorbar(image, ax=ax, label=value)
     ax.set_title(title or f"政策注意力 / policy attention ({value})")
-    fig.tight_layout()
     return fig
 
 
@@ -551,7 +550,7 @@ def plot_attention_trend(
         raise ValueError(f"categories: unknown {unknown}; available {sorted(set(scores['category']))}")
     data = scores[scores["category"].isin(chosen) & scores[x].notna()]
     table = data.pivot_table(index=x, columns="category", values=value, aggfunc="mean", sort=True)
-    fig, ax = plt.subplots(figsize=(9, 5))
+    fig, ax = plt.subplots(layout="constrained", figsize=(9, 5))
     for category in chosen:
         if category in table.columns:
             ax.plot(table.index.astype(float), table[category], marker="o", markersize=3,
@@ -560,5 +559,4 @@ def plot_attention_trend(
     ax.set_ylabel(value)
     ax.legend(loc="upper left", fontsize=8, ncol=2)
     ax.set_title(title or f"政策注意力的变化 / attention over {x}")
-    fig.tight_layout()
     return fig

@@ -730,7 +730,7 @@ def plot_keyness_scatter(table: pd.DataFrame, *, n_labels: int = 10, title: str 
 
     score = _score_column(table)
     frequency = table["count_target"] + table["count_reference"]
-    fig, ax = plt.subplots(figsize=(8, 6))
+    fig, ax = plt.subplots(layout="constrained", figsize=(8, 6))
     positive = table[score] > 0
     ax.scatter(frequency[positive], table.loc[positive, score], s=8, alpha=0.5, color="#c0392b",
                label=table.attrs.get("target", "target"))
@@ -746,7 +746,6 @@ def plot_keyness_scatter(table: pd.DataFrame, *, n_labels: int = 10, title: str 
     ax.set_ylabel({"z": "z 值 (log-odds, Dirichlet prior)", "g2": "G² (signed)", "chi2": "χ² (signed)"}[score])
     ax.set_title(title or f"{table.attrs.get('target', 'target')} vs {table.attrs.get('reference', 'reference')}")
     ax.legend(loc="best", fontsize=9)
-    fig.tight_layout()
     return fig
 
 
@@ -763,14 +762,13 @@ def plot_keyness_bars(table: pd.DataFrame, *, n: int = 15, title: str | None = N
     top = ordered[ordered[score] > 0].head(n)
     bottom = ordered[ordered[score] < 0].tail(n)
     shown = pd.concat([top, bottom]).sort_values(score)
-    fig, ax = plt.subplots(figsize=(7, max(3.0, 0.28 * len(shown) + 1)))
+    fig, ax = plt.subplots(layout="constrained", figsize=(7, max(3.0, 0.28 * len(shown) + 1)))
     colors = np.where(shown[score] > 0, "#c0392b", "#2471a3")
     ax.barh(np.arange(len(shown)), shown[score], color=colors)
     ax.set_yticks(np.arange(len(shown)), labels=shown["term"].tolist())
     ax.axvline(0, color="grey", linewidth=0.8)
     ax.set_xlabel(f"{score}  ← {table.attrs.get('reference', 'reference')} | {table.attrs.get('target', 'target')} →")
     ax.set_title(title or "最具区分度的词 / most distinctive terms")
-    fig.tight_layout()
     return fig
 
 
@@ -787,7 +785,7 @@ def plot_similarity_heatmap(similarity: pd.DataFrame, *, title: str | None = Non
         similarity = similarity.iloc[order, order]
     n = len(similarity)
     size = min(14.0, max(4.0, 0.35 * n + 2))
-    fig, ax = plt.subplots(figsize=(size + 1.5, size))
+    fig, ax = plt.subplots(layout="constrained", figsize=(size + 1.5, size))
     image = ax.imshow(similarity.to_numpy(), cmap="viridis", vmin=0, vmax=1)
     ax.set_xticks(np.arange(n), labels=similarity.columns.tolist(), rotation=90, fontsize=8)
     ax.set_yticks(np.arange(n), labels=similarity.index.tolist(), fontsize=8)
@@ -799,7 +797,6 @@ def plot_similarity_heatmap(similarity: pd.DataFrame, *, title: str | None = Non
                         color="white" if value < 0.6 else "black")
     fig.colorbar(image, ax=ax, fraction=0.046, pad=0.04, label="similarity")
     ax.set_title(title or "相似度 / similarity")
-    fig.tight_layout()
     return fig
 
 
@@ -814,10 +811,9 @@ def plot_dendrogram(similarity: pd.DataFrame, *, method: str = "average", title:
     import matplotlib.pyplot as plt
 
     linkage = similarity_linkage(similarity, method=method)
-    fig, ax = plt.subplots(figsize=(8, max(3.0, 0.3 * len(similarity) + 1)))
+    fig, ax = plt.subplots(layout="constrained", figsize=(8, max(3.0, 0.3 * len(similarity) + 1)))
     hierarchy.dendrogram(linkage, labels=similarity.index.tolist(), orientation="right", ax=ax,
                          color_threshold=None, leaf_font_size=9)
     ax.set_xlabel("distance = 1 - similarity")
     ax.set_title(title or f"层次聚类 / hierarchical clustering ({method} linkage)")
-    fig.tight_layout()
     return fig

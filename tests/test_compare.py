@@ -264,16 +264,8 @@ def test_linkage_joins_the_most_similar_pair_first():
 
 
 def _setup_fonts():
-    try:
-        from reportlab_analysis.plotting import setup_plotting
-    except ImportError:  # the plotting module is written by another helper; same font, registered here
-        import manimgx_fonts_cjk
-        from matplotlib import font_manager
+    from reportlab_analysis.plotting import setup_plotting
 
-        font = next(Path(manimgx_fonts_cjk.__file__).parent.glob("*.tt[cf]"))
-        font_manager.fontManager.addfont(str(font))
-        matplotlib.rcParams["font.family"] = font_manager.FontProperties(fname=str(font)).get_name()
-        return
     setup_plotting()
 
 
