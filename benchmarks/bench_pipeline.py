@@ -78,6 +78,8 @@ class StageResult:
     stage: str
     status: str = "ok"  # ok | failed | missing | skipped | timeout
     seconds: float = math.nan
+    cpu_seconds: float = math.nan  # user + system CPU of the process and its (joined) children
+    load_avg: float = math.nan  # 1-minute load average at the end of the stage (other jobs on the machine)
     peak_rss_mb: float = math.nan
     rss_before_mb: float = math.nan  # after imports and reading the inputs, before the timed call
     n_items: float = math.nan
@@ -310,19 +312,27 @@ def prepare_lda(ctx: Context):
 
 def prepare_attention(ctx: Context):
     attention = _import("reportlab_analysis.attention")
-    compute = next((getattr(attention, name) for name in ("attention_index", "attention_indices", "attention_scores",
-                                                           "compute_attention", "count_attention")
-                    if hasattr(attention, name)), None)
-    if compute is None:
-        raise StageMissing("reportlab_analysis.attention has no attention function yet")
+    if not hasattr(attention, "attention_scores"):
+        raise StageMissing("reportlab_analysis.attention has no attention_scores yet")
     corpus = _load(ctx.path("corpus.pkl"), made_by="load")
+    reports = corpus.reports
+    if ctx.path("tokens.pkl").is_file():
+        # The pipeline's way: each report's tokens (its paragraphs' tokens joined) give n_tokens, so the
+        # stage does not tokenize the text again.
+        tokens = _load(ctx.path("tokens.pkl"), made_by="tokenize_cold")
+        joined = tokens.groupby("doc_id", sort=False)["tokens"].agg(lambda lists: [t for ts in lists for t in ts])
+        reports = reports.assign(tokens=reports["doc_id"].map(joined).map(lambda t: t if isinstance(t, list) else []))
+        source = "n_tokens from the tokenize stage"
+    else:
+        source = "no tokens column: n_tokens from attention's own jieba fallback"
 
     def run():
-        table = _call_with_supported(compute, corpus.reports, corpus=corpus)
-        ctx.extra["note"] = f"{compute.__name__}: {len(table)} rows"
-        return table
+        scores = attention.attention_scores(reports)
+        panel = attention.attention_panel(scores)
+        ctx.extra["note"] = f"{scores['category'].nunique()} categories, panel {len(panel)} rows; {source}"
+        return panel
 
-    return run, len(corpus.reports), "reports", _text_mb(corpus.reports["text"].tolist())
+    return run, len(reports), "reports", _text_mb(reports["text"].tolist())
 
 
 def prepare_keyness(ctx: Context):
@@ -419,6 +429,7 @@ def run_stage(ctx: Context, stage: str) -> StageResult:
     result.n_items, result.unit, result.mb_text = n_items, unit, mb_text
     with PeakMemory() as peak:
         result.rss_before_mb = peak.bytes / 1e6
+        cpu_start = _cpu_seconds()
         start = time.perf_counter()
         try:
             run()
@@ -426,11 +437,18 @@ def run_stage(ctx: Context, stage: str) -> StageResult:
             result.status, result.note = "failed", f"{type(error).__name__}: {error}"
             traceback.print_exc()
         result.seconds = time.perf_counter() - start
+        result.cpu_seconds = _cpu_seconds() - cpu_start
+        result.load_avg = os.getloadavg()[0]
     result.peak_rss_mb = peak.mb
     if result.status == "ok":
         result.n_items = ctx.extra.get("n_items", result.n_items)
         result.note = "; ".join(str(ctx.extra[key]) for key in ("note", "source") if key in ctx.extra)
     return result
+
+
+def _cpu_seconds() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _stage_main(args: argparse.Namespace) -> int:
@@ -521,18 +539,27 @@ def machine_description() -> dict[str, str]:
 
 
 def scaling_exponents(results: Sequence[StageResult]) -> dict[str, float]:
-    """Slope of log(time) against log(size) between the two largest sizes where the stage ran (1 = linear)."""
+    """Slope of log(CPU time) against log(size) between the two largest sizes where the stage ran (1 = linear).
+
+    CPU time rather than wall time, so that other jobs on a shared machine do not bend the curve.
+    """
     exponents = {}
     for stage in STAGES:
-        points = sorted((r.size, r.seconds) for r in results if r.stage == stage and r.status == "ok" and r.seconds > 0)
-        if len(points) >= 2:
+        points = sorted((r.size, r.cpu_seconds) for r in results
+                        if r.stage == stage and r.status == "ok" and r.cpu_seconds > 0)
+        if len(points) >= 2 and points[-1][0] > points[-2][0]:
             (n1, t1), (n2, t2) = points[-2], points[-1]
             exponents[stage] = math.log(t2 / t1) / math.log(n2 / n1)
     return exponents
 
 
-def verdict(results: Sequence[StageResult]) -> list[str]:
-    """The targets of issue 8, each with its figure and whether it is met (for the largest size measured)."""
+def verdict(results: Sequence[StageResult], *, workers: int = 1) -> list[str]:
+    """The targets of issue 8, each with its figure and whether it is met (for the largest size measured).
+
+    Wall time is what the targets are about; on a busy machine it overstates the cost, so the CPU time is given
+    too, and the "unloaded estimate" divides it by the cores a stage can use (``workers`` for the tokenizer,
+    one for the other stages) and never goes below the measured wall time of an unloaded run.
+    """
     lines = []
     ok = {(r.size, r.stage): r for r in results if r.status == "ok"}
     sizes = sorted({r.size for r in results})
@@ -540,26 +567,34 @@ def verdict(results: Sequence[StageResult]) -> list[str]:
         return lines
     largest = sizes[-1]
 
-    def seconds(stages: Sequence[str]) -> float | None:
-        if all((largest, s) in ok for s in stages):
-            return sum(ok[(largest, s)].seconds for s in stages)
-        return None
+    def total(stages: Sequence[str]) -> tuple[float, float, float] | None:
+        if not all((largest, s) in ok for s in stages):
+            return None
+        wall = sum(ok[(largest, s)].seconds for s in stages)
+        cpu = sum(ok[(largest, s)].cpu_seconds for s in stages)
+        estimate = sum(min(ok[(largest, s)].seconds, ok[(largest, s)].cpu_seconds /
+                           (workers if s.startswith("tokenize") else 1)) for s in stages)
+        return wall, cpu, estimate
 
-    cold = seconds(("load", "segment", "tokenize_cold"))
-    warm = seconds(("load", "segment", "tokenize_warm"))
-    warm_only = seconds(("tokenize_warm",))
-    whole = seconds(PIPELINE_STAGES)
-    peak = max((r.peak_rss_mb for r in results if r.status == "ok"), default=math.nan)
     lines.append(f"Largest corpus measured: {largest:,} reports.")
-    for label, value, limit in (("load + tokenize, cold cache", cold, 300), ("tokenize, warm cache", warm_only, 30),
-                                ("whole pipeline (" + " + ".join(PIPELINE_STAGES) + ")", whole, 900)):
-        if value is None:
-            lines.append(f"- {label}: not measured (a stage is missing or failed), target < {limit} s")
-        else:
-            lines.append(f"- {label}: {value:.1f} s, target < {limit} s: {'met' if value < limit else 'MISSED'}")
-    if warm is not None:
-        lines.append(f"- load + tokenize, warm cache: {warm:.1f} s (loading is not cached; the 30 s target is read "
-                     f"as the tokenizer's warm run)")
+    for label, stages, limit in (
+        ("load + segment + tokenize, cold cache", ("load", "segment", "tokenize_cold"), 300),
+        ("tokenize, warm cache", ("tokenize_warm",), 30),
+        ("load + segment + tokenize, warm cache", ("load", "segment", "tokenize_warm"), None),
+        ("whole pipeline (" + " + ".join(PIPELINE_STAGES) + ")", PIPELINE_STAGES, 900),
+    ):
+        figures = total(stages)
+        target = f"target < {limit} s" if limit else "no target of its own"
+        if figures is None:
+            lines.append(f"- {label}: not measured (a stage is missing or failed); {target}")
+            continue
+        wall, cpu, estimate = figures
+        status = "" if limit is None else (": met" if wall < limit else
+                                           (": MISSED on this busy machine, met by the unloaded estimate"
+                                            if estimate < limit else ": MISSED"))
+        lines.append(f"- {label}: wall {wall:.1f} s, CPU {cpu:.1f} s, unloaded estimate {estimate:.1f} s; "
+                     f"{target}{status}")
+    peak = max((r.peak_rss_mb for r in results if r.status == "ok"), default=math.nan)
     if peak == peak:
         lines.append(f"- peak memory of any stage: {peak:,.0f} MB, target < 8,000 MB: "
                      f"{'met' if peak < 8000 else 'MISSED'}")
@@ -567,7 +602,7 @@ def verdict(results: Sequence[StageResult]) -> list[str]:
         lines.append("- peak memory: not measured (no stage ran), target < 8,000 MB")
     for stage, exponent in scaling_exponents(results).items():
         flag = "worse than linear" if exponent > 1.2 else "linear or better"
-        lines.append(f"- growth of {stage}: time ∝ size^{exponent:.2f} ({flag})")
+        lines.append(f"- growth of {stage}: CPU time ∝ size^{exponent:.2f} ({flag})")
     return lines
 
 
@@ -588,17 +623,18 @@ def write_results(results: Sequence[StageResult], *, results_dir: Path, workers:
         f"Settings: tokenizer workers={workers}, LDA K={N_TOPICS} passes={lda_passes}, "
         f"tomotopy iterations={tomotopy_iterations}, seed={SEED}.",
         "",
-        "| reports | stage | status | time (s) | peak RSS (MB) | items | MB/s | note |",
-        "|---:|---|---|---:|---:|---:|---:|---|",
+        "| reports | stage | status | wall (s) | CPU (s) | load | peak RSS (MB) | items | MB/s | note |",
+        "|---:|---|---|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         rate = r.mb_text / r.seconds if r.seconds and r.mb_text == r.mb_text and r.status == "ok" else math.nan
         items = f"{r.n_items:,.0f} {r.unit}" if r.n_items == r.n_items else ""
         lines.append(
-            f"| {r.size:,} | {r.stage} | {r.status} | {_fmt(r.seconds, 2)} | {_fmt(r.peak_rss_mb, 0)} | {items} | "
+            f"| {r.size:,} | {r.stage} | {r.status} | {_fmt(r.seconds, 2)} | {_fmt(r.cpu_seconds, 2)} | "
+            f"{_fmt(r.load_avg, 1)} | {_fmt(r.peak_rss_mb, 0)} | {items} | "
             f"{_fmt(rate, 2)} | {r.note.replace('|', '/')} |"
         )
-    lines += ["", "## Targets", "", *verdict(results), ""]
+    lines += ["", "## Targets", "", *verdict(results, workers=workers), ""]
     (results_dir / "scale.md").write_text("\n".join(lines), encoding="utf-8")
     plot_scaling(results, results_dir / "scale.png")
 
@@ -608,34 +644,35 @@ def _fmt(value: float, digits: int) -> str:
 
 
 def plot_scaling(results: Sequence[StageResult], path: Path) -> None:
-    """Time against corpus size per stage (log-log), with a dotted line of slope 1 for reference."""
+    """Wall and CPU time against corpus size per stage (log-log), each with a dotted line of slope 1."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(8, 5.5), dpi=110)
-    plotted = False
-    for stage in STAGES:
-        points = sorted((r.size, r.seconds) for r in results if r.stage == stage and r.status == "ok" and r.seconds > 0)
-        if not points:
-            continue
-        xs, ys = zip(*points)
-        style = "--" if stage.startswith("baseline") else "-"
-        ax.plot(xs, ys, style, marker="o", label=stage)
-        plotted = True
-    if plotted:
-        sizes = sorted({r.size for r in results})
-        lo, hi = ax.get_ylim()
-        if len(sizes) > 1:
-            ax.plot(sizes, [lo * 2 * s / sizes[0] for s in sizes], ":", color="grey", label="linear growth")
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.legend(fontsize=8, ncol=2)
-    ax.set_xlabel("reports in the corpus")
-    ax.set_ylabel("wall time (s)")
-    ax.set_title("Pipeline stages: wall time against corpus size")
-    ax.grid(True, which="both", alpha=0.3)
+    fig, axes = plt.subplots(1, 2, figsize=(12, 5.5), dpi=110, sharey=True)
+    sizes = sorted({r.size for r in results})
+    for ax, attribute, title in ((axes[0], "seconds", "wall time"), (axes[1], "cpu_seconds", "CPU time")):
+        plotted = False
+        for stage in STAGES:
+            points = sorted((r.size, getattr(r, attribute)) for r in results
+                            if r.stage == stage and r.status == "ok" and getattr(r, attribute) > 0)
+            if points:
+                xs, ys = zip(*points)
+                ax.plot(xs, ys, "--" if stage.startswith("baseline") else "-", marker="o", label=stage)
+                plotted = True
+        if plotted:
+            if len(sizes) > 1:
+                low = min(getattr(r, attribute) for r in results if r.status == "ok" and getattr(r, attribute) > 0)
+                ax.plot(sizes, [low * s / sizes[0] for s in sizes], ":", color="grey", label="linear growth")
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.legend(fontsize=7, ncol=2)
+        ax.set_xlabel("reports in the corpus")
+        ax.set_title(f"{title} per stage")
+        ax.grid(True, which="both", alpha=0.3)
+    axes[0].set_ylabel("seconds")
+    fig.suptitle("reportlab_analysis pipeline: time against corpus size")
     fig.tight_layout()
     fig.savefig(path, metadata={"Software": None})
     plt.close(fig)
@@ -677,7 +714,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                             stage_timeout=args.stage_timeout)
     results_dir = args.out / "results"
     print(f"\nwrote {results_dir / 'scale.md'}, scale.csv and scale.png")
-    print("\n".join(verdict(results)))
+    print("\n".join(verdict(results, workers=args.workers)))
     return 0 if all(r.status in ("ok", "missing", "skipped") for r in results) else 1
 
 
