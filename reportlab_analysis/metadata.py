@@ -36,7 +36,6 @@ METADATA_KEYS = ("title", "doc_type", "level", "region", "city", "province", "ad
 NATIONAL_REGION = "全国"
 NATIONAL_ADCODE = "100000"
 LEVEL_OF_DIVISION = {"province": "provincial", "city": "city", "county": "county"}
-SEVERITIES = ("error", "warning", "info")
 
 
 @dataclass(frozen=True)
@@ -142,7 +141,7 @@ def _header_lines(lines: list[str], *, max_lines: int = 30) -> list[str]:
 
 def _is_title_line(line: str) -> bool:
     squeezed = _squeeze(line)
-    return (bool(_TITLE_HINT.search(squeezed)) and len(squeezed) <= 60 and "。" not in squeezed
+    return (bool(_TITLE_HINT.search(squeezed)) and len(squeezed) <= 60 and not re.search(r"[。，,；;]", squeezed)
             and not squeezed.startswith(("——", "—", "-")) and not _MEETING_DATE.search(squeezed))
 
 
@@ -159,12 +158,12 @@ def extract_title(text: str, *, raw_text: str | None = None) -> str | None:
         '政府工作报告'
     """
     for source in (text, raw_text):
-        head = [_simplify(line) for line in _lines(source)[:60]]
-        for line in _header_lines(head, max_lines=40):
+        original = _lines(source)[:60]
+        simplified = [_simplify(line) for line in original]
+        header = _header_lines(simplified, max_lines=40)
+        for line, kept in zip(header, original):
             if _is_title_line(line) and not _PUBLISHER.search(line):
-                squeezed = _squeeze(line)
-                # keep the original characters, spaces inside Chinese removed
-                return squeezed
+                return _squeeze(unicodedata.normalize("NFKC", kept))  # original characters, no inner spaces
     return None
 
 
