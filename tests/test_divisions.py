@@ -99,3 +99,10 @@ def test_find_mentions_chains_and_generic_names():
 def test_lookup_rejects_bad_level():
     with pytest.raises(ValueError, match="level"):
         dv.lookup("南岗区", level="district")
+
+
+def test_docstring_examples_hold():
+    import doctest
+
+    result = doctest.testmod(dv, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 8 and result.failed == 0

@@ -288,3 +288,12 @@ def test_never_raises_on_arbitrary_text(text):
     assert set(meta) == set(METADATA_KEYS)
     assert meta["year"] is None or 1949 <= meta["year"] <= 2100
     assert meta["adcode"] is None or (len(meta["adcode"]) == 6 and meta["adcode"].isdigit())
+
+
+def test_docstring_examples_hold():
+    import doctest
+
+    from reportlab_analysis import metadata
+
+    result = doctest.testmod(metadata, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 8 and result.failed == 0
