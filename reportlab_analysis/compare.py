@@ -41,6 +41,8 @@ __all__ = [
     "GroupError",
     "term_frequencies",
     "top_terms",
+    "choose_grouping",
+    "choose_target",
     "fightin_words",
     "log_likelihood_keyness",
     "keyness",
@@ -214,6 +216,50 @@ def top_terms(
         return top.set_index("rank")[["cell"]].rename(columns={"cell": "all"})
     group_label = top[columns].astype(str).agg(" ".join, axis=1)
     return top.assign(group=group_label).pivot(index="rank", columns="group", values="cell")
+
+
+def choose_grouping(df: pd.DataFrame, *, candidates: Sequence[str] = ("region", "city", "year")) -> str:
+    """The first of ``candidates`` that splits the table into at least two groups.
+
+    Useful for notebooks that run on district reports (group by region) and on the national series (one
+    region, so group by year) with the same parameters.
+
+    Example:
+        >>> choose_grouping(pd.DataFrame({"region": ["全国", "全国"], "year": [2024, 2025]}))
+        'year'
+    """
+    for column in candidates:
+        if column in df.columns and df[column].dropna().nunique() >= 2:
+            return column
+    raise GroupError(f"none of the columns {list(candidates)} has two or more groups to compare")
+
+
+def choose_target(df: pd.DataFrame, *, by: str, target: Any = None) -> Any:
+    """The target group: ``target`` if given (checked), else the latest value of a numeric column (a year),
+    else the group with the most rows (ties: first in sorted order).
+
+    Raises:
+        GroupError: unknown column, fewer than two groups, or a target with no rows.
+
+    Example:
+        >>> choose_target(pd.DataFrame({"year": [2023, 2024, 2025]}), by="year")
+        2025
+    """
+    _check_columns(df, [by], parameter="by")
+    values = df[by].dropna()
+    if values.nunique() < 2:
+        raise GroupError(
+            f"by={by!r} has {values.nunique()} group(s) {sorted(map(str, values.unique()))}; "
+            "keyness needs at least two, choose another column (e.g. 'year' for the national reports)"
+        )
+    if target is not None:
+        _group_mask(df, [by], target, parameter="target")
+        return target
+    if pd.api.types.is_numeric_dtype(values):
+        return values.max().item() if hasattr(values.max(), "item") else values.max()
+    counts = values.value_counts()
+    best = counts[counts == counts.max()].index
+    return sorted(best, key=str)[0]
 
 
 # ------------------------------------------------------------------------------------------------------

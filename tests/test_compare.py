@@ -361,3 +361,17 @@ def test_national_corpus_keyness_across_eras(national_corpus):
     assert g2["significant"].sum() > 50
     # deterministic: same input, same table
     assert compare.log_likelihood_keyness(reports, by="era", target="2013-").equals(g2)
+
+
+def test_choose_grouping_and_target_for_notebooks():
+    assert compare.choose_grouping(TOY) == "region"
+    one_region = TOY.assign(region="全国")
+    assert compare.choose_grouping(one_region) == "year"
+    assert compare.choose_target(TOY, by="year") == 2021  # the latest year
+    tie = compare.choose_target(TOY, by="region")  # two rows each: first in sorted order
+    assert tie == sorted(["甲区", "乙区"])[0]
+    assert compare.choose_target(TOY.iloc[:3], by="region") == "甲区"  # most rows
+    with pytest.raises(GroupError, match="has 1 group"):
+        compare.choose_target(one_region, by="region")
+    with pytest.raises(GroupError, match="empty group"):
+        compare.choose_target(TOY, by="region", target="丙区")
