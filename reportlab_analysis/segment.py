@@ -29,7 +29,9 @@ _SUB_NUMBER = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)�
 _SENTENCE_END = re.compile(r"[。！？!?；;]$")
 _MAX_HEADING_CHARS = 48
 
-_SELF_BUILDING = re.compile(r"政府(?:自身)?建设|自身建设|建设人民满意的政府|(?:法治|服务型|廉洁|责任)政府建设|政府作风")
+_SELF_BUILDING = re.compile(
+    r"政府(?:自身)?建设|自身建设|建设人民满意的政府|(?:法治|服务型|廉洁|责任)政府建设|政府作风|政风建设|转变政府职能"
+)
 _REVIEW = re.compile(r"回顾|过去(?:的)?(?:一|五|十)?年|(?:发展|主要)?成就|工作总结|(?:一|五)年来的工作")
 _PLAN = re.compile(
     r"(?:重点|主要|总体|今后|下一步)(?:工作|任务)|工作(?:安排|部署|任务|重点)|目标(?:任务)?|总体要求|政策取向|发展思路"
@@ -129,11 +131,15 @@ def _preamble_length(paragraphs: list[str]) -> int:
 
 
 def _mark_closing(paragraphs: list[str], labels: list[str]) -> None:
-    """Label the final "各位代表，…让我们…奋斗" paragraph(s) as closing."""
+    """Label the final call ("各位代表，…让我们…奋斗！", or "各位代表！" alone before it, or "结束语") as closing."""
     n = len(paragraphs)
-    for i in range(n - 1, max(n - 4, -1), -1):
+    for i in range(max(n - 5, 0), n):
         para = paragraphs[i]
-        if _CLOSING_START.match(para) and _CLOSING_CALL.search(para) and labels[i] != "preamble":
+        following = paragraphs[i + 1] if i + 1 < n else ""
+        starts_call = bool(_CLOSING_START.match(para)) and (
+            _CLOSING_CALL.search(para) or (len(para) <= 6 and _CLOSING_CALL.search(following))
+        )
+        if (starts_call or para.strip() == "结束语") and labels[i] != "preamble":
             for j in range(i, n):
                 labels[j] = "closing"
             return

@@ -89,3 +89,10 @@ def test_sentences_split_at_end_punctuation_and_keep_quotes():
     assert split_sentences("全年增长7%左右；物价涨幅3%。“十三五”开局良好！还要努力") == [
         "全年增长7%左右；物价涨幅3%。", "“十三五”开局良好！", "还要努力"]
     assert split_sentences("") == []
+
+
+def test_closing_after_a_lone_salutation_or_a_closing_heading():
+    body = ["各位代表：", "一、2018年工作回顾", "增长6.6%。", "二、2019年政府工作任务", "稳就业。", "各位代表！",
+            "奋斗创造历史，实干成就未来。让我们更加紧密地团结在一起，努力奋斗！"]
+    assert label_paragraphs(body)[-2:] == ["closing", "closing"]
+    assert label_paragraphs(body[:-2] + ["结束语", "各位代表!", "让我们共同努力！"])[-3:] == ["closing"] * 3
