@@ -491,10 +491,28 @@ def attention_panel(
 # plots
 
 
+def _pooled(scores: pd.DataFrame, by: list[str], value: str) -> pd.DataFrame:
+    """Groups × categories table of ``value`` pooled over the rows of each group (sums, then the rate)."""
+    sums = scores.groupby([*by, "category"], sort=True, observed=True)[["count", "n_chars", "n_tokens"]].sum()
+    if value == "count":
+        pooled = sums["count"].astype(float)
+    elif value == "per_10k_chars":
+        pooled = sums["count"] / sums["n_chars"].where(sums["n_chars"] > 0) * 10_000
+    elif value == "per_1k_tokens":
+        pooled = sums["count"] / sums["n_tokens"].where(sums["n_tokens"] > 0) * 1_000
+    else:
+        raise ValueError(f"value={value!r}: use 'per_10k_chars', 'per_1k_tokens' or 'count'")
+    table = pooled.unstack("category")
+    return table[[c for c in dict.fromkeys(scores["category"]) if c in table.columns]]
+
+
 def plot_attention_heatmap(
     scores: pd.DataFrame, *, by: str | Sequence[str] = "region", value: str = "per_10k_chars", title: str | None = None
 ):
-    """Heatmap of mean attention, groups (rows) × categories (columns), the values written in the cells.
+    """Heatmap of attention, groups (rows) × categories (columns), the values written in the cells.
+
+    Rows of a group (paragraphs of a section, reports of a region) are pooled: counts, characters and tokens
+    are summed and the rate computed from the sums, so long texts weigh more than short ones.
 
     How to read it: compare along a column (which district attends most to a category); rows differ in overall
     length and style, so compare shares within a row with care.
@@ -505,12 +523,11 @@ def plot_attention_heatmap(
     import matplotlib.pyplot as plt
 
     by = [by] if isinstance(by, str) else list(by)
-    missing = [c for c in [*by, value, "category"] if c not in scores.columns]
+    missing = [c for c in [*by, "category", "count", "n_chars", "n_tokens"] if c not in scores.columns]
     if missing:
-        raise ValueError(f"by/value: unknown column(s) {missing}; the scores table has {list(scores.columns)}")
+        raise ValueError(f"by: unknown column(s) {missing}; the scores table has {list(scores.columns)}")
     labels = scores.attrs.get("categories") or {}
-    table = scores.pivot_table(index=by, columns="category", values=value, aggfunc="mean", sort=True)
-    table = table[[c for c in dict.fromkeys(scores["category"]) if c in table.columns]]
+    table = _pooled(scores, by, value)
     fig, ax = plt.subplots(layout="constrained", figsize=(1.0 * table.shape[1] + 3, 0.45 * table.shape[0] + 2))
     image = ax.imshow(table.to_numpy(dtype=float), cmap="YlOrRd", aspect="auto")
     ax.set_xticks(np.arange(table.shape[1]), labels=[labels.get(c, c) for c in table.columns], rotation=45, ha="right")
@@ -533,23 +550,24 @@ def plot_attention_trend(
     categories: Sequence[str] | None = None,
     title: str | None = None,
 ):
-    """Line chart of mean attention by ``x`` (usually year), one line per category.
+    """Line chart of attention by ``x`` (usually year), one line per category, pooled as in
+    :func:`plot_attention_heatmap`.
 
     Example:
         >>> fig = plot_attention_trend(attention_scores(national.reports), categories=["ecology", "digital"])  # doctest: +SKIP
     """
     import matplotlib.pyplot as plt
 
-    missing = [c for c in [x, value, "category"] if c not in scores.columns]
+    missing = [c for c in [x, "category", "count", "n_chars", "n_tokens"] if c not in scores.columns]
     if missing:
-        raise ValueError(f"x/value: unknown column(s) {missing}; the scores table has {list(scores.columns)}")
+        raise ValueError(f"x: unknown column(s) {missing}; the scores table has {list(scores.columns)}")
     labels = scores.attrs.get("categories") or {}
     chosen = list(dict.fromkeys(scores["category"])) if categories is None else list(categories)
     unknown = [c for c in chosen if c not in set(scores["category"])]
     if unknown:
         raise ValueError(f"categories: unknown {unknown}; available {sorted(set(scores['category']))}")
     data = scores[scores["category"].isin(chosen) & scores[x].notna()]
-    table = data.pivot_table(index=x, columns="category", values=value, aggfunc="mean", sort=True)
+    table = _pooled(data, [x], value)
     fig, ax = plt.subplots(layout="constrained", figsize=(9, 5))
     for category in chosen:
         if category in table.columns:

@@ -261,3 +261,18 @@ def test_national_corpus_epidemic_and_digital_attention_over_time(national_corpu
     assert (by_year["ecology"] >= 0).all()
     _setup_fonts()
     _render_without_missing_glyphs(attention.plot_attention_trend(scores))
+
+
+def test_plots_pool_counts_within_groups():
+    _setup_fonts()
+    frame = pd.DataFrame({"section": ["review", "review", "plan"], "year": [2020, 2020, 2021],
+                          "text": ["生态", "建设美丽家园", "生态生态"], "tokens": [["生态"], ["建设"], ["生态", "生态"]]})
+    scores = attention.attention_scores(frame, dictionaries=[GREEN], id_columns=["section", "year"])
+    # review pooled: 1 match in 2 + 6 characters -> 1250 per 10,000 (the mean of rates would be 2500)
+    table = attention._pooled(scores, ["section"], "per_10k_chars")
+    assert table.loc["review", "green"] == pytest.approx(1 / 8 * 10_000)
+    assert table.loc["plan", "green"] == pytest.approx(2 / 4 * 10_000)
+    _render_without_missing_glyphs(attention.plot_attention_heatmap(scores, by="section"))
+    _render_without_missing_glyphs(attention.plot_attention_trend(scores, x="year", value="per_1k_tokens"))
+    with pytest.raises(ValueError, match="value='share'"):
+        attention.plot_attention_heatmap(scores, by="section", value="share")
