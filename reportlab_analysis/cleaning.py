@@ -288,6 +288,10 @@ _FOOTER_MARKERS = re.compile(
 _CAPTION = re.compile(
     r"^(图为|▲|△|【图片】|图片来源|图\s*\d*\s*[:：])|[(（]\s*(摄影|摄|图)\s*[:：]|记者\s*\S{1,12}\s*摄\s*[)）]?$|摄\s*[)）]$|^摄影\s*[:：]"
 )
+_CHROME_MARKERS = re.compile(
+    r"当前位置|您现在的位置|索引号|发布机构|成文日期|有效性|公开方式|来源[:：]|发布日期|发布时间|字号|打印|关闭|"
+    r"分享到|上一篇|下一篇|扫一扫|关于我们|网站地图|联系我们|网站找错|版权所有|收藏|全屏"
+)
 _LONE_BULLET = re.compile(r"^[-–•·*●○■□◆◇▪|_=~#>]+$")
 _LICENSE_START = re.compile(r"^本作品")
 _LICENSE_MARKERS = re.compile(r"公有领域|著作权|Public domain|版权|知识共享|Creative Commons", re.IGNORECASE)
@@ -344,10 +348,12 @@ def _line_rule(line: str) -> str | None:
             return "source_line"
     if _SHARE.match(line) and len(line) <= 60 and not _SENTENCE_END.search(line):
         return "share"
-    if len(line) <= 40 and _QR.search(line):
-        return "qr_code"
     if len(line) <= 150 and (_FOOTER_LINE.match(line) or (_FOOTER_MARKERS.search(line) and not _SENTENCE_END.search(line))):
         return "footer_links"
+    if "。" not in line and len(set(_CHROME_MARKERS.findall(line))) >= 3:
+        return "page_chrome"  # several pieces of web chrome run together on one line
+    if len(line) <= 40 and _QR.search(line):
+        return "qr_code"
     if len(line) <= 80 and _CAPTION.search(line):
         return "photo_caption"
     if _LONE_BULLET.match(line):
@@ -445,7 +451,7 @@ def _looks_like_appendix(rest: list[str]) -> bool:
 #: Boilerplate rule names, for documentation and for filtering ``Corpus.removed``.
 RULES: tuple[str, ...] = (
     "breadcrumb", "metadata_block", "source_line", "share", "page_controls", "prev_next", "related_links",
-    "qr_code", "footer_links", "photo_caption", "lone_bullet", "license_notice", "markup_residue",
+    "qr_code", "footer_links", "photo_caption", "lone_bullet", "license_notice", "markup_residue", "page_chrome",
 )
 
 

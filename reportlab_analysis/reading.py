@@ -466,11 +466,14 @@ def html_to_text(html: str) -> tuple[str, dict[str, object]]:
         return "", fields
 
     pieces: list[str] = []
+    link_bars: dict[int, bool] = {}
     # Iterative walk (deeply nested broken pages must not hit the recursion limit).
     stack: list[tuple[object, bool]] = [(root, False)]
     while stack:
         node, leaving = stack.pop()
         tag = node.tag  # type: ignore[attr-defined]
+        if tag == "a" and _in_link_bar(node, link_bars):
+            pieces.append("\n")  # each link of a navigation/footer bar on its own line
         if leaving:
             if tag in _BLOCK_TAGS:
                 pieces.append("\n")
@@ -494,6 +497,30 @@ def html_to_text(html: str) -> tuple[str, dict[str, object]]:
         stack.extend((c, False) for c in reversed(children))
     lines = [" ".join(line.split()) for line in "".join(pieces).split("\n")]
     return "\n".join(line for line in lines if line), fields
+
+
+def _in_link_bar(link: object, cache: dict[int, bool]) -> bool:
+    """The link's parent holds nothing but two or more links (and separators): a navigation or footer bar."""
+    parent = link.parent  # type: ignore[attr-defined]
+    if parent is None:
+        return False
+    key = parent.mem_id
+    if key not in cache:
+        links = 0
+        child = parent.child
+        bar = True
+        while child is not None:
+            if child.tag == "a":
+                links += 1
+            elif child.tag == "-text":
+                bar = not (child.text_content or "").strip(" \t\r\n\f|｜·/•-—\u00a0\u3000")
+            elif not child.tag.startswith("-") and child.tag != "_comment" and child.tag != "br":
+                bar = False
+            if not bar:
+                break
+            child = child.next
+        cache[key] = bar and links >= 2
+    return cache[key]
 
 
 def _text_node(text: str, *, preformatted: bool) -> str:

@@ -101,6 +101,8 @@ RULE_EXAMPLES = [
     ("photo_caption", "图为区长在企业调研。"),
     ("photo_caption", "（摄影：张三）"),
     ("lone_bullet", "-"),
+    ("lone_bullet", "|"),
+    ("page_chrome", "打印本页 关闭窗口 上一篇 下一篇 扫一扫 关于我们 网站地图"),
 ]
 
 

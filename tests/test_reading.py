@@ -217,6 +217,15 @@ def test_broken_html_is_repaired_not_fatal(tmp_path):
     assert "看不见" not in text and fields == {}
 
 
+def test_link_bars_get_one_line_per_link_but_links_in_prose_stay_inline():
+    page = (
+        '<div class="footer"><a href="#">分享到:</a><a href="#">【打印】 【关闭】</a> | <a href="#">上一篇:无</a></div>'
+        '<p>现在，<a href="#">我代表</a>区人民政府<a href="#">报告工作</a>。</p>'
+    )
+    text, _ = html_to_text(page)
+    assert text.split("\n") == ["分享到:", "【打印】 【关闭】", "|", "上一篇:无", "现在，我代表区人民政府报告工作。"]
+
+
 def test_html_line_break_between_chinese_characters_is_not_a_space():
     text, _ = html_to_text("<p>经济社会\n   发展取得显著成效, and\nmore</p>")
     assert text == "经济社会发展取得显著成效, and more"
