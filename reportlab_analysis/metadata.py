@@ -68,9 +68,12 @@ _SPEAKER_TITLE_END = re.compile(rf"(?:{_SPEAKER_TITLES})(?:[（(]代[)）])?[:�
 _RESOLUTION_SPEAKER = re.compile(
     rf"总理([{_HAN}]{{2,3}})(?:同志)?(?:代表国务院)?所作|([{_HAN}]{{2,3}})(?:同志)?总理(?:代表国务院)?所作"
 )
-_ZONE = re.compile(rf"([{_HAN}]{{2,12}}?(?:新区|经济技术开发区|高新技术产业开发区|经济开发区|开发区|高新区|示范区|试验区|管理区))"
-                   r"(?=管委会|管理委员会|人民政府|政府|第|\d{4}年|工作|国民经济)")
-_ISSUER_AFTER = re.compile(r"(?:人民政府|政府|第[一二三四五六七八九十\d]{1,3}届|人大|人民代表大会|\d{4}年|国民经济|"
+_ZONE_SUFFIX = re.compile(r"(?:新区|经济技术开发区|高新技术产业开发区|经济开发区|开发区|高新区|工业园区|示范区|试验区|管理区)"
+                          r"(?=管委会|管理委员会|人民政府|政府|第|\d{4}年|工作|国民经济)")
+_ZONE_START = re.compile(r".*(?:[^\u4e00-\u9fff]|[在经于年日届])")
+_MEETING_MONTH = re.compile(rf"(?<![发布成文印日期:：])({_NUM})\s*年\s*({_NUM})\s*月\s*(?:在|经|于|召开的)"
+                            r"[^。；;！!]{0,40}?(?:人民代表大会|人大|代表大会|会议)")
+_ISSUER_AFTER = re.compile(r"(?:人民政府|政府|管委会|管理委员会|第[一二三四五六七八九十\d]{1,3}届|人大|人民代表大会|\d{4}年|国民经济|"
                            r"政府工作|工作报告|区长|县长|市长|省长|旗长|州长|主席)")
 _GENERIC_ISSUER = re.compile(
     r"(?:^|在|经|年)(" + "|".join(sorted(dv.GENERIC_COUNTY_NAMES, key=len, reverse=True)) + r")"
@@ -246,11 +249,23 @@ def _years_from_headings(lines: list[str]) -> tuple[list[int], list[int]]:
     return plan, review
 
 
-def _year_from_meeting(meeting_date: str | None) -> int | None:
+def _meeting_month(header: str) -> tuple[int, int] | None:
+    """(year, month) of a meeting line that gives no day ("——2018年1月在…人民代表大会…"), or ``None``."""
+    match = _MEETING_MONTH.search(_squeeze(_simplify(header)))
+    if not match:
+        return None
+    year, month = (_cn_number(g) for g in match.groups())
+    return (year, month) if year and month and 1 <= month <= 12 else None
+
+
+def _year_from_meeting(meeting_date: str | tuple[int, int] | None) -> int | None:
     """Sessions from October to December present next year's plan; January to June this year's."""
     if not meeting_date:
         return None
-    year, month = int(meeting_date[:4]), int(meeting_date[5:7])
+    if isinstance(meeting_date, tuple):
+        year, month = meeting_date
+    else:
+        year, month = int(meeting_date[:4]), int(meeting_date[5:7])
     if month >= 10:
         return year + 1
     if month <= 6:
@@ -265,12 +280,13 @@ def _year_from_title(title: str | None) -> int | None:
     return _valid_year(_cn_number(match.group(1))) if match else None
 
 
-def extract_year(text: str, *, title: str | None = None, meeting_date: str | None = None,
+def extract_year(text: str, *, title: str | None = None, meeting_date: str | tuple[int, int] | None = None,
                  notes: list[Note] | None = None) -> int | None:
     """The plan year the report is presented for, from headings, the meeting date and the title.
 
     Signals: the years of plan headings ("2018年重点工作", "2022年工作安排") and of review headings plus one
-    ("2017年工作回顾" -> 2018); the meeting date (October-December -> next year); the year in the title.
+    ("2017年工作回顾" -> 2018); the meeting date or (year, month) (October-December -> next year); the
+    year in the title.
     The value most signals agree on wins (ties: headings, then meeting date, then title); disagreement
     adds a warning to ``notes``.
 
@@ -336,12 +352,30 @@ def _county_or_lower(mention: dv.Mention) -> int:
     return max(({"province": 1, "city": 2, "county": 3}[lv] for lv in levels), default=0)
 
 
-def _find_zone(lines: list[str]) -> str | None:
+def _find_zone(lines: list[str], year: int | None = None) -> str | None:
+    """A development zone or new area named as the issuer ("哈尔滨新区管委会", "两江新区第…"), if not a division.
+
+    The zone's name runs back from its suffix to the previous non-Chinese character or 在/经/于/年/日/届.
+    Zones that are divisions (浦东新区, 滨海新区) in ``year`` are left to the division lookup.
+    """
     for line in lines:
-        match = _ZONE.search(_squeeze(line))
-        if match and not dv.lookup(match.group(1)):
-            return match.group(1)
+        line = line[:80]
+        for match in _ZONE_SUFFIX.finditer(line):
+            before = line[: match.start()]
+            start = _ZONE_START.match(before)
+            name = line[start.end() if start else 0: match.end()]
+            if len(name) < 3:
+                continue
+            if any(m.end == len(name) and m.text not in dv.GENERIC_COUNTY_NAMES and _is_division_in(m, year)
+                   for m in dv.find_mentions(name)):
+                continue  # the name ends in a division: 上海市浦东新区
+            return name
     return None
+
+
+def _is_division_in(mention: dv.Mention, year: int | None) -> bool:
+    divisions = [d for name in mention.names for d in dv.lookup(name)]
+    return bool(divisions) and (year is None or any(dv.possibly_valid(d, year) for d in divisions))
 
 
 def _resolve_region(header: list[str], *, title: str | None, raw_header: list[str], body: str,
@@ -352,7 +386,7 @@ def _resolve_region(header: list[str], *, title: str | None, raw_header: list[st
     lines = [line for line in lines if not _PUBLISHER.search(line)]
     chains = [c for line in lines for c in _chains(line)]
     issuer = next((c for c in chains if c.issuer_context), None)
-    zone = _find_zone(lines)
+    zone = _find_zone(lines, year)
     if issuer is None and zone is None and any(_NATIONAL.search(line) for line in lines):
         return {"level": "national", "region": NATIONAL_REGION, "city": None, "province": None,
                 "adcode": NATIONAL_ADCODE}
@@ -375,7 +409,7 @@ def _resolve_region(header: list[str], *, title: str | None, raw_header: list[st
         m for line in raw_lines for m in dv.find_mentions(line[:80])]
     if zone is not None and (issuer is None or zone.startswith(issuer.mentions[0].text) or
                              any(m.text in zone for m in (issuer.mentions if issuer else ()))):
-        return _zone_region(zone, context_mentions, notes)
+        return _zone_region(zone, context_mentions, year, notes)
 
     target = max(issuer.mentions, key=_county_or_lower)
     parents = [m for m in issuer.mentions if m is not target]
@@ -433,18 +467,22 @@ def _division_fields(division: dv.Division) -> dict[str, object]:
             "province": province, "adcode": division.adcode}
 
 
-def _zone_region(zone: str, mentions: list[dv.Mention], notes: list[Note]) -> dict[str, object]:
+def _zone_region(zone: str, mentions: list[dv.Mention], year: int | None, notes: list[Note]) -> dict[str, object]:
     """A 新区/开发区 is not an administrative division: keep its name, no adcode, parents if named."""
     city = province = None
     for mention in mentions:
+        if mention.text in dv.GENERIC_COUNTY_NAMES:
+            continue
         for name in mention.names:
-            found = dv.lookup(name)
-            if len(found) == 1 and found[0].level == "city" and city is None:
-                city, province = found[0].name, found[0].province
-            elif len(found) == 1 and found[0].level == "province" and province is None:
-                province = found[0].name
-                if name in dv.MUNICIPALITIES:
-                    city = name
+            division = dv.resolve_division(name, year=year).division
+            if division is None:
+                continue
+            if division.level == "city" and city is None:
+                city, province = division.name, division.province
+            elif division.level == "province" and province is None:
+                province = division.name
+                if division.name in dv.MUNICIPALITIES:
+                    city = division.name
     notes.append(Note("adcode", "info", f"{zone} is a development zone / new area, not an administrative "
                                         "division: no adcode or level"))
     return {"level": None, "region": zone, "city": city, "province": province, "adcode": None}
@@ -485,7 +523,8 @@ def extract_metadata(text: str, *, raw_text: str | None = None,
 
     meeting_date = given.get("meeting_date") or extract_meeting_date("\n".join(header[:8]))
     year = _year_field(given, notes)
-    text_year = extract_year(text, title=title, meeting_date=meeting_date,
+    meeting = meeting_date or _meeting_month("\n".join(header[:8]))
+    text_year = extract_year(text, title=title, meeting_date=meeting,
                              notes=notes if year is None else None)
     if year is None:
         year = text_year

