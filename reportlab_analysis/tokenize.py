@@ -1,0 +1,903 @@
+"""Tokenization: jieba word segmentation with a policy lexicon, stopwords, filters, a fast backend and a cache.
+
+Every analysis reads its tokens from here. A :class:`Tokenizer` is built from a :class:`TokenizerConfig`, an
+immutable, hashable value whose :meth:`~TokenizerConfig.fingerprint` keys the on-disk cache.
+
+How a text becomes tokens:
+
+1. Unicode NFKC normalisation (full-width digits and letters become ASCII); control characters and lone
+   surrogates become spaces, so no input can crash a backend.
+2. *Protected terms* are found first, leftmost-longest, with an Aho-Corasick automaton (``ahocorasick_rs``):
+   the bundled policy lexicon, the user's lexicon files, extra terms (e.g. harvested slogans) and place names.
+   Each occurrence becomes exactly one token, whatever the backend would have done, so 供给侧结构性改革 is never
+   split and both backends treat lexicon terms identically.
+3. The text between protected terms is segmented by the backend: ``jieba`` (the reference) or ``rjieba`` (the
+   Rust port, about 10x faster here). Both use jieba's dictionary (``dict.txt`` of jieba 0.42.1, which rjieba
+   embeds unchanged; a custom ``dictionary`` file is loaded into both) and the same HMM for unknown words.
+4. Filters: stopwords (general list, government-report boilerplate, place names, your own), tokens without a
+   letter or digit, numbers and percentages (drop, keep or normalise to ``<NUM>``/``<PCT>``), a minimum length,
+   an optional part-of-speech filter (tags from jieba's dictionary), and optional gensim collocation merging.
+
+Example:
+    >>> from reportlab_analysis.tokenize import Tokenizer
+    >>> tok = Tokenizer(cache=False, place_names=["南岗区", "南岗"])
+    >>> tok.tokenize(["南岗区深化放管服改革，持续优化营商环境，发展冰雪旅游。"])
+    [['放管服改革', '优化营商环境', '冰雪', '旅游']]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+import multiprocessing
+import os
+import re
+import tempfile
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Sequence
+
+from . import cache as _cache
+
+if TYPE_CHECKING:  # pragma: no cover
+    import pandas as pd
+
+__all__ = [
+    "TokenizerConfig",
+    "Tokenizer",
+    "add_tokens",
+    "harvest_slogans",
+    "place_name_variants",
+    "policy_lexicon",
+    "stopword_list",
+    "token_agreement",
+    "load_wordlist",
+]
+
+#: Bump when the pipeline changes in a way that changes tokens; part of every cache key.
+PIPELINE_VERSION = "1"
+BACKENDS = ("rjieba", "jieba")
+NUMBER_POLICIES = ("drop", "keep", "normalize")
+NUMBER_TOKEN = "<NUM>"
+PERCENT_TOKEN = "<PCT>"
+#: Part-of-speech tags given to protected terms that carry none of their own.
+LEXICON_TAG = "nz"
+PLACE_TAG = "ns"
+#: Administrative suffixes stripped to get the short form of a place name (longest first).
+PLACE_SUFFIXES = (
+    "特别行政区", "维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "自治州", "自治县", "自治旗",
+    "新区", "地区", "林区", "矿区", "街道", "省", "市", "区", "县", "旗", "盟", "镇", "乡",
+)
+_DATA = "data"
+_POLICY_LEXICON = ("lexicon", "policy_terms.tsv")
+_GENERAL_STOPWORDS = ("stopwords", "general_zh.txt")
+_REPORT_STOPWORDS = ("stopwords", "government_report_zh.txt")
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u200b-\u200f\u2028\u2029\ufeff]")
+_WORDISH = re.compile(r"[^\W_]")
+_DECIMAL = re.compile(r"\d+(?:[.,]\d+)*")
+_PERCENT = re.compile(r"\d+(?:[.,]\d+)*[%‰]")
+_SLOGAN = re.compile(r"[“「]([^“”「」\n]{1,40})[”」]")
+_SLOGAN_CHARS = re.compile(r"[\w+、·\-]+")
+_HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
+
+logger = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Configuration
+# ---------------------------------------------------------------------------------------------------------
+def _as_tuple(value: Any, name: str, *, sort: bool) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, (str, os.PathLike)):
+        value = (value,)
+    try:
+        items = [os.fspath(item) if isinstance(item, os.PathLike) else item for item in value]
+    except TypeError:
+        raise TypeError(f"TokenizerConfig.{name} must be a sequence of strings, got {type(value).__name__}") from None
+    for item in items:
+        if not isinstance(item, str):
+            raise TypeError(f"TokenizerConfig.{name} must hold strings, got {item!r} ({type(item).__name__})")
+    if sort:
+        return tuple(sorted({unicodedata.normalize("NFKC", item).strip() for item in items} - {""}))
+    return tuple(items)
+
+
+@dataclass(frozen=True)
+class TokenizerConfig:
+    """Everything that decides which tokens a text yields; immutable and hashable.
+
+    Word lists given as sequences are normalised (NFKC, stripped, de-duplicated, sorted), so two configs that
+    mean the same thing compare equal and share a cache.
+
+    Attributes:
+        backend: ``"rjieba"`` (fast, default) or ``"jieba"`` (reference).
+        dictionary: main dictionary file in jieba's format (``word freq tag``); None for jieba's bundled one.
+        hmm: let the HMM join unknown characters into new words (jieba's default).
+        policy_lexicon: protect the bundled policy lexicon (``data/lexicon/policy_terms.tsv``).
+        user_lexicons: paths of your own lexicon files: one term per line, optionally ``term freq tag``
+            as in jieba user dictionaries; ``#`` starts a comment.
+        terms: extra protected terms (``Tokenizer.for_corpus`` adds the harvested slogans here).
+        general_stopwords: drop the general Chinese stopword list (stopwords-iso).
+        report_stopwords: drop the government-report boilerplate list (各位代表, 进一步, 一是, ...).
+        stopword_files: paths of further stopword files (one word per line).
+        extra_stopwords: further stopwords given directly.
+        keep_words: words to keep even though a stopword list names them.
+        place_names: place names to mask: each is protected (one token) and dropped. Give short forms too,
+            or use :func:`place_name_variants`.
+        min_len: minimum token length in characters; protected terms are exempt.
+        numbers: ``"drop"`` numbers and percentages, ``"keep"`` them, or ``"normalize"`` them to ``<NUM>`` and
+            ``<PCT>``. Chinese numerals (三十, 二〇一七) count as numbers; 5G or PM2.5 do not.
+        pos: keep only tokens whose part-of-speech tag starts with one of these prefixes, e.g. ``("n", "v")``.
+            Tags come from jieba's dictionary; unknown words get ``x`` (``m`` for numbers, ``eng`` for Latin),
+            protected terms their lexicon tag (default ``nz``). None keeps every tag.
+        phrases: merge frequent collocations with gensim ``Phrases`` fitted on the texts of each call.
+        phrase_min_count: ``Phrases`` ``min_count``.
+        phrase_threshold: ``Phrases`` ``threshold`` (default scorer).
+        phrase_delimiter: string joining the parts of a merged collocation.
+
+    Example:
+        >>> cfg = TokenizerConfig(backend="jieba", extra_stopwords=["南岗"])
+        >>> cfg == TokenizerConfig(backend="jieba", extra_stopwords=("南岗",))
+        True
+        >>> len(cfg.fingerprint())
+        32
+    """
+
+    backend: Literal["rjieba", "jieba"] = "rjieba"
+    dictionary: str | None = None
+    hmm: bool = True
+    policy_lexicon: bool = True
+    user_lexicons: tuple[str, ...] = ()
+    terms: tuple[str, ...] = ()
+    general_stopwords: bool = True
+    report_stopwords: bool = True
+    stopword_files: tuple[str, ...] = ()
+    extra_stopwords: tuple[str, ...] = ()
+    keep_words: tuple[str, ...] = ()
+    place_names: tuple[str, ...] = ()
+    min_len: int = 2
+    numbers: Literal["drop", "keep", "normalize"] = "drop"
+    pos: tuple[str, ...] | None = None
+    phrases: bool = False
+    phrase_min_count: int = 5
+    phrase_threshold: float = 10.0
+    phrase_delimiter: str = "_"
+
+    def __post_init__(self) -> None:
+        set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731 (frozen dataclass)
+        if self.backend not in BACKENDS:
+            raise ValueError(f"TokenizerConfig.backend must be one of {BACKENDS}, got {self.backend!r}")
+        if self.numbers not in NUMBER_POLICIES:
+            raise ValueError(f"TokenizerConfig.numbers must be one of {NUMBER_POLICIES}, got {self.numbers!r}")
+        if isinstance(self.min_len, bool) or not isinstance(self.min_len, int) or self.min_len < 1:
+            raise ValueError(f"TokenizerConfig.min_len must be an integer >= 1, got {self.min_len!r}")
+        for flag in ("hmm", "policy_lexicon", "general_stopwords", "report_stopwords", "phrases"):
+            if not isinstance(getattr(self, flag), bool):
+                raise TypeError(f"TokenizerConfig.{flag} must be True or False, got {getattr(self, flag)!r}")
+        if self.dictionary is not None:
+            set_("dictionary", _existing_file(self.dictionary, "dictionary"))
+        set_("user_lexicons", tuple(_existing_file(p, "user_lexicons") for p in _as_tuple(self.user_lexicons, "user_lexicons", sort=False)))
+        set_("stopword_files", tuple(_existing_file(p, "stopword_files") for p in _as_tuple(self.stopword_files, "stopword_files", sort=False)))
+        for name in ("terms", "extra_stopwords", "keep_words", "place_names"):
+            set_(name, _as_tuple(getattr(self, name), name, sort=True))
+        if self.pos is not None:
+            pos = _as_tuple(self.pos, "pos", sort=True)
+            if not pos:
+                raise ValueError("TokenizerConfig.pos must name at least one tag prefix, or be None")
+            set_("pos", pos)
+        if isinstance(self.phrase_min_count, bool) or not isinstance(self.phrase_min_count, int) or self.phrase_min_count < 1:
+            raise ValueError(f"TokenizerConfig.phrase_min_count must be an integer >= 1, got {self.phrase_min_count!r}")
+        if not isinstance(self.phrase_threshold, (int, float)) or not math.isfinite(self.phrase_threshold):
+            raise ValueError(f"TokenizerConfig.phrase_threshold must be a finite number, got {self.phrase_threshold!r}")
+        set_("phrase_threshold", float(self.phrase_threshold))
+
+    def replace(self, **changes: Any) -> "TokenizerConfig":
+        """A copy with some fields changed; unknown names raise a TypeError listing the valid ones.
+
+        Example:
+            >>> TokenizerConfig().replace(min_len=1).min_len
+            1
+        """
+        valid = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(changes) - valid)
+        if unknown:
+            raise TypeError(f"unknown tokenizer option(s) {unknown}; valid options: {sorted(valid)}")
+        return dataclasses.replace(self, **changes)
+
+    def fingerprint(self) -> str:
+        """A stable hex digest of this configuration and of the content of every file it uses.
+
+        Editing a lexicon or stopword file changes the fingerprint even if its path stays the same.
+        """
+        fields = dataclasses.asdict(self)
+        files = {
+            "dictionary": _cache.hash_file(self.dictionary) if self.dictionary else "jieba-bundled",
+            "user_lexicons": [_cache.hash_file(p) for p in self.user_lexicons],
+            "stopword_files": [_cache.hash_file(p) for p in self.stopword_files],
+            "bundled": _bundled_data_hash(),
+        }
+        return _cache.content_key(PIPELINE_VERSION, fields, files)
+
+
+def _existing_file(path: Any, parameter: str) -> str:
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"TokenizerConfig.{parameter} must be a file path, got {path!r}")
+    resolved = Path(path).expanduser()
+    if not resolved.is_file():
+        raise FileNotFoundError(f"TokenizerConfig.{parameter}: file not found: {resolved}")
+    return str(resolved.resolve())
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Word lists
+# ---------------------------------------------------------------------------------------------------------
+def _data_file(parts: tuple[str, ...]) -> Any:
+    return resources.files("reportlab_analysis").joinpath(_DATA, *parts)
+
+
+@lru_cache(maxsize=None)
+def _bundled_data_hash() -> str:
+    blobs = [_data_file(parts).read_bytes() for parts in (_POLICY_LEXICON, _GENERAL_STOPWORDS, _REPORT_STOPWORDS)]
+    return _cache.hash_bytes(b"\x00".join(blobs))
+
+
+def _read_lines(text: str, source: str) -> list[tuple[str, ...]]:
+    rows = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        rows.append(tuple(line.split()))
+    return rows
+
+
+def _read_text_file(path: str | os.PathLike[str], *, what: str) -> str:
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as error:
+        raise FileNotFoundError(f"cannot read {what} {path}: {error.strerror or error}") from error
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValueError(f"{what} {path} is not UTF-8 (byte {error.start}): save it as UTF-8") from None
+
+
+def load_wordlist(path: str | os.PathLike[str], *, with_tags: bool = False) -> list[str] | dict[str, str]:
+    """Read a lexicon or stopword file: one entry per line, ``#`` comments, blank lines ignored.
+
+    Lines may carry jieba's ``word freq tag`` columns; a first line starting with ``term`` is a header. With
+    ``with_tags`` the result maps each word to its tag (``nz`` when the line has none).
+
+    Example:
+        >>> p = Path(tempfile.mkdtemp()) / "lex.txt"
+        >>> _ = p.write_text("# my terms\\n一网通办 10 nz\\n接诉即办\\n", encoding="utf-8")
+        >>> load_wordlist(p)
+        ['一网通办', '接诉即办']
+    """
+    rows = _read_lines(_read_text_file(path, what="word list"), str(path))
+    if rows and rows[0][0].lower() == "term":
+        rows = rows[1:]
+    tags: dict[str, str] = {}
+    for fields in rows:
+        word = unicodedata.normalize("NFKC", fields[0])
+        tag = fields[2] if len(fields) >= 3 and fields[1].isdigit() else LEXICON_TAG
+        tags.setdefault(word, tag)
+    return tags if with_tags else list(tags)
+
+
+def policy_lexicon() -> "pd.DataFrame":
+    """The bundled policy lexicon as a table: ``term``, ``category`` (plan, macro, reform, innovation, ...).
+
+    Example:
+        >>> lex = policy_lexicon()
+        >>> bool((lex["term"] == "营商环境").any())
+        True
+    """
+    import pandas as pd
+
+    rows = _read_lines(_data_file(_POLICY_LEXICON).read_text(encoding="utf-8"), "policy lexicon")
+    return pd.DataFrame([r[:2] for r in rows[1:]], columns=["term", "category"])
+
+
+@lru_cache(maxsize=1)
+def _policy_terms() -> tuple[str, ...]:
+    rows = _read_lines(_data_file(_POLICY_LEXICON).read_text(encoding="utf-8"), "policy lexicon")
+    return tuple(unicodedata.normalize("NFKC", r[0]) for r in rows[1:])
+
+
+def stopword_list(name: Literal["general", "report"]) -> list[str]:
+    """A bundled stopword list: ``"general"`` (stopwords-iso Chinese) or ``"report"`` (report boilerplate).
+
+    Example:
+        >>> "各位代表" in stopword_list("report")
+        True
+    """
+    parts = {"general": _GENERAL_STOPWORDS, "report": _REPORT_STOPWORDS}.get(name)
+    if parts is None:
+        raise ValueError(f"stopword list must be 'general' or 'report', got {name!r}")
+    text = _data_file(parts).read_text(encoding="utf-8")
+    return list(dict.fromkeys(unicodedata.normalize("NFKC", r[0]) for r in _read_lines(text, name)))
+
+
+def place_name_variants(name: str) -> list[str]:
+    """A place name with and without its administrative suffix: 南岗区 -> [南岗区, 南岗].
+
+    The short form is kept only if it has at least two characters (东区 stays 东区).
+
+    Example:
+        >>> place_name_variants("哈尔滨市")
+        ['哈尔滨市', '哈尔滨']
+        >>> place_name_variants("浦东新区")
+        ['浦东新区', '浦东']
+    """
+    name = unicodedata.normalize("NFKC", name).strip()
+    if not name:
+        return []
+    variants = [name]
+    for suffix in PLACE_SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            variants.append(name[: -len(suffix)])
+            break
+    return variants
+
+
+def harvest_slogans(
+    texts: Iterable[str], *, min_len: int = 2, max_len: int = 10, min_count: int = 1
+) -> list[str]:
+    """Short quoted slogans (“放管服”, “1356”, “双随机、一公开”) found in ``texts``, sorted.
+
+    A slogan is the content of a pair of Chinese quotation marks, ``min_len``..``max_len`` characters of letters,
+    digits, Han characters and the joiners ``+ 、 · -``, seen at least ``min_count`` times.
+
+    Example:
+        >>> harvest_slogans(["深化“放管服”改革，实施“1356”战略，“这是一句很长的引语，不算口号”"])
+        ['1356', '放管服']
+    """
+    counts: Counter[str] = Counter()
+    for text in texts:
+        if not isinstance(text, str) or "“" not in text and "「" not in text:
+            continue
+        for match in _SLOGAN.finditer(_clean(text)):
+            slogan = match.group(1).strip()
+            if min_len <= len(slogan) <= max_len and _SLOGAN_CHARS.fullmatch(slogan):
+                counts[slogan] += 1
+    return sorted(s for s, n in counts.items() if n >= min_count)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Backends
+# ---------------------------------------------------------------------------------------------------------
+def _jieba_dictionary_path() -> str:
+    import jieba
+
+    return str(Path(jieba.__file__).with_name("dict.txt"))
+
+
+def _private_jieba_dir(cache_dir: str | None) -> str:
+    """A private writable folder for jieba's model cache: ``<cache root>/jieba``, or a fresh temp folder."""
+    try:
+        return str(_cache.ensure_dir(_cache.cache_root(cache_dir) / "jieba"))
+    except _cache.CacheError:
+        return tempfile.mkdtemp(prefix="reportlab_analysis-jieba-")
+
+
+_BACKENDS: dict[tuple[str, str | None], Callable[[str, bool], list[str]]] = {}
+
+
+def _load_backend(name: str, dictionary: str | None, cache_dir: str | None) -> Callable[[str, bool], list[str]]:
+    """The ``cut(text, hmm)`` function of a backend with the given main dictionary (loaded once per process)."""
+    key = (name, dictionary)
+    if key in _BACKENDS:
+        return _BACKENDS[key]
+    if name == "jieba":
+        import jieba
+
+        jieba.setLogLevel(logging.WARNING)
+        engine = jieba.Tokenizer(dictionary=dictionary) if dictionary else jieba.Tokenizer()
+        # jieba would write its prefix-dict cache into the shared system temp folder; keep it private.
+        engine.tmp_dir = _private_jieba_dir(cache_dir)
+        engine.initialize()
+
+        def cut(text: str, hmm: bool, _lcut: Callable[..., list[str]] = engine.lcut) -> list[str]:
+            return _lcut(text, HMM=hmm)
+
+    else:
+        import rjieba
+
+        if dictionary is None:
+            engine = rjieba.Jieba()  # embeds jieba 0.42.1's dict.txt unchanged
+        else:
+            engine = rjieba.Jieba.empty()
+            for word, freq, tag in _read_dictionary(dictionary):
+                engine.add_word(word, freq, tag)
+        cut = engine.cut
+    _BACKENDS[key] = cut
+    return cut
+
+
+def _read_dictionary(path: str) -> list[tuple[str, int, str | None]]:
+    entries = []
+    for number, fields in enumerate(_read_lines(_read_text_file(path, what="dictionary"), path), start=1):
+        if len(fields) >= 2 and not fields[1].isdigit():
+            raise ValueError(f"dictionary {path}: line {number} has a non-numeric frequency: {' '.join(fields)!r}")
+        entries.append((fields[0], int(fields[1]) if len(fields) >= 2 else 1, fields[2] if len(fields) >= 3 else None))
+    return entries
+
+
+@lru_cache(maxsize=4)
+def _tag_table(dictionary: str | None) -> dict[str, str]:
+    path = dictionary or _jieba_dictionary_path()
+    return {f[0]: f[2] for f in _read_lines(_read_text_file(path, what="dictionary"), path) if len(f) >= 3}
+
+
+def _fallback_tag(token: str) -> str:
+    if token.isnumeric() or _DECIMAL.fullmatch(token) or _PERCENT.fullmatch(token):
+        return "m"
+    if token.isascii():
+        return "eng"
+    return "x"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The per-process pipeline
+# ---------------------------------------------------------------------------------------------------------
+_DROP = ""
+_PERCENT_SIGN = "\x00%"
+
+
+# Characters whose NFKC form segments differently: full-width letters, digits, ％ ． ＋, the ideographic space,
+# Roman and circled numerals. Only texts holding one are normalised (NFKC on every paragraph would cost more than
+# segmenting it); Chinese punctuation such as ，。 is left alone, as the corpus cleaner does.
+_NEEDS_NFKC = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\uff0b\uff0e\ufe6a\u3000\u2160-\u217f\u2460-\u24ff]")
+
+
+def _clean(text: str) -> str:
+    if not text.isascii() and _NEEDS_NFKC.search(text):
+        text = unicodedata.normalize("NFKC", text)
+    return _CONTROL_CHARS.sub(" ", text)
+
+
+class _Pipeline:
+    """Segmentation and filtering for one configuration; built once per process."""
+
+    def __init__(self, config: TokenizerConfig, cache_dir: str | None) -> None:
+        import ahocorasick_rs
+
+        self.config = config
+        self.cut = _load_backend(config.backend, config.dictionary, cache_dir)
+        self.tags = _tag_table(config.dictionary) if config.pos is not None else {}
+
+        protected: dict[str, str] = {}
+        if config.policy_lexicon:
+            protected.update((t, LEXICON_TAG) for t in _policy_terms())
+        for path in config.user_lexicons:
+            protected.update(load_wordlist(path, with_tags=True))  # type: ignore[arg-type]
+        protected.update((t, LEXICON_TAG) for t in config.terms)
+        protected.update((t, PLACE_TAG) for t in config.place_names)
+        if config.report_stopwords:
+            # Boilerplate phrases (各位代表, 请予审议) are protected so that they are dropped whole, never half.
+            protected.update((t, LEXICON_TAG) for t in stopword_list("report") if len(t) >= 3 and t not in protected)
+        self.protected_tags = protected
+        self.protected = sorted(protected)
+        self.automaton = (
+            ahocorasick_rs.AhoCorasick(self.protected, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+            if self.protected
+            else None
+        )
+
+        stop: set[str] = set(config.extra_stopwords) | set(config.place_names)
+        if config.general_stopwords:
+            stop.update(stopword_list("general"))
+        if config.report_stopwords:
+            stop.update(stopword_list("report"))
+        for path in config.stopword_files:
+            stop.update(load_wordlist(path))  # type: ignore[arg-type]
+        # Digits are the numbers policy's business, not the stopword lists' (stopwords-iso lists ０-９).
+        stop = {word for word in stop if not _DECIMAL.fullmatch(word)}
+        self.stopwords = frozenset(stop - set(config.keep_words))
+        self._memo: dict[str, str] = {}
+        self._protected_memo: dict[str, str] = {}
+
+    # -- filters ---------------------------------------------------------------------------------------
+    def _decide(self, token: str) -> str:
+        """What a backend token becomes: itself, a number placeholder, or ``_DROP``."""
+        cfg = self.config
+        if not token.isalnum() and not _WORDISH.search(token):
+            return _PERCENT_SIGN if token in ("%", "‰") and cfg.numbers == "normalize" else _DROP
+        is_percent = bool(_PERCENT.fullmatch(token))
+        is_number = is_percent or token.isdecimal() or bool(_DECIMAL.fullmatch(token))
+        if not is_number:
+            if token in self.stopwords:
+                return _DROP
+            # Chinese numerals (三十, 二〇一七) are numbers, unless a stopword list claims them (一是, 万一).
+            is_number = token.isnumeric()
+        if cfg.pos is not None:
+            tag = self.tags.get(token) or _fallback_tag(token)
+            if not tag.startswith(cfg.pos):
+                return _DROP
+        if is_number:
+            if cfg.numbers == "drop":
+                return _DROP
+            if cfg.numbers == "normalize":
+                return PERCENT_TOKEN if is_percent else NUMBER_TOKEN
+            return token
+        if len(token) < cfg.min_len:
+            return _DROP
+        return token
+
+    def _decide_protected(self, term: str) -> str:
+        if term in self.stopwords:
+            return _DROP
+        if self.config.pos is not None and not self.protected_tags[term].startswith(self.config.pos):
+            return _DROP
+        return term
+
+    def _extend(self, out: list[str], pieces: list[str]) -> None:
+        memo = self._memo
+        for token in pieces:
+            kept = memo.get(token)
+            if kept is None:
+                if len(memo) > 2_000_000:
+                    memo.clear()
+                kept = memo[token] = self._decide(token)
+            if kept:
+                if kept == _PERCENT_SIGN:
+                    if out and out[-1] == NUMBER_TOKEN:
+                        out[-1] = PERCENT_TOKEN
+                    continue
+                out.append(kept)
+
+    # -- one text --------------------------------------------------------------------------------------
+    def __call__(self, text: str) -> list[str]:
+        text = _clean(text)
+        out: list[str] = []
+        if not text.strip():
+            return out
+        cut, hmm = self.cut, self.config.hmm
+        if self.automaton is None:
+            self._extend(out, cut(text, hmm))
+            return out
+        position = 0
+        for index, start, end in self.automaton.find_matches_as_indexes(text):
+            if start > position:
+                self._extend(out, cut(text[position:start], hmm))
+            term = self.protected[index]
+            kept = self._protected_memo.get(term)
+            if kept is None:
+                kept = self._protected_memo[term] = self._decide_protected(term)
+            if kept:
+                out.append(kept)
+            position = end
+        if position < len(text):
+            self._extend(out, cut(text[position:], hmm))
+        return out
+
+
+_PIPELINES: dict[tuple[TokenizerConfig, str | None], _Pipeline] = {}
+
+
+def _pipeline(config: TokenizerConfig, cache_dir: str | None) -> _Pipeline:
+    key = (config, cache_dir)
+    if key not in _PIPELINES:
+        _PIPELINES[key] = _Pipeline(config, cache_dir)
+    return _PIPELINES[key]
+
+
+# Worker-process side of the parallel run: the pool initializer builds the pipeline once per worker.
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(config: TokenizerConfig, cache_dir: str | None) -> None:
+    _WORKER["pipeline"] = _pipeline(config, cache_dir)
+
+
+def _work_chunk(texts: list[str]) -> list[list[str]]:
+    pipeline = _WORKER["pipeline"]
+    return [pipeline(text) for text in texts]
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The public tokenizer
+# ---------------------------------------------------------------------------------------------------------
+class Tokenizer:
+    """Turns texts into token lists according to a :class:`TokenizerConfig`, with an on-disk cache.
+
+    Args:
+        config: the configuration (default ``TokenizerConfig()``).
+        cache: keep tokens on disk, keyed by text hash, configuration fingerprint and library versions.
+        cache_dir: cache root; default ``$REPORTLAB_ANALYSIS_CACHE`` or ``<project>/.cache/reportlab_analysis``.
+        **overrides: configuration fields to change, e.g. ``backend="jieba"``, ``min_len=1``.
+
+    Attributes:
+        last_stats: counts of the last :meth:`tokenize` call: ``texts``, ``unique``, ``from_cache``, ``segmented``.
+
+    Example:
+        >>> tok = Tokenizer(backend="jieba", extra_stopwords=["旅游"], cache=False)
+        >>> tok.tokenize(["发展数字经济和冰雪旅游"])
+        [['数字经济', '冰雪']]
+    """
+
+    def __init__(
+        self,
+        config: TokenizerConfig | None = None,
+        *,
+        cache: bool = True,
+        cache_dir: str | os.PathLike[str] | None = None,
+        **overrides: Any,
+    ) -> None:
+        if config is not None and not isinstance(config, TokenizerConfig):
+            raise TypeError(f"config must be a TokenizerConfig, got {type(config).__name__}")
+        base = config or TokenizerConfig()
+        self.config: TokenizerConfig = base.replace(**overrides) if overrides else base
+        self.cache = bool(cache)
+        self.cache_dir: str | None = None if cache_dir is None else os.fspath(cache_dir)
+        self.last_stats: dict[str, int] = {}
+
+    def __repr__(self) -> str:
+        return f"Tokenizer(backend={self.config.backend!r}, fingerprint={self.fingerprint()[:12]!r}, cache={self.cache})"
+
+    def fingerprint(self) -> str:
+        """The configuration fingerprint (see :meth:`TokenizerConfig.fingerprint`)."""
+        return self.config.fingerprint()
+
+    def cache_version(self) -> str:
+        """The cache folder name: configuration fingerprint plus the versions of the libraries used."""
+        libraries = _cache.library_versions("jieba", "rjieba", "ahocorasick_rs")
+        from . import __version__
+
+        return _cache.content_key(self.fingerprint(), libraries, __version__, PIPELINE_VERSION)
+
+    @property
+    def _pipeline(self) -> _Pipeline:
+        return _pipeline(self.config, self.cache_dir)
+
+    def tokenize_text(self, text: str) -> list[str]:
+        """Tokens of a single text, without the cache and without phrase merging.
+
+        Example:
+            >>> Tokenizer(cache=False).tokenize_text("推动高质量发展")
+            ['高质量发展']
+        """
+        return self._pipeline(_as_text(text, 0))
+
+    def tokenize(self, texts: Iterable[str | None], *, n_jobs: int = 1, progress: bool = False) -> list[list[str]]:
+        """Tokens of each text, in order. Missing texts (None, NaN) give an empty list.
+
+        Args:
+            texts: strings (a list, a pandas Series, ...).
+            n_jobs: worker processes for the texts not in the cache (-1: one per CPU). Results are identical
+                to the serial run.
+            progress: show a tqdm progress bar.
+
+        Example:
+            >>> Tokenizer(cache=False).tokenize(["乡村振兴", "", None])
+            [['乡村振兴'], [], []]
+        """
+        if isinstance(texts, str):
+            raise TypeError("tokenize() takes a sequence of texts; wrap a single text in a list or use tokenize_text()")
+        items = [_as_text(text, i) for i, text in enumerate(texts)]
+        keys = [_cache.hash_text(text) for text in items]
+        unique: dict[str, str] = dict(zip(keys, items))
+        store = (
+            _cache.ShardedStore("tokens", version=self.cache_version(), cache_dir=self.cache_dir) if self.cache else None
+        )
+        found: dict[str, list[str]] = store.get_many(unique) if store is not None else {}
+        missing = [key for key in unique if key not in found]
+        results = self._segment_many([unique[key] for key in missing], n_jobs=n_jobs, progress=progress)
+        fresh = dict(zip(missing, results))
+        if store is not None and fresh:
+            try:
+                store.put_many(fresh)
+            except (OSError, _cache.CacheError) as error:
+                logger.warning("token cache not written (%s); results are unaffected", error)
+        found.update(fresh)
+        self.last_stats = {
+            "texts": len(items),
+            "unique": len(unique),
+            "from_cache": len(unique) - len(missing),
+            "segmented": len(missing),
+        }
+        tokens = [list(found[key]) for key in keys]
+        if self.config.phrases:
+            tokens = self._merge_phrases(tokens)
+        return tokens
+
+    def _segment_many(self, texts: list[str], *, n_jobs: int, progress: bool) -> list[list[str]]:
+        if not texts:
+            return []
+        workers = _resolve_jobs(n_jobs)
+        total_chars = sum(len(t) for t in texts)
+        bar = _progress_bar(len(texts), enabled=progress)
+        try:
+            if workers == 1 or len(texts) < 2 * workers or total_chars < 200_000:
+                pipeline = self._pipeline
+                results = []
+                for text in texts:
+                    results.append(pipeline(text))
+                    bar.update(1)
+                return results
+            chunks = _chunk_by_size(texts, n_chunks=workers * 8)
+            context = multiprocessing.get_context("spawn")
+            from concurrent.futures import ProcessPoolExecutor
+
+            results = []
+            with ProcessPoolExecutor(
+                max_workers=workers, mp_context=context, initializer=_init_worker,
+                initargs=(self.config, self.cache_dir),
+            ) as pool:
+                for chunk, chunk_tokens in zip(chunks, pool.map(_work_chunk, chunks)):
+                    results.extend(chunk_tokens)
+                    bar.update(len(chunk))
+            return results
+        finally:
+            bar.close()
+
+    def _merge_phrases(self, tokens: list[list[str]]) -> list[list[str]]:
+        from gensim.models.phrases import Phrases
+
+        model = Phrases(
+            tokens,
+            min_count=self.config.phrase_min_count,
+            threshold=self.config.phrase_threshold,
+            delimiter=self.config.phrase_delimiter,
+        ).freeze()
+        return [list(model[doc]) for doc in tokens]
+
+    @classmethod
+    def for_corpus(
+        cls,
+        corpus: Any,
+        *,
+        config: TokenizerConfig | None = None,
+        mask_place_names: bool = True,
+        harvest_quoted_slogans: bool = True,
+        slogan_max_len: int = 10,
+        slogan_min_count: int = 1,
+        cache: bool = True,
+        cache_dir: str | os.PathLike[str] | None = None,
+        **overrides: Any,
+    ) -> "Tokenizer":
+        """A tokenizer fitted to a corpus: its place names masked and its quoted slogans protected.
+
+        Place names come from ``corpus.reports`` columns ``region``, ``city`` and ``province``, with and without
+        their suffix (南岗区 and 南岗); slogans are harvested from ``corpus.reports["text"]``.
+
+        Args:
+            corpus: a :class:`~reportlab_analysis.corpus.Corpus` (anything with a ``reports`` DataFrame).
+            config: base configuration; ``overrides`` change fields of it.
+            mask_place_names: add the corpus' place names as stopwords (and protected terms).
+            harvest_quoted_slogans: protect short quoted slogans found in the corpus (see :func:`harvest_slogans`).
+            slogan_max_len: longest slogan, in characters.
+            slogan_min_count: how often a slogan must occur in the corpus.
+
+        Example:
+            >>> tok = Tokenizer.for_corpus(load_corpus("data/raw"))   # doctest: +SKIP
+            >>> "南岗" in tok.config.place_names                        # doctest: +SKIP
+            True
+        """
+        reports = getattr(corpus, "reports", None)
+        if reports is None or not hasattr(reports, "columns"):
+            raise TypeError(f"for_corpus needs a Corpus (with a .reports DataFrame), got {type(corpus).__name__}")
+        base = config or TokenizerConfig()
+        if overrides:
+            base = base.replace(**overrides)
+        changes: dict[str, Any] = {}
+        if mask_place_names:
+            names: set[str] = set(base.place_names)
+            for column in ("region", "city", "province"):
+                if column in reports.columns:
+                    for value in reports[column].dropna():
+                        if isinstance(value, str):
+                            names.update(place_name_variants(value))
+            changes["place_names"] = tuple(names)
+        if harvest_quoted_slogans and "text" in reports.columns:
+            slogans = harvest_slogans(
+                (t for t in reports["text"] if isinstance(t, str)), max_len=slogan_max_len, min_count=slogan_min_count
+            )
+            changes["terms"] = (*base.terms, *slogans)
+        return cls(base.replace(**changes), cache=cache, cache_dir=cache_dir)
+
+
+def _as_text(text: Any, index: int) -> str:
+    if text is None:
+        return ""
+    if isinstance(text, str):
+        return text
+    if isinstance(text, float) and math.isnan(text):
+        return ""
+    if type(text).__name__ in ("NAType", "NaTType"):
+        return ""
+    raise TypeError(f"texts[{index}] is {type(text).__name__} ({text!r:.40}), expected a string")
+
+
+def _resolve_jobs(n_jobs: int) -> int:
+    if isinstance(n_jobs, bool) or not isinstance(n_jobs, int) or n_jobs == 0 or n_jobs < -1:
+        raise ValueError(f"n_jobs must be a positive integer or -1 (all CPUs), got {n_jobs!r}")
+    return max(1, os.cpu_count() or 1) if n_jobs == -1 else n_jobs
+
+
+def _chunk_by_size(texts: list[str], *, n_chunks: int) -> list[list[str]]:
+    """Split ``texts`` in order into about ``n_chunks`` chunks of similar total length."""
+    target = max(1, sum(len(t) for t in texts) // max(1, n_chunks))
+    chunks: list[list[str]] = [[]]
+    size = 0
+    for text in texts:
+        if size >= target and chunks[-1]:
+            chunks.append([])
+            size = 0
+        chunks[-1].append(text)
+        size += len(text)
+    return chunks
+
+
+class _NoBar:
+    def update(self, n: int = 1) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def _progress_bar(total: int, *, enabled: bool) -> Any:
+    if not enabled:
+        return _NoBar()
+    from tqdm.auto import tqdm
+
+    return tqdm(total=total, desc="tokenize", unit="text")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Frames and comparisons
+# ---------------------------------------------------------------------------------------------------------
+def add_tokens(
+    frame: "pd.DataFrame",
+    tokenizer: Tokenizer | None = None,
+    *,
+    text_column: str = "text",
+    column: str = "tokens",
+    n_jobs: int = 1,
+    progress: bool = False,
+) -> "pd.DataFrame":
+    """A copy of ``frame`` with a column of token lists (works on paragraphs, sentences or reports).
+
+    Example:
+        >>> import pandas as pd
+        >>> add_tokens(pd.DataFrame({"text": ["持续优化营商环境"]}), Tokenizer(cache=False))["tokens"][0]
+        ['优化营商环境']
+    """
+    if not hasattr(frame, "columns"):
+        raise TypeError(f"add_tokens needs a pandas DataFrame, got {type(frame).__name__}")
+    if text_column not in frame.columns:
+        raise KeyError(f"add_tokens: no column {text_column!r}; available: {list(frame.columns)}")
+    tokenizer = tokenizer or Tokenizer()
+    tokens = tokenizer.tokenize(frame[text_column].tolist(), n_jobs=n_jobs, progress=progress)
+    result = frame.copy()
+    import pandas as pd
+
+    result[column] = pd.Series(tokens, index=frame.index, dtype=object)
+    return result
+
+
+def token_agreement(left: Sequence[Sequence[str]], right: Sequence[Sequence[str]]) -> float:
+    """Share of tokens two tokenizations agree on: summed multiset overlap over summed longer length.
+
+    1.0 means identical token counts in every text; NaN if both are empty.
+
+    Example:
+        >>> token_agreement([["a", "b"]], [["a", "c"]])
+        0.5
+    """
+    if len(left) != len(right):
+        raise ValueError(f"token_agreement: {len(left)} texts on the left but {len(right)} on the right")
+    shared = longer = 0
+    for a, b in zip(left, right):
+        shared += sum((Counter(a) & Counter(b)).values())
+        longer += max(len(a), len(b))
+    return shared / longer if longer else float("nan")
