@@ -70,6 +70,7 @@ _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\u0085\u000b\u000c]")
 _CONTROL = re.compile("[\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-\u009f]")
 _FULLWIDTH_ALNUM = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
 _FULLWIDTH_ALNUM.update({0xFF05: ord("%"), 0xFE6A: ord("%")})
+_FULLWIDTH_CHAR = re.compile("[\uff05\ufe6a\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _FULLWIDTH_DECIMAL_POINT = re.compile(r"(?<=\d)．(?=\d)")
 _SPACES = re.compile(" {2,}")
 _SPACED_DIGITS = re.compile(r"(?<![\d.,])\d(?: \d){2,}(?![\d.,])")  # "1 9 9 3" -> "1993"
@@ -104,7 +105,8 @@ def normalize_text(text: str) -> str:
     text = _ZERO_WIDTH.sub("", text)
     text = _CONTROL.sub("", text)
     text = _ODD_SPACE.sub(" ", text)
-    text = text.translate(_FULLWIDTH_ALNUM)
+    if _FULLWIDTH_CHAR.search(text):
+        text = text.translate(_FULLWIDTH_ALNUM)
     text = _FULLWIDTH_DECIMAL_POINT.sub(".", text)
     return "\n".join(_normalize_line(line) for line in text.split("\n"))
 
@@ -150,7 +152,6 @@ _OFFICE_TITLE = re.compile(
 _PERSON_NAME = re.compile(f"^([{_HAN}]{{2,4}}|[{_HAN}]{{1,8}}·[{_HAN}]{{1,10}})$")
 _MEETING_START = re.compile(r"^[—－-]{0,2}\s*\d{4}年\d{1,2}月\d{1,2}日.*在")
 _MEETING_END = re.compile(r"(会议上|会上|大会上)$")
-_ZERO_WIDTH_LINE = re.compile("(?<=[^\\s])[ \t]*\n[ \t]*[\u200b\u200c\u200d\u2060\ufeff]+[ \t]*\n(?=[ \t\u3000]*[^\\s])")
 _LONE_DASH = re.compile(r"^[—－–]{1,2}$")
 
 
@@ -161,9 +162,17 @@ def _rejoin_soft_wraps(text: str) -> str:
     （RCEP）生效"); when most of a text's paragraphs end at a blank line, a single line break is such a soft
     wrap and is removed (a space is kept between two Latin letters or digits).
     """
+    raw_lines = text.split("\n")
+    lines = [_ZERO_WIDTH.sub("", line).strip(" \t\u3000\u00a0") for line in raw_lines]
     # A line holding only a zero-width character inside a paragraph is a wrap artifact, not a paragraph break.
-    text = _ZERO_WIDTH_LINE.sub("\n", text)
-    lines = [_ZERO_WIDTH.sub("", line).strip(" \t\u3000\u00a0") for line in text.split("\n")]
+    lines = [
+        line
+        for index, line in enumerate(lines)
+        if line
+        or not raw_lines[index].strip(" \t\u3000\u00a0")
+        or not (0 < index < len(lines) - 1 and lines[index - 1] and lines[index + 1])
+    ]
+    text = "\n".join(lines)
     # Weigh each kind of break by the text before it: in a blank-line-separated text most of the text
     # ends at a blank line, and single breaks only cut short fragments (links, bold runs).
     single_chars = blank_chars = blank_breaks = 0
@@ -204,7 +213,9 @@ def _soft_glue(previous: str, line: str) -> str | None:
         return None  # a label such as "名词解释：" keeps its own line
     if _ENUMERATOR.match(line) and not _ENUMERATOR.fullmatch(previous):
         return None  # list items stay on their own lines
-    if _OFFICE_TITLE.match(normalize_text(previous)) and _PERSON_NAME.match(normalize_text(line)):
+    if len(previous) <= 40 and len(line) <= 20 and _OFFICE_TITLE.match(normalize_text(previous)) and _PERSON_NAME.match(
+        normalize_text(line)
+    ):
         return " "  # "国务院总理" + "李　强"
     if previous[-1].isascii() and previous[-1].isalnum() and line[0].isascii() and line[0].isalnum():
         return " "
@@ -337,6 +348,12 @@ def _remove_boilerplate(lines: list[str]) -> tuple[list[str], list[Removal]]:
 
 def _line_rule(line: str) -> str | None:
     """The name of the boilerplate rule a single line matches, or None."""
+    if len(line) > 150:  # long lines: only rules that can match them
+        if _BREADCRUMB.match(line) or _PREV_NEXT.match(line):
+            return "breadcrumb" if _BREADCRUMB.match(line) else "prev_next"
+        if "。" not in line and len(set(_CHROME_MARKERS.findall(line))) >= 3:
+            return "page_chrome"
+        return None
     if _BREADCRUMB.match(line) or (_PATH_LINE.match(line) and len(line) <= 80):
         return "breadcrumb"
     if _PREV_NEXT.match(line):

@@ -372,13 +372,16 @@ def _looks_like_text(text: str) -> bool:
     if not text:
         return False
     bad = 0
-    for ch in text:
+    for ch in _UNCOMMON.findall(text):  # only characters outside the common ranges need a closer look
         category = unicodedata.category(ch)
         if category == "Cc" and ch not in "\t\n\r\x0c":
             return False
         if category in ("Co", "Cn", "Cs"):
             bad += 1
     return bad <= max(2, len(text) // 200)
+
+
+_UNCOMMON = re.compile("[^\t\n\r\x0c\x20-\x7e\u00a0-\u024f\u2000-\u206f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
 def _checked(text: str, source: str | Path, codec: str) -> str:
