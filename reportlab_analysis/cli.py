@@ -1,0 +1,145 @@
+"""The ``reportlab-analysis`` command (also ``python -m reportlab_analysis``).
+
+Subcommands:
+    run         execute the notebooks with papermill and render HTML into reports/
+    notebooks   list the notebooks and the parameters each declares
+    fonts       cache a Regular-weight CJK font for figures (one-off, about ten minutes)
+
+Example:
+    $ reportlab-analysis run --params params/default.yaml -p n_topics 8 --notebooks 01 02
+    $ reportlab-analysis run --params params/national.yaml --output-dir reports/national
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+DEFAULT_PARAMS = Path("params") / "default.yaml"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reportlab-analysis",
+        description="Analyse Chinese government work reports: run the notebooks and render shareable HTML.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run",
+        help="execute notebooks with papermill and render HTML",
+        description=(
+            "Execute the notebooks in --notebooks-dir with papermill (kernel: this Python, PYTHONHASHSEED=0), "
+            "write executed notebooks, HTML, figures and tables to --output-dir and an index.html linking them."
+        ),
+    )
+    run.add_argument(
+        "--params",
+        metavar="YAML",
+        help=f"parameter file (default: {DEFAULT_PARAMS} if it exists; 'none' for no file)",
+    )
+    run.add_argument(
+        "-p",
+        "--param",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("KEY", "VALUE"),
+        help="override a parameter (VALUE is read as YAML); KEY may be NN.name for one notebook",
+    )
+    run.add_argument("--notebooks", nargs="+", metavar="NN", help="run only these notebooks (numbers or names)")
+    run.add_argument("--output-dir", metavar="DIR", help="output folder (default: reports)")
+    run.add_argument("--notebooks-dir", default="notebooks", metavar="DIR", help="notebook folder (default: notebooks)")
+    run.add_argument("--no-html", action="store_true", help="skip HTML rendering")
+    run.add_argument("--timeout", type=int, metavar="SECONDS", help="per-cell timeout (default: none)")
+    run.add_argument("--quiet", action="store_true", help="no progress output")
+
+    listing = commands.add_parser("notebooks", help="list notebooks and their parameters")
+    listing.add_argument("--notebooks-dir", default="notebooks", metavar="DIR")
+
+    fonts = commands.add_parser("fonts", help="cache a Regular-weight CJK font for figures (about ten minutes, once)")
+    fonts.add_argument("--force", action="store_true", help="rebuild even if cached")
+    return parser
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .runner import run_notebooks
+
+    params: str | None
+    if args.params is None:
+        params = str(DEFAULT_PARAMS) if DEFAULT_PARAMS.is_file() else None
+    elif args.params.lower() == "none":
+        params = None
+    else:
+        params = args.params
+    result = run_notebooks(
+        notebooks_dir=args.notebooks_dir,
+        params_file=params,
+        cli_parameters=args.param,
+        select=args.notebooks,
+        output_dir=args.output_dir,
+        html=not args.no_html,
+        progress=not args.quiet,
+        timeout=args.timeout,
+    )
+    if not result.notebooks:
+        print(f"No notebooks to run in {args.notebooks_dir!r}; wrote {result.index}", file=sys.stderr)
+    for notebook in result.notebooks:
+        if notebook.status != "ok":
+            print(
+                f"error: notebook {notebook.name} failed in {notebook.error}\n"
+                f"       the partly executed notebook is kept at {notebook.executed}"
+                + (f"\n       and rendered at {notebook.html}" if notebook.html else ""),
+                file=sys.stderr,
+            )
+            return 1
+    print(f"Done: open {result.index}", file=sys.stderr)
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from .runner import find_notebooks, notebook_parameters
+
+    for notebook in find_notebooks(args.notebooks_dir):
+        print(notebook.stem)
+        for name, value in notebook_parameters(notebook).items():
+            print(f"    {name} = {value!r}")
+    return 0
+
+
+def _fonts(args: argparse.Namespace) -> int:
+    from .plotting import build_regular_font, regular_font_path
+
+    if regular_font_path().is_file() and not args.force:
+        print(f"Regular CJK font already cached: {regular_font_path()}")
+        return 0
+    print("Building a static Regular instance of Noto Sans CJK SC (about ten minutes, once)...", file=sys.stderr)
+    print(f"Cached: {build_regular_font(force=args.force)}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``reportlab-analysis`` command; returns the exit status.
+
+    Example:
+        >>> main(["notebooks", "--notebooks-dir", "notebooks"])  # doctest: +SKIP
+        0
+    """
+    from .runner import RunnerError
+
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    handlers = {"run": _run, "notebooks": _list, "fonts": _fonts}
+    try:
+        return handlers[args.command](args)
+    except RunnerError as err:
+        print(f"reportlab-analysis {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,710 @@
+"""Run the project's notebooks with papermill and render them as offline HTML, with an index page.
+
+One call regenerates everything: each notebook in ``notebooks/`` (named ``NN_name.ipynb``) is executed with
+the parameters from a YAML file and the command line, in a kernel started from the *current* Python (no kernel
+registration needed; ``PYTHONHASHSEED=0`` and ``MPLBACKEND=Agg`` are set for it) with the notebooks folder as
+working directory. Results land in the output folder::
+
+    reports/notebooks/NN_name.ipynb      executed notebook (kept, partly executed, when a cell fails)
+    reports/html/NN_name.html            HTML with code
+    reports/html/NN_name.share.html      HTML without code, for sharing
+    reports/figures/, reports/tables/    written by the notebooks (see reportlab_analysis.outputs)
+    reports/index.html                   links to all of the above, parameters and library versions
+
+The HTML opens offline: figures are embedded and the CDN scripts nbconvert's template references
+(require.js, MathJax, mermaid) are removed.
+
+Parameter YAML: top-level keys apply to every notebook that declares them in its ``parameters`` cell; an
+optional ``notebooks:`` mapping holds per-notebook sections keyed by the notebook's number or name::
+
+    corpus_path: ../data/raw        # relative paths are relative to this YAML file
+    seed: 1
+    notebooks:
+      "02": {n_topics: 8}
+
+Example:
+    >>> from reportlab_analysis.runner import run_notebooks
+    >>> result = run_notebooks(params_file="params/default.yaml", output_dir="reports")  # doctest: +SKIP
+    >>> result.ok  # doctest: +SKIP
+    True
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as _dt
+import html
+import importlib.metadata
+import json
+import os
+import platform
+import re
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+NOTEBOOK_PATTERN = re.compile(r"^(\d{2})_[\w\-]+\.ipynb$")
+"""Notebook files the runner picks up: two digits, underscore, name."""
+
+NOTEBOOK_SECTION_KEY = "notebooks"
+"""YAML key of the per-notebook parameter sections."""
+
+KERNEL_ENV = {"PYTHONHASHSEED": "0", "MPLBACKEND": "Agg"}
+"""Environment every notebook kernel starts with."""
+
+_PATH_SUFFIXES = ("_path", "_dir", "_file")
+_LIBRARIES = (
+    "reportlab_analysis",
+    "pandas",
+    "numpy",
+    "scipy",
+    "matplotlib",
+    "jieba",
+    "rjieba",
+    "gensim",
+    "statsmodels",
+    "papermill",
+    "nbconvert",
+    "ipykernel",
+    "manimgx-fonts-cjk",
+)
+
+
+class RunnerError(Exception):
+    """A problem with the runner's input (parameters, notebook names, YAML) explained for the user."""
+
+
+@dataclasses.dataclass
+class NotebookResult:
+    """What happened to one notebook.
+
+    Attributes:
+        name: Notebook stem, e.g. ``"01_corpus_overview"``.
+        status: ``"ok"`` or ``"failed"``.
+        parameters: The parameters passed to it.
+        executed: Executed notebook path.
+        html: HTML with code (None if rendering was skipped).
+        share_html: HTML without code.
+        outputs: Figures and tables it wrote (paths relative to the output folder).
+        seconds: Wall time.
+        error: For a failed notebook: which cell and what error.
+    """
+
+    name: str
+    status: str
+    parameters: dict[str, Any]
+    executed: Path
+    html: Path | None = None
+    share_html: Path | None = None
+    outputs: list[str] = dataclasses.field(default_factory=list)
+    seconds: float = 0.0
+    error: str = ""
+
+
+@dataclasses.dataclass
+class RunResult:
+    """Outcome of :func:`run_notebooks`.
+
+    Attributes:
+        output_dir: The output folder.
+        index: Path of ``index.html``.
+        notebooks: One :class:`NotebookResult` per notebook run (stops at the first failure).
+    """
+
+    output_dir: Path
+    index: Path
+    notebooks: list[NotebookResult]
+
+    @property
+    def ok(self) -> bool:
+        """True when every notebook ran without error."""
+        return all(nb.status == "ok" for nb in self.notebooks)
+
+
+# --------------------------------------------------------------------------------------------- discovery
+
+
+def find_notebooks(notebooks_dir: str | os.PathLike[str], *, select: Sequence[str] | None = None) -> list[Path]:
+    """The runnable notebooks in a folder, in number order, optionally restricted to a selection.
+
+    Args:
+        notebooks_dir: Folder of ``NN_name.ipynb`` files.
+        select: Numbers (``"01"``, ``"3"``) or names (``"01_corpus_overview"``); None for all.
+
+    Returns:
+        Notebook paths, sorted by file name.
+
+    Raises:
+        RunnerError: If the folder does not exist or a selection matches no notebook.
+
+    Example:
+        >>> [p.name for p in find_notebooks("notebooks", select=["01"])]  # doctest: +SKIP
+        ['01_corpus_overview.ipynb']
+    """
+    folder = Path(notebooks_dir)
+    if not folder.is_dir():
+        raise RunnerError(f"notebooks folder {str(folder)!r} does not exist")
+    notebooks = sorted(p for p in folder.iterdir() if p.is_file() and NOTEBOOK_PATTERN.match(p.name))
+    if select is None:
+        return notebooks
+    chosen: list[Path] = []
+    for wanted in select:
+        matches = [p for p in notebooks if _matches(p, str(wanted))]
+        if not matches:
+            available = ", ".join(p.stem for p in notebooks) or "none"
+            raise RunnerError(f"--notebooks {wanted!r} matches no notebook in {str(folder)!r} (available: {available})")
+        chosen.extend(m for m in matches if m not in chosen)
+    return sorted(chosen)
+
+
+def _matches(path: Path, wanted: str) -> bool:
+    wanted = wanted.strip().removesuffix(".ipynb")
+    number = NOTEBOOK_PATTERN.match(path.name).group(1)  # type: ignore[union-attr]
+    if wanted.isdigit():
+        return int(wanted) == int(number)
+    return path.stem == wanted
+
+
+def notebook_parameters(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Parameters a notebook declares in its cell tagged ``parameters``, with their default values.
+
+    Every top-level assignment in that cell is a parameter; its default is the literal value (``None``
+    when the value is an expression rather than a literal). A notebook without such a cell declares nothing.
+
+    Raises:
+        RunnerError: If the notebook cannot be read or its parameters cell is not valid Python.
+
+    Example:
+        >>> notebook_parameters("notebooks/01_corpus_overview.ipynb")  # doctest: +SKIP
+        {'corpus_path': '../data/raw', 'output_dir': '../reports', ...}
+    """
+    import ast
+
+    import nbformat
+
+    try:
+        nb = nbformat.read(str(path), as_version=4)
+    except Exception as err:  # nbformat raises several types for unreadable files
+        raise RunnerError(f"cannot read notebook {str(path)!r}: {err}") from err
+    cells = [c for c in nb.cells if c.cell_type == "code" and "parameters" in c.get("metadata", {}).get("tags", [])]
+    if not cells:
+        return {}
+    try:
+        tree = ast.parse(cells[0].source)
+    except SyntaxError as err:
+        raise RunnerError(f"the parameters cell of {str(path)!r} is not valid Python: {err}") from err
+    parameters: dict[str, Any] = {}
+    for statement in tree.body:
+        if isinstance(statement, ast.Assign):
+            targets, value = statement.targets, statement.value
+        elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
+            targets, value = [statement.target], statement.value
+        else:
+            continue
+        for target in targets:
+            if isinstance(target, ast.Name):
+                try:
+                    parameters[target.id] = ast.literal_eval(value)
+                except ValueError:
+                    parameters[target.id] = None
+    return parameters
+
+
+# --------------------------------------------------------------------------------------------- parameters
+
+
+def load_parameter_file(path: str | os.PathLike[str]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Read a parameter YAML into global parameters and per-notebook sections.
+
+    Relative strings for parameters named ``*_path``, ``*_dir`` or ``*_file`` are taken relative to the
+    YAML file's folder and returned as absolute paths.
+
+    Returns:
+        ``(global_parameters, {notebook_key: parameters})``.
+
+    Raises:
+        RunnerError: If the file is missing, is not valid YAML, or is not a mapping of parameter names.
+
+    Example:
+        >>> load_parameter_file("params/default.yaml")  # doctest: +SKIP
+        ({'corpus_path': '/…/data/raw', ...}, {'02': {'n_topics': 8}})
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise RunnerError(f"parameter file {str(path)!r} does not exist")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as err:
+        raise RunnerError(f"parameter file {str(path)!r} is not valid YAML: {err}") from err
+    except UnicodeDecodeError as err:
+        raise RunnerError(f"parameter file {str(path)!r} is not UTF-8 text: {err}") from err
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise RunnerError(
+            f"parameter file {str(path)!r} must be a mapping of parameter names to values, got {type(data).__name__}"
+        )
+    sections = data.pop(NOTEBOOK_SECTION_KEY, None) or {}
+    if not isinstance(sections, dict) or not all(isinstance(v, dict) or v is None for v in sections.values()):
+        raise RunnerError(
+            f"parameter file {str(path)!r}: '{NOTEBOOK_SECTION_KEY}' must map notebook numbers or names "
+            "to mappings of parameters, e.g. notebooks: {\"02\": {n_topics: 8}}"
+        )
+    base = path.parent.resolve()
+    _check_names(data, where=f"parameter file {str(path)!r}")
+    global_parameters = _resolve_paths(data, base)
+    per_notebook = {}
+    for key, values in sections.items():
+        values = values or {}
+        _check_names(values, where=f"parameter file {str(path)!r}, section {key!r}")
+        per_notebook[str(key).zfill(2) if str(key).isdigit() else str(key)] = _resolve_paths(values, base)
+    return global_parameters, per_notebook
+
+
+def _check_names(values: Mapping[Any, Any], *, where: str) -> None:
+    for name in values:
+        if not isinstance(name, str) or not name.isidentifier():
+            raise RunnerError(f"{where}: {name!r} is not a valid parameter name")
+
+
+def _is_path_parameter(name: str) -> bool:
+    return name.endswith(_PATH_SUFFIXES)
+
+
+def _resolve_paths(values: Mapping[str, Any], base: Path) -> dict[str, Any]:
+    resolved = {}
+    for name, value in values.items():
+        if _is_path_parameter(name) and isinstance(value, str) and value and not os.path.isabs(value):
+            value = os.path.normpath(str(base / value))
+        resolved[name] = value
+    return resolved
+
+
+def parse_cli_parameters(pairs: Sequence[Sequence[str]]) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """Turn ``-p key value`` pairs into global and per-notebook parameters.
+
+    Values are parsed as YAML (``8`` is an int, ``[a, b]`` a list, ``null`` None). ``key`` may be
+    ``02.n_topics`` to address one notebook. Relative path values are taken relative to the current folder.
+
+    Example:
+        >>> parse_cli_parameters([["n_topics", "8"], ["02.seed", "3"]])
+        ({'n_topics': 8}, {'02': {'seed': 3}})
+    """
+    global_parameters: dict[str, Any] = {}
+    per_notebook: dict[str, dict[str, Any]] = {}
+    cwd = Path.cwd()
+    for pair in pairs:
+        key, raw = pair
+        try:
+            value = yaml.safe_load(raw) if raw != "" else ""
+        except yaml.YAMLError:
+            value = raw
+        notebook, _, name = key.rpartition(".")
+        if not name.isidentifier():
+            raise RunnerError(f"-p {key} {raw}: {name!r} is not a valid parameter name")
+        target = global_parameters
+        if notebook:
+            notebook = notebook.zfill(2) if notebook.isdigit() else notebook
+            target = per_notebook.setdefault(notebook, {})
+        target.update(_resolve_paths({name: value}, cwd))
+    return global_parameters, per_notebook
+
+
+def _section_for(notebook: Path, sections: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
+    merged: dict[str, Any] = {}
+    for key, values in sections.items():
+        if _matches(notebook, key):
+            merged.update(values)
+    return merged
+
+
+def plan_parameters(
+    notebooks: Sequence[Path],
+    *,
+    all_notebooks: Sequence[Path],
+    global_parameters: Mapping[str, Any],
+    sections: Mapping[str, dict[str, Any]],
+    output_dir: Path,
+) -> dict[Path, dict[str, Any]]:
+    """The parameters each notebook receives: only those its ``parameters`` cell declares.
+
+    Path parameters are passed relative to the notebooks folder (the kernel's working directory) when possible.
+
+    Raises:
+        RunnerError: For a global parameter no notebook declares, a section that matches no notebook, or a
+            per-notebook parameter the notebook does not declare.
+    """
+    declared = {nb: notebook_parameters(nb) for nb in all_notebooks}
+    known = sorted({name for params in declared.values() for name in params})
+    unknown = sorted(set(global_parameters) - set(known) - {"output_dir"})
+    if unknown and all_notebooks:
+        raise RunnerError(
+            f"unknown parameter(s) {', '.join(unknown)}: no notebook declares them. Known parameters: "
+            f"{', '.join(known) or 'none'}"
+        )
+    for key in sections:
+        if not any(_matches(nb, key) for nb in all_notebooks):
+            raise RunnerError(f"parameters given for notebook {key!r}, but there is no such notebook")
+    plan: dict[Path, dict[str, Any]] = {}
+    for nb in notebooks:
+        own = _section_for(nb, sections)
+        undeclared = sorted(set(own) - set(declared[nb]))
+        if undeclared:
+            raise RunnerError(
+                f"unknown parameter(s) {', '.join(undeclared)} for notebook {nb.stem}; it declares: "
+                f"{', '.join(declared[nb]) or 'nothing'}"
+            )
+        values = {name: value for name, value in global_parameters.items() if name in declared[nb]}
+        values.update(own)
+        if "output_dir" in declared[nb]:
+            values["output_dir"] = str(output_dir)
+        plan[nb] = {
+            name: _relative_to(nb.parent, value) if _is_path_parameter(name) else value
+            for name, value in values.items()
+        }
+    return plan
+
+
+def _relative_to(folder: Path, value: Any) -> Any:
+    if not isinstance(value, str) or not os.path.isabs(value):
+        return value
+    try:
+        return os.path.relpath(value, folder.resolve())
+    except ValueError:  # another drive on Windows
+        return value
+
+
+# --------------------------------------------------------------------------------------------- kernel
+
+
+def _kernel_pythonpath() -> str:
+    # The kernel imports the same reportlab_analysis as the runner, installed or not.
+    package_parent = str(Path(__file__).resolve().parent.parent)
+    existing = os.environ.get("PYTHONPATH")
+    return package_parent + (os.pathsep + existing if existing else "")
+
+
+@contextlib.contextmanager
+def current_python_kernel() -> Iterator[str]:
+    """A kernelspec for the running Python, made on the fly in a private folder (no registration).
+
+    Yields the kernel name; papermill finds the spec through ``JUPYTER_PATH`` for the duration.
+    """
+    name = "reportlab-analysis-current-python"
+    with tempfile.TemporaryDirectory(prefix="ra-kernel-") as tmp:
+        spec_dir = Path(tmp) / "kernels" / name
+        spec_dir.mkdir(parents=True)
+        spec = {
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            "display_name": f"Python {platform.python_version()} ({sys.prefix})",
+            "language": "python",
+            "env": {**KERNEL_ENV, "PYTHONPATH": _kernel_pythonpath()},
+        }
+        (spec_dir / "kernel.json").write_text(json.dumps(spec, indent=1), encoding="utf-8")
+        previous = os.environ.get("JUPYTER_PATH")
+        os.environ["JUPYTER_PATH"] = tmp + (os.pathsep + previous if previous else "")
+        try:
+            yield name
+        finally:
+            if previous is None:
+                os.environ.pop("JUPYTER_PATH", None)
+            else:
+                os.environ["JUPYTER_PATH"] = previous
+
+
+# --------------------------------------------------------------------------------------------- HTML
+
+_EXTERNAL_JS = re.compile(r"""["'](?:https?:)?//[^"']+\.m?js\b""")
+_SCRIPT_BLOCK = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.IGNORECASE | re.DOTALL)
+_EXTERNAL_LINK = re.compile(r"""<link\b[^>]*\bhref=["'](?:https?:)?//[^>]*>""", re.IGNORECASE)
+
+
+def make_offline(page: str) -> str:
+    """Remove every script or stylesheet an HTML page would fetch from the network.
+
+    Drops ``<script src="http…">`` tags, inline scripts that import a remote ``.js`` file (nbconvert's mermaid
+    loader) and ``<link href="http…">`` tags. Maths in markdown then shows as TeX source.
+
+    Example:
+        >>> make_offline('<script src="https://cdn.x/require.js"></script><p>报告</p>')
+        '<p>报告</p>'
+    """
+
+    def keep(match: re.Match[str]) -> str:
+        attributes, body = match.group(1), match.group(2)
+        if re.search(r"""\bsrc=["']?(?:https?:)?//""", attributes, re.IGNORECASE):
+            return ""
+        if _EXTERNAL_JS.search(body):
+            return ""
+        return match.group(0)
+
+    page = _SCRIPT_BLOCK.sub(keep, page)
+    return _EXTERNAL_LINK.sub("", page)
+
+
+def render_html(notebook: str | os.PathLike[str], target: str | os.PathLike[str], *, include_code: bool) -> Path:
+    """Render an executed notebook as a self-contained, offline HTML page.
+
+    Args:
+        notebook: The ``.ipynb`` file.
+        target: The ``.html`` file to write.
+        include_code: False hides code cells and prompts (the version for sharing).
+
+    Returns:
+        The written path.
+    """
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    nb = nbformat.read(str(notebook), as_version=4)
+    exporter = HTMLExporter(
+        template_name="lab",
+        embed_images=True,
+        exclude_input=not include_code,
+        exclude_input_prompt=not include_code,
+        exclude_output_prompt=not include_code,
+    )
+    body, _ = exporter.from_notebook_node(nb)
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(make_offline(body), encoding="utf-8")
+    return target
+
+
+# --------------------------------------------------------------------------------------------- run
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of Python and the libraries that shape the results."""
+    versions = {"python": platform.python_version()}
+    for name in _LIBRARIES:
+        try:
+            versions[name] = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    files = {}
+    for sub in ("figures", "tables"):
+        for path in sorted((folder / sub).rglob("*")) if (folder / sub).is_dir() else []:
+            if path.is_file():
+                stat = path.stat()
+                files[path.relative_to(folder).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    return files
+
+
+def _describe_failure(err: BaseException) -> str:
+    from papermill.exceptions import PapermillExecutionError
+
+    if isinstance(err, PapermillExecutionError):
+        first_line = next((line for line in err.source.splitlines() if line.strip()), "")
+        return (
+            f"cell {err.cell_index} (execution count {err.exec_count}, starting {first_line.strip()!r}) "
+            f"raised {err.ename}: {err.evalue}"
+        )
+    return f"{type(err).__name__}: {err}"
+
+
+def run_notebooks(
+    *,
+    notebooks_dir: str | os.PathLike[str] = "notebooks",
+    params_file: str | os.PathLike[str] | None = None,
+    cli_parameters: Sequence[Sequence[str]] = (),
+    select: Sequence[str] | None = None,
+    output_dir: str | os.PathLike[str] | None = None,
+    html: bool = True,
+    progress: bool = True,
+    timeout: int | None = None,
+) -> RunResult:
+    """Execute notebooks with papermill, render HTML and write ``index.html``.
+
+    Args:
+        notebooks_dir: Folder of ``NN_name.ipynb`` notebooks.
+        params_file: Parameter YAML (see the module docstring), or None.
+        cli_parameters: ``(key, value)`` pairs from ``-p``; they override the YAML.
+        select: Notebook numbers or names to run; None runs all.
+        output_dir: Output folder (created); default: the parameters' ``output_dir``, else ``reports``.
+        html: Render HTML pages.
+        progress: Show progress (notebook lines and a per-cell bar).
+        timeout: Per-cell timeout in seconds, None for no limit.
+
+    Returns:
+        A :class:`RunResult`; ``result.ok`` is False when a notebook failed (the run stops there).
+
+    Raises:
+        RunnerError: For bad parameters, YAML or notebook selections (before anything runs).
+    """
+    notebooks_dir = Path(notebooks_dir)
+    all_notebooks = find_notebooks(notebooks_dir)
+    chosen = find_notebooks(notebooks_dir, select=select)
+    global_parameters: dict[str, Any] = {}
+    sections: dict[str, dict[str, Any]] = {}
+    if params_file is not None:
+        global_parameters, sections = load_parameter_file(params_file)
+    cli_global, cli_sections = parse_cli_parameters(cli_parameters)
+    global_parameters.update(cli_global)
+    for key, values in cli_sections.items():
+        sections.setdefault(key, {}).update(values)
+    if output_dir is None:
+        output_dir = global_parameters.get("output_dir") or "reports"
+    output_dir = Path(output_dir).resolve()
+    global_parameters["output_dir"] = str(output_dir)
+    plan = plan_parameters(
+        chosen,
+        all_notebooks=all_notebooks,
+        global_parameters=global_parameters,
+        sections=sections,
+        output_dir=output_dir,
+    )
+
+    import papermill
+
+    for sub in ("notebooks", "html", "figures", "tables"):
+        (output_dir / sub).mkdir(parents=True, exist_ok=True)
+    results: list[NotebookResult] = []
+    with current_python_kernel() as kernel_name:
+        for number, (notebook, parameters) in enumerate(plan.items(), start=1):
+            executed = output_dir / "notebooks" / notebook.name
+            result = NotebookResult(name=notebook.stem, status="ok", parameters=parameters, executed=executed)
+            if progress:
+                print(f"[{number}/{len(plan)}] {notebook.stem} ...", file=sys.stderr, flush=True)
+            before = _snapshot(output_dir)
+            start = time.perf_counter()
+            try:
+                papermill.execute_notebook(
+                    str(notebook),
+                    str(executed),
+                    parameters=parameters,
+                    kernel_name=kernel_name,
+                    cwd=str(notebook.parent),
+                    progress_bar=progress,
+                    log_output=False,
+                    execution_timeout=timeout,
+                )
+            except Exception as err:  # noqa: BLE001 - any failure is reported with the notebook's name
+                result.status = "failed"
+                result.error = _describe_failure(err)
+            result.seconds = time.perf_counter() - start
+            after = _snapshot(output_dir)
+            result.outputs = sorted(name for name, stamp in after.items() if before.get(name) != stamp)
+            if html and executed.is_file():
+                result.html = render_html(executed, output_dir / "html" / f"{notebook.stem}.html", include_code=True)
+                result.share_html = render_html(
+                    executed, output_dir / "html" / f"{notebook.stem}.share.html", include_code=False
+                )
+            results.append(result)
+            if progress:
+                state = "done" if result.status == "ok" else "FAILED"
+                print(f"    {state} in {result.seconds:.1f} s", file=sys.stderr, flush=True)
+            if result.status != "ok":
+                break
+    index = write_index(output_dir, results, global_parameters=global_parameters, planned=list(plan))
+    return RunResult(output_dir=output_dir, index=index, notebooks=results)
+
+
+# --------------------------------------------------------------------------------------------- index
+
+
+def _link(path: Path | None, base: Path, label: str) -> str:
+    if path is None:
+        return ""
+    return f'<a href="{html.escape(path.relative_to(base).as_posix())}">{html.escape(label)}</a>'
+
+
+def _font_note() -> str:
+    try:
+        from .plotting import regular_font_path
+
+        weight = "Regular (cached static instance)" if regular_font_path().is_file() else "Thin (variable default)"
+    except RuntimeError as err:
+        weight = f"unavailable: {err}"
+    return f"Noto Sans CJK SC, {weight}"
+
+
+def write_index(
+    output_dir: Path,
+    results: Sequence[NotebookResult],
+    *,
+    global_parameters: Mapping[str, Any],
+    planned: Sequence[Path] = (),
+) -> Path:
+    """Write ``index.html``: one row per notebook with links, outputs, parameters; library versions below."""
+    esc = html.escape
+    rows = []
+    for result in results:
+        links = " · ".join(
+            filter(
+                None,
+                [
+                    _link(result.share_html, output_dir, "report"),
+                    _link(result.html, output_dir, "with code"),
+                    _link(result.executed if result.executed.is_file() else None, output_dir, "notebook"),
+                ],
+            )
+        )
+        outputs = "<br>".join(
+            f'<a href="{esc(name)}">{esc(name)}</a>' for name in result.outputs
+        ) or "<em>none</em>"
+        params = "<br>".join(f"<code>{esc(k)} = {esc(repr(v))}</code>" for k, v in result.parameters.items())
+        status = esc(result.status) if not result.error else f"{esc(result.status)}: {esc(result.error)}"
+        rows.append(
+            f"<tr class='{esc(result.status)}'><td><b>{esc(result.name)}</b><br>{links}</td><td>{status}"
+            f"<br><small>{result.seconds:.1f} s</small></td><td>{outputs}</td><td>{params}</td></tr>"
+        )
+    ran = {r.name for r in results}
+    for notebook in planned:
+        if notebook.stem not in ran:
+            rows.append(f"<tr class='skipped'><td><b>{esc(notebook.stem)}</b></td><td>not run (an earlier "
+                        "notebook failed)</td><td></td><td></td></tr>")
+    if not rows:
+        rows.append("<tr><td colspan='4'><em>No notebooks were found or selected.</em></td></tr>")
+    versions = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in library_versions().items())
+    versions += f"<tr><td>figure font</td><td>{esc(_font_note())}</td></tr>"
+    globals_html = "".join(
+        f"<tr><td><code>{esc(k)}</code></td><td><code>{esc(repr(v))}</code></td></tr>"
+        for k, v in global_parameters.items()
+    ) or "<tr><td colspan='2'><em>none</em></td></tr>"
+    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    page = f"""<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>reportlab_analysis reports</title>
+<style>
+body {{ font-family: "Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif;
+       margin: 2em auto; max-width: 70em; color: #222; }}
+table {{ border-collapse: collapse; width: 100%; margin-bottom: 2em; }}
+td, th {{ border: 1px solid #ccc; padding: 0.4em 0.6em; vertical-align: top; text-align: left; }}
+tr.failed td {{ background: #fde8e8; }} tr.skipped td {{ color: #888; }}
+code {{ font-size: 0.9em; }}
+</style></head><body>
+<h1>政府工作报告分析 · reportlab_analysis reports</h1>
+<p>Generated {esc(stamp)} by <code>reportlab-analysis run</code>. "report" opens the HTML without code for sharing;
+"with code" shows every cell. Figures are PNG and SVG, tables UTF-8 CSV.</p>
+<h2>Notebooks</h2>
+<table><tr><th>Notebook</th><th>Status</th><th>Figures and tables written</th><th>Parameters passed</th></tr>
+{"".join(rows)}
+</table>
+<h2>Run parameters</h2>
+<table><tr><th>Parameter</th><th>Value</th></tr>{globals_html}</table>
+<h2>Software</h2>
+<table><tr><th>Library</th><th>Version</th></tr>{versions}</table>
+</body></html>
+"""
+    index = output_dir / "index.html"
+    index.write_text(page, encoding="utf-8")
+    return index
+
+
+def remove_outputs(output_dir: str | os.PathLike[str]) -> None:
+    """Delete the runner's output folders (notebooks, html, figures, tables) and index.html."""
+    root = Path(output_dir)
+    for sub in ("notebooks", "html", "figures", "tables"):
+        shutil.rmtree(root / sub, ignore_errors=True)
+    (root / "index.html").unlink(missing_ok=True)
