@@ -79,6 +79,7 @@ _GENERIC_ISSUER = re.compile(
     r"(?:^|在|经|年)(" + "|".join(sorted(dv.GENERIC_COUNTY_NAMES, key=len, reverse=True)) + r")"
     r"(?=人民政府|政府工作|第[一二三四五六七八九十\d]{1,3}届|人大|人民代表大会|\d{4}年)"
 )
+_MEETING_WORDS = re.compile(r"人民代表大会|人大|会议")
 _NATIONAL = re.compile(r"国务院|全国人民代表大会第|全国人民代表大会.{0,8}次会议|全国人大.{0,8}次会议|中华人民共和国国务院")
 _YEAR_IN_TITLE = re.compile(r"(?<![\d—\-－~至到])(\d{4}|[〇○零一二三四五六七八九]{4})\s*年(?!\d)")
 _REVIEW_WORDS = re.compile(r"回顾|总结|成就|完成情况|过去")
@@ -373,19 +374,46 @@ def _find_zone(lines: list[str], year: int | None = None) -> str | None:
     return None
 
 
+def _pick_issuer(chains: list[_Chain], title_lines: list[str]) -> _Chain | None:
+    """The chain naming the issuing government.
+
+    Chains followed by 人民政府/第…届/人大/年 … qualify. Lines of the meeting or the speaker come first,
+    then the title, then other header lines. A province or city is replaced by a county of its own
+    named with issuer context elsewhere in the header ("哈尔滨市人民政府 - 南岗区2018年政府工作报告").
+    """
+    def priority(chain: _Chain) -> int:
+        if _MEETING_WORDS.search(chain.line) or _SPEAKER_LINE.match(chain.line):
+            return 0
+        return 1 if chain.line in title_lines else 2
+
+    candidates = sorted((c for c in chains if c.issuer_context), key=priority)  # stable: keeps line order
+    if not candidates:
+        return None
+    issuer = candidates[0]
+    top = max(issuer.mentions, key=_county_or_lower)
+    if _county_or_lower(top) < 3:
+        for other in candidates[1:]:
+            target = max(other.mentions, key=_county_or_lower)
+            if _county_or_lower(target) == 3 and any(
+                    d.city in top.names or d.province in top.names for n in target.names for d in dv.lookup(n)):
+                return other
+    return issuer
+
+
 def _is_division_in(mention: dv.Mention, year: int | None) -> bool:
     divisions = [d for name in mention.names for d in dv.lookup(name)]
     return bool(divisions) and (year is None or any(dv.possibly_valid(d, year) for d in divisions))
 
 
-def _resolve_region(header: list[str], *, title: str | None, raw_header: list[str], body: str,
+def _resolve_region(header: list[str], *, titles: list[str], raw_header: list[str], body: str,
                     year: int | None, notes: list[Note]) -> dict[str, object]:
     """Find the issuing government in the header and resolve it to a division."""
     empty = {"level": None, "region": None, "city": None, "province": None, "adcode": None}
-    lines = [_squeeze(_simplify(line)) for line in ([title] if title else []) + header]
+    title_lines = [_squeeze(_simplify(title)) for title in titles]
+    lines = title_lines + [_squeeze(_simplify(line)) for line in header]
     lines = [line for line in lines if not _PUBLISHER.search(line)]
     chains = [c for line in lines for c in _chains(line)]
-    issuer = next((c for c in chains if c.issuer_context), None)
+    issuer = _pick_issuer(chains, title_lines)
     zone = _find_zone(lines, year)
     if issuer is None and zone is None and any(_NATIONAL.search(line) for line in lines):
         return {"level": "national", "region": NATIONAL_REGION, "city": None, "province": None,
@@ -394,7 +422,7 @@ def _resolve_region(header: list[str], *, title: str | None, raw_header: list[st
     if issuer is None and zone is None:
         own_lines = [line for line in raw_lines if not _PUBLISHER.search(line)]
         raw_chains = [c for line in own_lines for c in _chains(line)]
-        issuer = next((c for c in raw_chains if c.issuer_context), None)
+        issuer = _pick_issuer(raw_chains, [])
         if issuer is not None:
             notes.append(Note("region", "info", f"region taken from the raw page header: {issuer.line[:40]}"))
     if issuer is None and zone is None:
@@ -517,21 +545,27 @@ def extract_metadata(text: str, *, raw_text: str | None = None,
     header = _header_lines(lines)
     raw_header = _header_lines(_lines(raw_text), max_lines=60) if raw_text else []
 
-    title = str(given["title"]).strip() if "title" in given else extract_title(text, raw_text=raw_text)
+    text_title = extract_title(text, raw_text=raw_text)
+    html_title = (fields or {}).get("html_title")
+    html_title = None if _is_missing(html_title) else _squeeze(str(html_title))[:100]
+    titles = list(dict.fromkeys(t for t in (str(given["title"]).strip() if "title" in given else None,
+                                            text_title, html_title) if t))
+    title = titles[0] if titles else None
     head_text = "\n".join(([title] if title else []) + header[:8])
     doc_type = given.get("doc_type") or _doc_type(title, head_text, notes)
 
     meeting_date = given.get("meeting_date") or extract_meeting_date("\n".join(header[:8]))
     year = _year_field(given, notes)
     meeting = meeting_date or _meeting_month("\n".join(header[:8]))
-    text_year = extract_year(text, title=title, meeting_date=meeting,
+    dated_title = next((t for t in titles if _year_from_title(t) is not None), None)
+    text_year = extract_year(text, title=dated_title, meeting_date=meeting,
                              notes=notes if year is None else None)
     if year is None:
         year = text_year
     elif text_year is not None and text_year != year:
         notes.append(Note("year", "warning", f"given year {year} differs from the text's plan year {text_year}"))
 
-    region = _region_fields(given, header=header, title=title, raw_header=raw_header, body=text,
+    region = _region_fields(given, header=header, titles=titles, raw_header=raw_header, body=text,
                             year=year, notes=notes)
     speaker = given.get("speaker") or extract_speaker(
         header[:10], resolution_text=text if doc_type == "resolution" else None)
@@ -588,7 +622,7 @@ def _year_field(given: Mapping[str, object], notes: list[Note]) -> int | None:
     return year
 
 
-def _region_fields(given: Mapping[str, object], *, header: list[str], title: str | None,
+def _region_fields(given: Mapping[str, object], *, header: list[str], titles: list[str],
                    raw_header: list[str], body: str, year: int | None, notes: list[Note]) -> dict[str, object]:
     keys = ("level", "region", "city", "province", "adcode")
     if "adcode" in given and "region" not in given:
@@ -612,7 +646,7 @@ def _region_fields(given: Mapping[str, object], *, header: list[str], title: str
                     notes.append(Note("region", resolution.severity or "warning", resolution.note))
                 out = {"level": None, "region": region, "city": None, "province": None, "adcode": None}
         return {**out, **{k: given[k] for k in keys if k in given}}
-    found = _resolve_region(header, title=title, raw_header=raw_header, body=body, year=year, notes=notes)
+    found = _resolve_region(header, titles=titles, raw_header=raw_header, body=body, year=year, notes=notes)
     return {**found, **{k: given[k] for k in keys if k in given}}
 
 

@@ -317,3 +317,18 @@ def test_meeting_month_without_day_gives_the_year_only():
     meta, _ = _meta("政府工作报告\n——2018年1月在黑龙江省第十三届人民代表大会第一次会议上\n黑龙江省省长 王文涛\n各位代表：")
     assert (meta["region"], meta["adcode"], meta["speaker"]) == ("黑龙江省", "230000", "王文涛")
     assert meta["year"] == 2018 and meta["meeting_date"] is None
+
+
+def test_web_page_titles_of_a_city_portal_do_not_win_over_the_district():
+    meta, _ = _meta("政府工作报告\n——2018年1月10日在南岗区第十六届人大二次会议上\n各位代表：",
+                    fields={"title": "哈尔滨市人民政府-南岗区2018年政府工作报告"})
+    assert (meta["region"], meta["adcode"], meta["year"]) == ("南岗区", "230103", 2018)
+    meta, _ = _meta("南岗区2018年政府工作报告\n各位代表：", fields={"title": "哈尔滨市人民政府门户网站"})
+    assert (meta["title"], meta["region"], meta["year"]) == ("哈尔滨市人民政府门户网站", "南岗区", 2018)
+
+
+def test_html_title_is_a_fallback_for_title_region_and_year():
+    meta, _ = _meta("各位代表：\n现在，我代表区人民政府向大会报告工作",
+                    fields={"html_title": "2019年南岗区政府工作报告_哈尔滨市南岗区人民政府"})
+    assert (meta["region"], meta["adcode"], meta["year"]) == ("南岗区", "230103", 2019)
+    assert meta["title"].startswith("2019年南岗区政府工作报告")
