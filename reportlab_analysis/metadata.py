@@ -346,10 +346,15 @@ def _chains(line: str) -> list[_Chain]:
     return result
 
 
-def _county_or_lower(mention: dv.Mention) -> int:
-    """Rank of specificity: county 3, city 2, province 1 (by the most specific name a form may mean)."""
+def _specificity(mention: dv.Mention) -> int:
+    """County 3, city 2, province 1: the most specific level any division of this name has had."""
+    return _level_rank(mention.names)
+
+
+@lru_cache(maxsize=4096)
+def _level_rank(names: tuple[str, ...]) -> int:
     table = dv.load_divisions()
-    levels = set(table.loc[table["name"].isin(mention.names), "level"])
+    levels = set(table.loc[table["name"].isin(names), "level"])
     return max(({"province": 1, "city": 2, "county": 3}[lv] for lv in levels), default=0)
 
 
@@ -390,11 +395,11 @@ def _pick_issuer(chains: list[_Chain], title_lines: list[str]) -> _Chain | None:
     if not candidates:
         return None
     issuer = candidates[0]
-    top = max(issuer.mentions, key=_county_or_lower)
-    if _county_or_lower(top) < 3:
+    top = max(issuer.mentions, key=_specificity)
+    if _specificity(top) < 3:
         for other in candidates[1:]:
-            target = max(other.mentions, key=_county_or_lower)
-            if _county_or_lower(target) == 3 and any(
+            target = max(other.mentions, key=_specificity)
+            if _specificity(target) == 3 and any(
                     d.city in top.names or d.province in top.names for n in target.names for d in dv.lookup(n)):
                 return other
     return issuer
@@ -439,7 +444,7 @@ def _resolve_region(header: list[str], *, titles: list[str], raw_header: list[st
                              any(m.text in zone for m in (issuer.mentions if issuer else ()))):
         return _zone_region(zone, context_mentions, year, notes)
 
-    target = max(issuer.mentions, key=_county_or_lower)
+    target = max(issuer.mentions, key=_specificity)
     parents = [m for m in issuer.mentions if m is not target]
     parent_names = [n for m in parents for n in m.names]
     city = next((n for n in parent_names if dv.lookup(n, level="city") or n in dv.MUNICIPALITIES), None)
