@@ -267,11 +267,12 @@ _BULLET_VALUE = re.compile(r"^[-•·*]\s*\S")
 _BREADCRUMB = re.compile(r"^(当前位置|您现在的位置|您的位置|你的位置|你现在的位置|所在位置|当前页面)\s*[:：]?")
 _PATH_LINE = re.compile(r"^(首页|网站首页|主页)\s*([>＞»›/\\\-—|｜]|&gt;)")
 _SOURCE_KEYS = (
-    r"来源|信息来源|文章来源|稿件来源|新闻来源|发布时间|发布日期|更新时间|日期|时间|作者|编辑|责任编辑|"
+    r"来源|信息来源|文章来源|稿件来源|新闻来源|发布时间|发布日期|更新时间|作者|编辑|责任编辑|"
     r"字号|字体|浏览次数|浏览量|点击数|点击量|点击率|阅读次数|阅读量|访问量|访问次数|审核|校对"
 )
 _SOURCE_LINE = re.compile(rf"^[【\[(（]?\s*({_SOURCE_KEYS})\s*[:：]")
-_SOURCE_KEY_ANYWHERE = re.compile(rf"({_SOURCE_KEYS})\s*[:：]")
+_BARE_DATE_LINE = re.compile(r"^(日期|时间)\s*[:：]\s*[\d\-/年月日:： ]+$")
+_SOURCE_KEY_ANYWHERE = re.compile(rf"({_SOURCE_KEYS}|日期|时间)\s*[:：]")
 _SHARE = re.compile(r"^(分享到|分享至|一键分享|分享\s*[:：]|分享$)")
 _SHARE_WORDS = r"微信|朋友圈|微博|新浪微博|腾讯微博|QQ空间|QQ好友|QQ|豆瓣|人人网|复制链接|今日头条"
 _CONTROL_WORDS = (
@@ -361,7 +362,7 @@ def _line_rule(line: str) -> str | None:
     if len(line) <= 80 and _CONTROL_LINE.match(line) and _STRONG_CONTROL.search(line):
         return "page_controls"
     if len(line) <= 120 and not _SENTENCE_END.search(line):
-        if _SOURCE_LINE.match(line) or len(_SOURCE_KEY_ANYWHERE.findall(line)) >= 2:
+        if _SOURCE_LINE.match(line) or _BARE_DATE_LINE.match(line) or len(_SOURCE_KEY_ANYWHERE.findall(line)) >= 2:
             return "source_line"
     if _SHARE.match(line) and len(line) <= 60 and not _SENTENCE_END.search(line):
         return "share"

@@ -464,6 +464,10 @@ def html_to_text(html: str) -> tuple[str, dict[str, object]]:
             fields[f"html_meta_{name}"] = content
     for node in tree.css(", ".join(_DROP_TAGS)):
         node.decompose()
+    for node in tree.css("[hidden], [style]"):
+        style = (node.attributes.get("style") or "").replace(" ", "").lower()
+        if "hidden" in node.attributes or "display:none" in style or "visibility:hidden" in style:
+            node.decompose()
     root = tree.body or tree.root
     if root is None:
         return "", fields
@@ -569,6 +573,7 @@ def _row_fields(row: dict[str, object], text_col: str, title_col: str | None) ->
 def _read_csv(
     file: Path, text: str, encoding: str, *, delimiter: str, text_column: str | None, title_column: str | None
 ) -> list[RawDocument]:
+    csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))  # a whole report fits in one cell
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
@@ -629,7 +634,9 @@ def _read_jsonl(
     documents = []
     text_col: str | None = None
     title_col: str | None = None
-    for line_number, line in enumerate(text.splitlines(), start=1):
+    # Split on "\n" only: JSON strings may legally hold U+2028 and other characters str.splitlines() breaks on.
+    for line_number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         try:

@@ -88,6 +88,8 @@ RULE_EXAMPLES = [
     ("source_line", "来源：某某区政府办  作者：办公室  发布时间：2019-02-20 10:12"),
     ("source_line", "文章来源:某某日报"),
     ("source_line", "信息来源：某某区人民政府"),
+    ("source_line", "日期：2019-02-20"),
+    ("source_line", "日期:2019年2月20日 编辑:李四"),
     ("share", "分享到：微信 微博 QQ空间"),
     ("page_controls", "【字号：加大 还原 减小】"),
     ("page_controls", "下载 打印 全屏 收藏"),

@@ -226,6 +226,11 @@ def test_link_bars_get_one_line_per_link_but_links_in_prose_stay_inline():
     assert text.split("\n") == ["分享到:", "【打印】 【关闭】", "|", "上一篇:无", "现在，我代表区人民政府报告工作。"]
 
 
+def test_hidden_html_elements_are_dropped():
+    text, _ = html_to_text('<p>各位代表：</p><div style="display: none">隐藏的菜单</div><p hidden>隐藏</p><p style="color:red">现在</p>')
+    assert text == "各位代表：\n现在"
+
+
 def test_html_line_break_between_chinese_characters_is_not_a_space():
     text, _ = html_to_text("<p>经济社会\n   发展取得显著成效, and\nmore</p>")
     assert text == "经济社会发展取得显著成效, and more"
@@ -327,6 +332,18 @@ def test_jsonl_bad_line_is_named(tmp_path):
 def test_jsonl_structure_errors(tmp_path, lines, problem):
     with pytest.raises(ReadError, match=problem):
         read_documents(write(tmp_path, "x.jsonl", "\n".join(lines) + "\n"))
+
+
+def test_jsonl_keeps_unicode_line_separators_inside_strings_and_crlf(tmp_path):
+    rows = [json.dumps({"content": "第一段\u2028仍是第一行"}, ensure_ascii=False), json.dumps({"content": "第二篇"}, ensure_ascii=False)]
+    docs = read_documents(write(tmp_path, "x.jsonl", "\r\n".join(rows) + "\r\n"))
+    assert [d.text for d in docs] == ["第一段\u2028仍是第一行", "第二篇"]
+
+
+def test_csv_cell_can_hold_a_long_report(tmp_path):
+    long_text = "各位代表，地区生产总值增长百分之六。" * 12_000  # ~200,000 characters, above csv's default limit
+    [doc] = read_documents(write(tmp_path, "long.csv", f"title,text\n长报告,{long_text}\n"))
+    assert doc.text == long_text
 
 
 def test_jsonl_columns_by_name_and_row_numbers_are_lines(tmp_path):
