@@ -55,6 +55,10 @@ _MEETING_DATE = re.compile(
     rf"(?<![发布成文印日期:：])({_NUM})\s*年\s*({_NUM})\s*月\s*({_NUM})\s*日\s*(?:在|经|于|召开的)?"
     rf"[^。；;！!]{{0,40}}?(?:人民代表大会|人大|代表大会|会议)"
 )
+_MEETING_DATE_AFTER = re.compile(
+    rf"(?:人民代表大会|人大)[^。；;！!]{{0,24}}?会议[^。；;！!\d]{{0,8}}?({_NUM})\s*年\s*({_NUM})\s*月\s*({_NUM})\s*日"
+)
+_CN_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}(?=\s*年)")
 _TITLE_HINT = re.compile(r"政府工作报告|政府工作计划|工作报告|政府工作|关于.{0,30}的决议")
 _RESOLUTION = re.compile(r"关于.{0,30}政府工作报告的决议|政府工作报告的决议")
 _REPORT_HINT = re.compile(r"政府工作报告|政府工作计划|工作报告|各位代表|向大会报告|我代表")
@@ -131,6 +135,11 @@ def _cn_number(token: str) -> int | None:
     return None
 
 
+def _arabic_years(line: str) -> str:
+    """Write years in Chinese numerals with digits: "二〇一八年工作回顾" -> "2018年工作回顾"."""
+    return _CN_YEAR.sub(lambda m: str(_cn_number(m.group())), line) if "年" in line else line
+
+
 def _lines(text: str | None) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
@@ -184,7 +193,8 @@ def extract_meeting_date(header: str) -> str | None:
         True
     """
     joined = _squeeze(_simplify(header))
-    for match in _MEETING_DATE.finditer(joined):
+    matches = list(_MEETING_DATE.finditer(joined)) + list(_MEETING_DATE_AFTER.finditer(joined))
+    for match in matches:
         year, month, day = (_cn_number(g) for g in match.groups())
         if None in (year, month, day):
             continue
@@ -295,7 +305,8 @@ def extract_year(text: str, *, title: str | None = None, meeting_date: str | tup
         >>> extract_year("2017年工作回顾\\n……\\n2018年重点工作", meeting_date="2017-12-10")
         2018
     """
-    lines = [_simplify(line) for line in _lines(text) if len(line) <= 60 and _HEADING_YEAR.search(line)]
+    short = (_arabic_years(line) for line in _lines(text) if len(line) <= 60)
+    lines = [_simplify(line) for line in short if _HEADING_YEAR.search(line)]
     plan, review = _years_from_headings(lines)
     heading_votes = Counter(plan + review)
     heading_year = None

@@ -332,3 +332,11 @@ def test_html_title_is_a_fallback_for_title_region_and_year():
                     fields={"html_title": "2019年南岗区政府工作报告_哈尔滨市南岗区人民政府"})
     assert (meta["region"], meta["adcode"], meta["year"]) == ("南岗区", "230103", 2019)
     assert meta["title"].startswith("2019年南岗区政府工作报告")
+
+
+def test_dates_after_the_meeting_and_years_in_chinese_numerals():
+    meta, _ = _meta("二〇一九年政府工作报告\n在南岗区第十六届人民代表大会第三次会议上（2019年1月8日）\n各位代表：\n"
+                    "一、二〇一八年工作回顾\n二、二〇一九年重点工作")
+    assert (meta["meeting_date"], meta["year"], meta["region"]) == ("2019-01-08", 2019, "南岗区")
+    plain, notes = _meta("政府工作报告\n各位代表：\n一、二〇一八年工作回顾")
+    assert plain["year"] == 2019 and not [n for n in notes if n.field == "year"]
