@@ -26,7 +26,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Callable
 
 __all__ = ["CleanResult", "Removal", "clean_text", "normalize_text", "RULES"]
 
@@ -142,14 +141,13 @@ def _normalize_line(line: str) -> str:
 # --------------------------------------------------------------------------------------------------
 _OPENERS = "《“‘（(【「『〔[<〈"
 _CONTINUERS = "》”’）)】」』〕]>〉，、。；：！？,;.!?%"
-_TERMINAL = "。！？!?；;：:…”’)）】》"
 _ENUMERATOR = re.compile(
     r"^(第?[一二三四五六七八九十百]+[、是，,.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．)）]|[①-⑳]|[一二三四五六七八九十]+要)"
 )
 _OFFICE_TITLE = re.compile(
     f"^[{_HAN}]{{0,24}}(总理|副总理|省长|市长|区长|县长|州长|旗长|盟长|主席|代[省市区县]长|代主席|区委书记|书记)$"
 )
-_PERSON_NAME = re.compile(f"^([{_HAN}]{{2,4}}|[{_HAN}]{{1,8}}·[{_HAN}]{{1,10}})$")
+_PERSON_NAME = re.compile(f"^(?!各位)([{_HAN}]{{2,4}}|[{_HAN}]{{1,8}}·[{_HAN}]{{1,10}})$")
 _MEETING_START = re.compile(r"^[—－-]{0,2}\s*\d{4}年\d{1,2}月\d{1,2}日.*在")
 _MEETING_END = re.compile(r"(会议上|会上|大会上)$")
 _LONE_DASH = re.compile(r"^[—－–]{1,2}$")

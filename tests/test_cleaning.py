@@ -184,6 +184,10 @@ def test_broken_lines_are_rejoined():
     ]
 
 
+def test_title_line_is_not_glued_to_the_salutation():
+    assert clean_text("政府工作报告\n区长\n各位代表\n现在，我代表区人民政府报告工作。").text.split("\n")[1:3] == ["区长", "各位代表"]
+
+
 def test_soft_wraps_are_joined_only_in_blank_line_separated_text():
     paragraphs = [
         "各位代表：",
