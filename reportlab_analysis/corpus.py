@@ -393,9 +393,11 @@ def apply_manifest(reports: pd.DataFrame, manifest: str | Path | pd.DataFrame, q
             key = next((f"{k}={row[k]!r}" for k in MANIFEST_KEYS if row.get(k)), "an empty key")
             quality.append(_note(None, name, "manifest", "warning", f"line {row_number}: {key} matches no report"))
             continue
+        overridden = set()
         for column, value in row.items():
             if column in MANIFEST_KEYS or column in protected or value is None or str(value).strip() == "":
                 continue
+            overridden.add(column)
             if column not in reports.columns:
                 reports[column] = pd.Series([None] * len(reports), index=reports.index, dtype="object")
             reports[column] = reports[column].astype("object")
@@ -403,7 +405,34 @@ def apply_manifest(reports: pd.DataFrame, manifest: str | Path | pd.DataFrame, q
                 reports.at[index, column] = str(value).strip()
                 quality.append(_note(reports.at[index, "doc_id"], reports.at[index, "source"], column, "info",
                                      f"set from manifest line {row_number}"))
+        if overridden & {"region", "city", "province"} and "adcode" not in overridden:
+            for index in matches:
+                _reresolve_division(reports, index, quality, keep=overridden)
     return reports
+
+
+def _reresolve_division(reports: pd.DataFrame, index: int, quality: list[dict[str, object]], *, keep: set[str]) -> None:
+    """After a manifest changed region/city/province, look the adcode (and the unset parents) up again."""
+    from .divisions import resolve_division
+    from .metadata import _division_fields
+
+    row = reports.loc[index]
+    year = pd.to_numeric(row.get("year"), errors="coerce")
+    resolution = resolve_division(
+        str(row["region"]), city=_text_or_none(row.get("city")), province=_text_or_none(row.get("province")),
+        year=None if pd.isna(year) else int(year),
+    )
+    fields = _division_fields(resolution.division) if resolution.division else {"adcode": None}
+    for column, value in fields.items():
+        if column not in keep and column in reports.columns:
+            reports.at[index, column] = value
+    if resolution.note:
+        quality.append(_note(row["doc_id"], row["source"], "adcode", resolution.severity or "warning",
+                             f"after manifest override: {resolution.note}"))
+
+
+def _text_or_none(value: object) -> str | None:
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) or pd.isna(value) else str(value)
 
 
 def _manifest_matches(reports: pd.DataFrame, row: Mapping[str, object]) -> list[int]:

@@ -190,3 +190,11 @@ def test_subset_and_original_text(seeds):
     doc_id = harbin.reports["doc_id"].iloc[0]
     assert "当前位置" in harbin.original(doc_id) or "扫一扫" in harbin.original(doc_id)
     assert set(harbin.removed["doc_id"]) <= set(harbin.reports["doc_id"])
+
+
+def test_manifest_region_override_looks_the_adcode_up_again(tmp_path):
+    manifest = tmp_path / "metadata.csv"
+    manifest.write_text("source,region,city\n000_207fb4099e85d4c9.txt,鼓楼区,福州市\n", encoding="gb18030")
+    corpus = load_corpus(RAW, manifest=manifest)
+    row = corpus.reports[corpus.reports["source"].str.endswith("000_207fb4099e85d4c9.txt")].iloc[0]
+    assert (row["region"], row["city"], row["province"], row["adcode"]) == ("鼓楼区", "福州市", "福建省", "350102")
