@@ -464,6 +464,18 @@ def _clean(text: str) -> str:
     return _CONTROL_CHARS.sub(" ", text)
 
 
+class _Memo(dict):
+    """token -> filtered token; computed on first sight, so the hot loop runs in C (``map(memo.__getitem__)``)."""
+
+    def __init__(self, decide: Callable[[str], str]) -> None:
+        super().__init__()
+        self._decide = decide
+
+    def __missing__(self, token: str) -> str:
+        kept = self[token] = self._decide(token)
+        return kept
+
+
 class _Pipeline:
     """Segmentation and filtering for one configuration; built once per process."""
 
@@ -502,8 +514,9 @@ class _Pipeline:
         # Digits are the numbers policy's business, not the stopword lists' (stopwords-iso lists ０-９).
         stop = {word for word in stop if not _DECIMAL.fullmatch(word)}
         self.stopwords = frozenset(stop - set(config.keep_words))
-        self._memo: dict[str, str] = {}
-        self._protected_memo: dict[str, str] = {}
+        self._memo: dict[str, str] = _Memo(self._decide)
+        # What each protected term becomes (itself, or dropped as a stopword / by the POS filter).
+        self.protected_kept = [self._decide_protected(term) for term in self.protected]
 
     # -- filters ---------------------------------------------------------------------------------------
     def _decide(self, token: str) -> str:
@@ -540,19 +553,17 @@ class _Pipeline:
         return term
 
     def _extend(self, out: list[str], pieces: list[str]) -> None:
-        memo = self._memo
-        for token in pieces:
-            kept = memo.get(token)
-            if kept is None:
-                if len(memo) > 2_000_000:
-                    memo.clear()
-                kept = memo[token] = self._decide(token)
-            if kept:
-                if kept == _PERCENT_SIGN:
-                    if out and out[-1] == NUMBER_TOKEN:
-                        out[-1] = PERCENT_TOKEN
-                    continue
-                out.append(kept)
+        if len(self._memo) > 2_000_000:  # bound memory on endless vocabularies
+            self._memo.clear()
+        if self.config.numbers != "normalize":
+            out.extend(filter(None, map(self._memo.__getitem__, pieces)))
+            return
+        for kept in filter(None, map(self._memo.__getitem__, pieces)):
+            if kept == _PERCENT_SIGN:  # 3 + % -> <PCT>
+                if out and out[-1] == NUMBER_TOKEN:
+                    out[-1] = PERCENT_TOKEN
+                continue
+            out.append(kept)
 
     # -- one text --------------------------------------------------------------------------------------
     def __call__(self, text: str) -> list[str]:
@@ -560,23 +571,20 @@ class _Pipeline:
         out: list[str] = []
         if not text.strip():
             return out
-        cut, hmm = self.cut, self.config.hmm
+        cut, hmm, extend = self.cut, self.config.hmm, self._extend
         if self.automaton is None:
-            self._extend(out, cut(text, hmm))
+            extend(out, cut(text, hmm))
             return out
+        kept_terms = self.protected_kept
         position = 0
         for index, start, end in self.automaton.find_matches_as_indexes(text):
             if start > position:
-                self._extend(out, cut(text[position:start], hmm))
-            term = self.protected[index]
-            kept = self._protected_memo.get(term)
-            if kept is None:
-                kept = self._protected_memo[term] = self._decide_protected(term)
-            if kept:
-                out.append(kept)
+                extend(out, cut(text[position:start], hmm))
+            if kept_terms[index]:
+                out.append(kept_terms[index])
             position = end
         if position < len(text):
-            self._extend(out, cut(text[position:], hmm))
+            extend(out, cut(text[position:], hmm))
         return out
 
 
