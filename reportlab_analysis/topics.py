@@ -398,7 +398,7 @@ def k_sweep(documents: pd.DataFrame, *, k_values: Sequence[int], seeds: Sequence
         >>> sweep = k_sweep(paragraphs, k_values=[5, 10, 15], seeds=[1, 2])   # doctest: +SKIP
         >>> suggest_k(sweep).k                                                # doctest: +SKIP
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     _check_documents(documents, tokens_column=tokens_column)
     k_values = [int(k) for k in k_values]
@@ -528,7 +528,7 @@ def topic_stability(documents: pd.DataFrame, *, k: int, seeds: Sequence[int] = (
         >>> result = topic_stability(paragraphs, k=8, seeds=[1, 2, 3])    # doctest: +SKIP
         >>> result.topics[["topic", "label", "stability", "flagged"]]      # doctest: +SKIP
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     seeds = [int(s) for s in seeds]
     if len(seeds) < 2 or len(set(seeds)) != len(seeds):
@@ -826,6 +826,9 @@ def estimate_effect(model: TopicModel, *, formula: str, topics: Sequence[int] | 
     data = model.documents.copy()
     valid = ~np.isnan(model.theta[:, 0])
     data = data.loc[valid].reset_index(drop=True)
+    for column in data.columns:  # nullable integers/floats (year: Int64) -> float with NaN, which formulas understand
+        if isinstance(data[column].dtype, (pd.Int64Dtype, pd.Int32Dtype, pd.Float64Dtype)):
+            data[column] = data[column].astype("float64")
     theta = model.theta[valid]
     rows = []
     for topic in topics:
@@ -911,10 +914,12 @@ def plot_prevalence_heatmap(prevalence: pd.DataFrame, *, by: str, value: str = "
     image = ax.imshow(grid.to_numpy(), aspect="auto", cmap="Blues")
     ax.set_xticks(range(len(labels)), labels, rotation=60, ha="right", fontsize=8)
     ax.set_yticks(range(len(grid)), [str(i) for i in grid.index], fontsize=8)
-    for (i, j), v in np.ndenumerate(grid.to_numpy()):
+    values = grid.to_numpy()
+    low, high = np.nanmin(values), np.nanmax(values)
+    for (i, j), v in np.ndenumerate(values):
         if np.isfinite(v):
-            ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=6,
-                    color="white" if v > np.nanmax(grid.to_numpy()) * 0.6 else "black")
+            dark = high > low and (v - low) / (high - low) > 0.55
+            ax.text(j, i, f"{v:.2f}", ha="center", va="center", fontsize=7, color="white" if dark else "black")
     fig.colorbar(image, ax=ax, label="平均主题占比")
     ax.set_xlabel("主题")
     ax.set_ylabel(by)
