@@ -85,6 +85,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 
+_LOOKS_LIKE_HTML = re.compile(r"\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html[\s>])", re.IGNORECASE | re.DOTALL)
 # Names a page may declare in <meta charset>, mapped to the codec used to read it (GB18030 reads GBK/GB2312).
 _DECLARED_CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030"}
 
@@ -217,6 +218,11 @@ def read_documents(
 
     text, used = decode_bytes(data, source=file, encoding=encoding)
     if kind == "txt":
+        if _LOOKS_LIKE_HTML.match(text):  # a scraped page saved as .txt
+            body, fields = html_to_text(text)
+            if not body.strip():
+                raise ReadError(file, "HTML page (saved as .txt) has no visible text")
+            return [RawDocument(source=str(file), format="html", encoding=used, text=body, fields=fields)]
         return [RawDocument(source=str(file), format="txt", encoding=used, text=text, fields={})]
     if kind == "csv":
         delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
@@ -394,6 +400,7 @@ def _checked(text: str, source: str | Path, codec: str) -> str:
     return text
 
 
+_SINGLE_BYTE_CODECS = {"latin-1", "latin_1", "ascii", "cp437", "cp850", "koi8-r"}
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.IGNORECASE)
 
 
@@ -409,6 +416,8 @@ def _declared_charset(data: bytes) -> str | None:
     name = _DECLARED_CHARSET_ALIASES.get(name, name)
     if name.startswith("utf-16") or name.startswith("utf-32"):
         return None  # a declaration inside the bytes cannot be trusted for these; the BOM decides
+    if name in _SINGLE_BYTE_CODECS or name.startswith(("iso8859", "cp125", "mac-")):
+        return None  # pages wrongly declared latin-1 are common, and latin-1 decodes anything: detect instead
     try:
         data.decode(name)
     except UnicodeDecodeError:

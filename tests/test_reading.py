@@ -242,6 +242,18 @@ def test_html_declared_gb2312_is_honoured(tmp_path):
     assert doc.encoding == "gb18030" and doc.text == "各位代表：现在报告工作。" and doc.fields["html_title"] == "报告"
 
 
+def test_wrong_latin1_declaration_is_ignored(tmp_path):
+    page = '<html><head><meta charset="iso-8859-1"></head><body><p>各位代表：现在报告工作。</p></body></html>'
+    [doc] = read_documents(write(tmp_path, "wrong.html", page, encoding="gb18030"))
+    assert doc.encoding == "gb18030" and doc.text == "各位代表：现在报告工作。"
+
+
+def test_html_saved_as_txt_is_read_as_html(tmp_path):
+    page = "\ufeff<!DOCTYPE html><html><head><title>报告</title></head><body><nav>首页</nav><p>各位代表：</p></body></html>"
+    [doc] = read_documents(write(tmp_path, "page.txt", page))
+    assert (doc.format, doc.text, doc.fields) == ("html", "各位代表：", {"html_title": "报告"})
+
+
 def test_html_without_visible_text_is_an_error(tmp_path):
     with pytest.raises(ReadError, match="HTML page has no visible text"):
         read_documents(write(tmp_path, "empty.html", "<html><head><script>x()</script></head><body> </body></html>"))
