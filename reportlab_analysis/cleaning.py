@@ -262,7 +262,7 @@ _METADATA_KEYS = (
 _STRONG_METADATA_KEYS = {"索引号", "成文日期", "发布机构", "发文机关", "有效性", "公开方式", "公开范围", "发文字号", "主题分类", "信息分类", "体裁分类", "组配分类"}
 _METADATA_LINE = re.compile(rf"^[-•·*]?\s*({_METADATA_KEYS})\s*[:：]\s*(.*)$")
 _BULLET_VALUE = re.compile(r"^[-•·*]\s*\S")
-_BREADCRUMB = re.compile(r"^(当前位置|您现在的位置|您的位置|你的位置|你现在的位置|所在位置|当前页面)\s*[:：]?")
+_BREADCRUMB = re.compile(r"^(((您|你)(当前|现在|目前)?(所在)?的?|当前|现在|目前|所在)(位置|路径)|当前页面)\s*[:：]?")
 _PATH_LINE = re.compile(r"^(首页|网站首页|主页)\s*([>＞»›/\\\-—|｜]|&gt;)")
 _SOURCE_KEYS = (
     r"来源|信息来源|文章来源|稿件来源|新闻来源|发布时间|发布日期|更新时间|作者|编辑|责任编辑|"

@@ -473,6 +473,9 @@ def html_to_text(html: str) -> tuple[str, dict[str, object]]:
             fields[f"html_meta_{name}"] = content
     for node in tree.css(", ".join(_DROP_TAGS)):
         node.decompose()
+    for node in tree.css("ul, ol, menu"):
+        if _is_link_menu(node):
+            node.decompose()  # a list whose every item is a single link is a navigation menu
     for node in tree.css("[hidden], [style]"):
         style = (node.attributes.get("style") or "").replace(" ", "").lower()
         if "hidden" in node.attributes or "display:none" in style or "visibility:hidden" in style:
@@ -513,6 +516,18 @@ def html_to_text(html: str) -> tuple[str, dict[str, object]]:
         stack.extend((c, False) for c in reversed(children))
     lines = [" ".join(line.split()) for line in "".join(pieces).split("\n")]
     return "\n".join(line for line in lines if line), fields
+
+
+def _is_link_menu(node: object) -> bool:
+    """Every item of the list is exactly one link (its whole text is the link's text)."""
+    items = node.css("li")  # type: ignore[attr-defined]
+    if not items:
+        return False
+    for item in items:
+        links = item.css("a")
+        if len(links) != 1 or (item.text(deep=True) or "").strip() != (links[0].text(deep=True) or "").strip():
+            return False
+    return True
 
 
 def _in_link_bar(link: object, cache: dict[int, bool]) -> bool:

@@ -83,6 +83,7 @@ def test_normalize_keeps_blank_lines_and_rejects_non_text():
 RULE_EXAMPLES = [
     ("breadcrumb", "您现在的位置：首页 > 新闻中心 > 政府文件"),
     ("breadcrumb", "首页 » 信息公开 » 规划计划"),
+    ("breadcrumb", "您当前的位置：首页 > 政务公开 > 政府工作报告"),
     ("metadata_block", "索引号：11410100/2019-00123  发布机构：某市人民政府办公室"),
     ("metadata_block", "- 主题分类:\n- 综合政务\n- 成文日期:\n- 2019-02-01\n- 有效性:\n- 有效"),
     ("source_line", "来源：某某区政府办  作者：办公室  发布时间：2019-02-20 10:12"),

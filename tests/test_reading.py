@@ -226,6 +226,11 @@ def test_link_bars_get_one_line_per_link_but_links_in_prose_stay_inline():
     assert text.split("\n") == ["分享到:", "【打印】 【关闭】", "|", "上一篇:无", "现在，我代表区人民政府报告工作。"]
 
 
+def test_link_only_lists_are_navigation_menus():
+    page = "<ul class='menu'><li><a>首页</a></li><li><a>政务公开</a></li></ul><ol><li>第一项任务。</li><li><a>链接</a>和文字</li></ol>"
+    assert html_to_text(page)[0] == "第一项任务。\n链接和文字"
+
+
 def test_hidden_html_elements_are_dropped():
     text, _ = html_to_text('<p>各位代表：</p><div style="display: none">隐藏的菜单</div><p hidden>隐藏</p><p style="color:red">现在</p>')
     assert text == "各位代表：\n现在"
