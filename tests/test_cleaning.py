@@ -234,6 +234,12 @@ def test_glossary_after_closing_goes_to_appendix():
     assert [r.rule for r in result.removed] == ["related_links"]
 
 
+def test_numbered_notes_after_closing_go_to_appendix_without_a_heading():
+    notes = ["①六稳：稳就业、稳金融、稳外贸。", "②六保：保居民就业、保基本民生。", "③放管服：简政放权、放管结合、优化服务。"]
+    result = clean_text(BODY + "\n" + "\n".join(notes))
+    assert result.appendix.split("\n") == notes and result.text == normalize_text(BODY)
+
+
 def test_annexed_table_after_closing_goes_to_appendix():
     table = ["2019年十大民生项目", "序号", "项目", "负责部门", "1", "路网改造工程", "区住建局", "2", "学前教育工程", "区教育局"]
     result = clean_text(BODY + "\n" + "\n".join(table))
