@@ -196,7 +196,7 @@ def read_documents(
     Example:
         >>> docs = read_documents("data/national/national_gwr.jsonl")   # doctest: +SKIP
         >>> docs[0].source, docs[0].fields["year"]                        # doctest: +SKIP
-        ('data/national/national_gwr.jsonl#row=1', 2025)
+        ('data/national/national_gwr.jsonl#row=1', '2025')
     """
     file = Path(path)
     kind = SUPPORTED_SUFFIXES.get(file.suffix.lower())
