@@ -464,6 +464,40 @@ def _clean(text: str) -> str:
     return _CONTROL_CHARS.sub(" ", text)
 
 
+def _term_matcher(terms: list[str]) -> Callable[[str], list[tuple[int, int, int]]]:
+    """``text -> [(term index, start, end), ...]``: leftmost-longest, non-overlapping occurrences of ``terms``.
+
+    Uses the Aho-Corasick automaton of ``ahocorasick_rs`` (Rust); without it, a regular expression shaped like a
+    trie of the terms, which finds the same matches about half as fast.
+    """
+    try:
+        import ahocorasick_rs
+    except ImportError:  # pragma: no cover - exercised by test_fallback_matcher_finds_the_same_terms
+        return _regex_term_matcher(terms)
+    automaton = ahocorasick_rs.AhoCorasick(terms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    return automaton.find_matches_as_indexes
+
+
+def _regex_term_matcher(terms: list[str]) -> Callable[[str], list[tuple[int, int, int]]]:
+    trie: dict[str, dict] = {}
+    for term in terms:
+        node = trie
+        for char in term:
+            node = node.setdefault(char, {})
+        node[""] = {}
+
+    def pattern(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + pattern(child) for char, child in sorted(node.items()) if char]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body  # greedy: the longer term is tried first
+
+    regex = re.compile(pattern(trie))
+    index = {term: i for i, term in enumerate(terms)}
+    return lambda text: [(index[m.group()], m.start(), m.end()) for m in regex.finditer(text)]
+
+
 class _Memo(dict):
     """token -> filtered token; computed on first sight, so the hot loop runs in C (``map(memo.__getitem__)``)."""
 
@@ -480,8 +514,6 @@ class _Pipeline:
     """Segmentation and filtering for one configuration; built once per process."""
 
     def __init__(self, config: TokenizerConfig, cache_dir: str | None) -> None:
-        import ahocorasick_rs
-
         self.config = config
         self.cut = _load_backend(config.backend, config.dictionary, cache_dir)
         self.tags = _tag_table(config.dictionary) if config.pos is not None else {}
@@ -498,11 +530,7 @@ class _Pipeline:
             protected.update((t, LEXICON_TAG) for t in stopword_list("report") if len(t) >= 3 and t not in protected)
         self.protected_tags = protected
         self.protected = sorted(protected)
-        self.automaton = (
-            ahocorasick_rs.AhoCorasick(self.protected, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
-            if self.protected
-            else None
-        )
+        self.automaton = _term_matcher(self.protected) if self.protected else None
 
         stop: set[str] = set(config.extra_stopwords) | set(config.place_names)
         if config.general_stopwords:
@@ -577,7 +605,7 @@ class _Pipeline:
             return out
         kept_terms = self.protected_kept
         position = 0
-        for index, start, end in self.automaton.find_matches_as_indexes(text):
+        for index, start, end in self.automaton(text):
             if start > position:
                 extend(out, cut(text[position:start], hmm))
             if kept_terms[index]:
@@ -674,6 +702,10 @@ class Tokenizer:
             ['高质量发展']
         """
         return self._pipeline(_as_text(text, 0))
+
+    def __call__(self, text: str) -> list[str]:
+        """Same as :meth:`tokenize_text`, so a Tokenizer can be passed where a ``text -> tokens`` function is expected."""
+        return self.tokenize_text(text)
 
     def tokenize(self, texts: Iterable[str | None], *, n_jobs: int = 1, progress: bool = False) -> list[list[str]]:
         """Tokens of each text, in order. Missing texts (None, NaN) give an empty list.

@@ -107,13 +107,22 @@ def test_every_lexicon_occurrence_in_the_seeds_is_one_token(seed_paragraphs, bac
     assert checked > 150
 
 
+def test_fallback_matcher_finds_the_same_terms(seed_paragraphs) -> None:
+    """Without ahocorasick_rs the pure-regex matcher gives the same leftmost-longest matches."""
+    terms = sorted(set(policy_lexicon()["term"]) | {"南岗区", "南岗", "1356"})
+    fast, fallback = tk._term_matcher(terms), tk._regex_term_matcher(terms)
+    texts = seed_paragraphs + ["南岗区南岗", "乡村振兴战略乡村振兴", ""]
+    assert [fast(t) for t in texts] == [fallback(t) for t in texts]
+    assert fallback("全面推进乡村振兴战略") == [(terms.index("全面推进乡村振兴"), 0, 8)]
+
+
 def test_user_lexicon_file_and_fingerprint_follow_its_content(tmp_path: Path) -> None:
     lexicon = tmp_path / "mine.txt"
     lexicon.write_text("# my own terms\n哈尔滨新区建设 10 nz\n冰雪旅游\n", encoding="utf-8")
     text = "推进哈尔滨新区建设，发展冰雪旅游。"
     assert "冰雪旅游" not in Tokenizer(cache=False).tokenize_text(text)
     tokenizer = Tokenizer(user_lexicons=[lexicon], cache=False)
-    assert tokenizer.tokenize_text(text) == ["哈尔滨新区建设", "冰雪旅游"]
+    assert tokenizer.tokenize_text(text) == ["哈尔滨新区建设", "冰雪旅游"] == tokenizer(text)
     before = tokenizer.fingerprint()
     lexicon.write_text("冰雪旅游\n", encoding="utf-8")
     assert TokenizerConfig(user_lexicons=[lexicon]).fingerprint() != before
