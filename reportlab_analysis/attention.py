@@ -534,9 +534,12 @@ def plot_attention_heatmap(
     row_labels = [" ".join(map(str, k)) if isinstance(k, tuple) else str(k) for k in table.index]
     ax.set_yticks(np.arange(table.shape[0]), labels=row_labels)
     if table.size <= 400:
-        for (i, j), v in np.ndenumerate(table.to_numpy(dtype=float)):
+        values = table.to_numpy(dtype=float)
+        dark = np.nanmax(values) * 0.6 if np.isfinite(values).any() else np.inf
+        for (i, j), v in np.ndenumerate(values):
             if not np.isnan(v):
-                ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=7)
+                ax.text(j, i, f"{v:.1f}", ha="center", va="center", fontsize=7,
+                        color="white" if v > dark else "black")
     fig.colorbar(image, ax=ax, label=value)
     ax.set_title(title or f"政策注意力 / policy attention ({value})")
     return fig
