@@ -1,11 +1,15 @@
 """Generate a deterministic benchmark corpus of government work reports, at any size.
 
 The reports are *not* meant to mean anything: each one is a plausible header (title, meeting-date line,
-speaker line, sometimes web-page boilerplate around it) wrapped around body paragraphs resampled from the
-real reports bundled with the package (``data/raw`` and the State Council reports in
+speaker line, sometimes web-page boilerplate around it) wrapped around body paragraphs made of real sentences
+resampled from the real reports bundled with the package (``data/raw`` and the State Council reports in
 ``data/national/national_gwr.jsonl``). Region and year vary over real districts of several cities, so
 that metadata extraction, district disambiguation and cleaning have real work to do, and the files are
 written in a mix of encodings (UTF-8, UTF-8 with BOM, GB18030, UTF-16) and formats (plain text, HTML).
+
+Paragraphs are assembled from 1-6 resampled sentences rather than copied whole, so that, as in a real
+corpus, almost no paragraph occurs twice (a tokenizer that de-duplicates texts, or a cache, would otherwise
+look faster than it is on real data).
 
 Report ``i`` depends only on ``(seed, i)``: the 50-report corpus is the first 50 reports of the
 500-report one, and two runs write the same bytes.
@@ -47,7 +51,7 @@ DEFAULT_OUT_DIR = Path(__file__).resolve().parent / "out"
 DEFAULT_SIZES = (50, 500, 5000)
 
 #: Bump when the output of the generator changes, so that cached corpora are rebuilt.
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 
 #: Real districts: (region, city, province, adcode). Several names repeat across cities on purpose
 #: (鼓楼区, 朝阳区), and 江干区 (merged away in 2021) tests historical divisions.
@@ -124,7 +128,7 @@ class GeneratedReport:
     speaker: str
     header_style: str
     has_boilerplate: bool
-    n_paragraphs: int  # resampled body paragraphs (not counting headings, opening and closing lines)
+    n_paragraphs: int  # generated body paragraphs (not counting headings, opening and closing lines)
     n_body_chars: int  # characters of the body: opening, headings, resampled paragraphs, closing
 
 
@@ -171,6 +175,29 @@ def load_paragraph_pool(
     if not pool:
         raise ValueError(f"no body paragraphs found in {raw_dir} and {national_path}")
     return pool
+
+
+_SENTENCE_END = re.compile(r"(?<=[。！？；;!?])")
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """The sentences of a paragraph, each with its closing punctuation (。！？； and ASCII forms).
+
+    Example:
+        >>> split_sentences("加快发展。保障民生；推进改革！")
+        ['加快发展。', '保障民生；', '推进改革！']
+    """
+    return [part for part in _SENTENCE_END.split(paragraph) if part.strip()]
+
+
+def sentence_pool(paragraphs: Sequence[str]) -> list[str]:
+    """Every sentence of the paragraph pool (with repeats, in order), to assemble new paragraphs from.
+
+    Example:
+        >>> len(sentence_pool(load_paragraph_pool())) > 10_000
+        True
+    """
+    return [sentence for paragraph in paragraphs for sentence in split_sentences(paragraph)]
 
 
 # ------------------------------------------------------------------------------------------------
@@ -258,10 +285,10 @@ OPENING = ["各位代表:", "现在,我代表区人民政府向大会报告工�
 CLOSING = "各位代表,新征程催人奋进,新使命重任在肩。让我们团结一心、真抓实干,为全面建设社会主义现代化强区而努力奋斗!"
 
 
-def _body(rng: random.Random, pool: Sequence[str], *, year: int, target_chars: int) -> tuple[list[str], int]:
-    """Sections with headings, filled with resampled paragraphs until ``target_chars`` is reached.
+def _body(rng: random.Random, sentences: Sequence[str], *, year: int, target_chars: int) -> tuple[list[str], int]:
+    """Sections with headings, filled with paragraphs of 1-6 resampled sentences until ``target_chars`` is reached.
 
-    Returns the lines and the number of resampled paragraphs among them.
+    Returns the lines and the number of generated paragraphs among them.
     """
     headings = [
         f"一、{year - 1}年工作回顾",
@@ -274,7 +301,8 @@ def _body(rng: random.Random, pool: Sequence[str], *, year: int, target_chars: i
         lines.append(heading)
         budget, written = int(target_chars * share), 0
         while written < budget:
-            paragraph = pool[rng.randrange(len(pool))]
+            n_sentences = rng.choice((1, 2, 2, 3, 3, 3, 4, 4, 5, 6))
+            paragraph = "".join(sentences[rng.randrange(len(sentences))] for _ in range(n_sentences))
             lines.append(paragraph)
             written += len(paragraph)
             n_resampled += 1
@@ -298,13 +326,13 @@ def _as_html(*, title: str, lines: Sequence[str], encoding: str, top: Sequence[s
     )
 
 
-def make_report(index: int, pool: Sequence[str], *, seed: int = 0) -> tuple[GeneratedReport, str]:
+def make_report(index: int, sentences: Sequence[str], *, seed: int = 0) -> tuple[GeneratedReport, str]:
     """Build report number ``index``: its ground truth and its text (not yet encoded).
 
-    The result depends only on ``seed``, ``index`` and ``pool``.
+    The result depends only on ``seed``, ``index`` and ``sentences`` (see :func:`sentence_pool`).
 
     Example:
-        >>> truth, text = make_report(0, load_paragraph_pool())
+        >>> truth, text = make_report(0, sentence_pool(load_paragraph_pool()))
         >>> truth.region in text
         True
     """
@@ -318,7 +346,7 @@ def make_report(index: int, pool: Sequence[str], *, seed: int = 0) -> tuple[Gene
     has_boilerplate = file_format == "html" or rng.random() < 0.3
     top, bottom = _web_boilerplate(rng, region=region, year=year) if has_boilerplate else ([], [])
     target_chars = min(20_000, max(4_000, int(rng.gauss(11_000, 3_000))))
-    body, n_resampled = _body(rng, pool, year=year, target_chars=target_chars)
+    body, n_resampled = _body(rng, sentences, year=year, target_chars=target_chars)
     if file_format == "html":
         text = _as_html(title=header[0], lines=[*header[1:], *body], encoding=encoding, top=top, bottom=bottom)
     else:
@@ -377,7 +405,7 @@ def generate_corpus(
         n_reports: number of reports (at least 1).
         out_dir: parent folder of the corpus.
         seed: changes every report.
-        pool: paragraphs to resample; default :func:`load_paragraph_pool`.
+        pool: paragraphs whose sentences are resampled; default :func:`load_paragraph_pool`.
         force: rebuild even if an identical corpus is already there.
 
     Example:
@@ -400,9 +428,10 @@ def generate_corpus(
     if building.exists():
         shutil.rmtree(building)
     building.mkdir(parents=True)
+    sentences = sentence_pool(pool)
     truths: list[GeneratedReport] = []
     for index in range(n_reports):
-        truth, text = make_report(index, pool, seed=seed)
+        truth, text = make_report(index, sentences, seed=seed)
         (building / truth.file).write_bytes(text.encode(truth.encoding))
         truths.append(truth)
     if target.exists():

@@ -98,11 +98,11 @@ def test_files_are_written_in_the_encodings_the_truth_claims(small):
             assert "<html" not in text
 
 
-def test_headers_carry_the_claimed_metadata_and_bodies_come_from_the_pool(small, pool):
+def test_headers_carry_the_claimed_metadata_and_bodies_are_real_sentences(small, pool):
     out, truths = small
     folder = gen.corpus_dir(N_SMALL, out_dir=out)
-    pool_set = set(pool)
-    regions = set()
+    sentences = set(gen.sentence_pool(pool))
+    regions, paragraphs = set(), []
     for truth in truths:
         text = _decode(truth, (folder / truth.file).read_bytes()).lstrip("\ufeff")
         head = text[:1500]
@@ -111,13 +111,20 @@ def test_headers_carry_the_claimed_metadata_and_bodies_come_from_the_pool(small,
             year, month, day = (int(part) for part in truth.meeting_date.split("-"))
             assert f"{year}年{month}月{day}日" in head and truth.speaker in head
         assert (truth.city in head) or truth.header_style == "approved"
-        fixed = {*gen.OPENING, gen.CLOSING}
-        lines = [line for line in text.splitlines() if line in pool_set and line not in fixed]
         if truth.format == "txt":
-            assert len(lines) == truth.n_paragraphs
+            lines = text.split("\n")
+            start, end = lines.index(gen.OPENING[1]) + 1, lines.index(gen.CLOSING)
+            headings = {f"一、{truth.year - 1}年工作回顾", f"二、{truth.year}年工作安排", "三、全面加强政府自身建设"}
+            body = [line for line in lines[start:end] if line not in headings]
+            assert len(body) == truth.n_paragraphs
+            assert all(s in sentences for line in body for s in gen.split_sentences(line))
+            assert sum(len(line) for line in body) < truth.n_body_chars
+            paragraphs.extend(body)
         assert 3_000 < truth.n_body_chars < 25_000
         regions.add((truth.region, truth.city))
     assert len(regions) > 10
+    # assembled from sentences, paragraphs (almost) never repeat, as in a real corpus
+    assert len(set(paragraphs)) > 0.97 * len(paragraphs)
 
 
 def test_truth_round_trips_through_its_csv(small):
