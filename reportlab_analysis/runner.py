@@ -565,6 +565,19 @@ def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
     return files
 
 
+def _readable_parameter_cells() -> None:
+    """Make papermill write Chinese strings in the injected parameters cell as Chinese, not ``\\uXXXX``."""
+    from papermill.translators import PythonTranslator, papermill_translators
+
+    class ReadablePythonTranslator(PythonTranslator):
+        @classmethod
+        def translate_str(cls, val: str) -> str:
+            # a JSON string literal is also a valid Python string literal
+            return json.dumps(val, ensure_ascii=False)
+
+    papermill_translators.register("python", ReadablePythonTranslator)
+
+
 def _describe_failure(err: BaseException) -> str:
     from papermill.exceptions import PapermillExecutionError
 
@@ -631,6 +644,7 @@ def run_notebooks(
 
     import papermill
 
+    _readable_parameter_cells()
     for sub in ("notebooks", "html", "figures", "tables"):
         (output_dir / sub).mkdir(parents=True, exist_ok=True)
     results: list[NotebookResult] = []
