@@ -57,6 +57,7 @@ __all__ = [
     "stopword_list",
     "token_agreement",
     "load_wordlist",
+    "configure_jieba_cache",
 ]
 
 #: Bump when the pipeline changes in a way that changes tokens; part of every cache key.
@@ -388,6 +389,22 @@ def _private_jieba_dir(cache_dir: str | None) -> str:
         return tempfile.mkdtemp(prefix="reportlab_analysis-jieba-")
 
 
+def configure_jieba_cache(*, cache_dir: str | os.PathLike[str] | None = None) -> str:
+    """Point jieba's global tokenizer (``jieba.dt``, used by ``jieba.lcut`` and ``jieba.posseg``) at a private cache.
+
+    jieba otherwise writes its prefix-dictionary cache to a shared file in the system temp folder. A folder the
+    user already set (``jieba.dt.tmp_dir``) is left alone. Returns the folder in use.
+
+    Example:
+        >>> folder = configure_jieba_cache(cache_dir="/tmp/ra-cache-doc")   # doctest: +SKIP
+    """
+    import jieba
+
+    if jieba.dt.tmp_dir is None:
+        jieba.dt.tmp_dir = _private_jieba_dir(None if cache_dir is None else os.fspath(cache_dir))
+    return str(jieba.dt.tmp_dir)
+
+
 _BACKENDS: dict[tuple[str, str | None], Callable[[str, bool], list[str]]] = {}
 
 
@@ -400,6 +417,7 @@ def _load_backend(name: str, dictionary: str | None, cache_dir: str | None) -> C
         import jieba
 
         jieba.setLogLevel(logging.WARNING)
+        configure_jieba_cache(cache_dir=cache_dir)
         engine = jieba.Tokenizer(dictionary=dictionary) if dictionary else jieba.Tokenizer()
         # jieba would write its prefix-dict cache into the shared system temp folder; keep it private.
         engine.tmp_dir = _private_jieba_dir(cache_dir)
@@ -675,6 +693,8 @@ class Tokenizer:
         self.cache = bool(cache)
         self.cache_dir: str | None = None if cache_dir is None else os.fspath(cache_dir)
         self.last_stats: dict[str, int] = {}
+        self._pool: Any = None
+        self._pool_size = 0
 
     def __repr__(self) -> str:
         return f"Tokenizer(backend={self.config.backend!r}, fingerprint={self.fingerprint()[:12]!r}, cache={self.cache})"
@@ -764,20 +784,50 @@ class Tokenizer:
                     bar.update(1)
                 return results
             chunks = _chunk_by_size(texts, n_chunks=workers * 8)
-            context = multiprocessing.get_context("spawn")
-            from concurrent.futures import ProcessPoolExecutor
-
             results = []
-            with ProcessPoolExecutor(
-                max_workers=workers, mp_context=context, initializer=_init_worker,
-                initargs=(self.config, self.cache_dir),
-            ) as pool:
-                for chunk, chunk_tokens in zip(chunks, pool.map(_work_chunk, chunks)):
-                    results.extend(chunk_tokens)
-                    bar.update(len(chunk))
+            for chunk, chunk_tokens in zip(chunks, self._worker_pool(workers).map(_work_chunk, chunks)):
+                results.extend(chunk_tokens)
+                bar.update(len(chunk))
             return results
         finally:
             bar.close()
+
+    def _worker_pool(self, workers: int) -> Any:
+        """A pool of ``workers`` processes, started once (spawn: safe in notebooks and on every OS) and reused."""
+        if self._pool is not None and self._pool_size != workers:
+            self.close()
+        if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(
+                max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                initializer=_init_worker, initargs=(self.config, self.cache_dir),
+            )
+            self._pool_size = workers
+        return self._pool
+
+    def close(self) -> None:
+        """Stop the worker processes of parallel runs (also done at exit and when the tokenizer is collected)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def __enter__(self) -> "Tokenizer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_pool"] = None  # processes do not travel
+        return state
 
     def _merge_phrases(self, tokens: list[list[str]]) -> list[list[str]]:
         from gensim.models.phrases import Phrases

@@ -278,8 +278,13 @@ def test_parallel_equals_serial(national_paragraphs) -> None:
     texts = national_paragraphs[:6000]
     tokenizer = Tokenizer(cache=False)
     serial = tokenizer.tokenize(texts)
-    parallel = tokenizer.tokenize(texts, n_jobs=2, progress=False)
+    parallel = tokenizer.tokenize(texts, n_jobs=2, progress=True)
     assert parallel == serial
+    pool = tokenizer._pool
+    assert tokenizer.tokenize(texts[::-1], n_jobs=2) == serial[::-1]  # the worker pool is reused
+    assert tokenizer._pool is pool
+    tokenizer.close()
+    assert tokenizer._pool is None
     with pytest.raises(ValueError, match="n_jobs"):
         tokenizer.tokenize(texts[:3], n_jobs=0)
 
@@ -330,14 +335,16 @@ def test_cache_location_from_environment(tmp_path: Path, monkeypatch: pytest.Mon
 
 def test_jieba_model_cache_goes_to_a_private_folder(tmp_path: Path) -> None:
     code = (
-        "from reportlab_analysis.tokenize import Tokenizer;"
-        "print(Tokenizer(backend='jieba', cache=False).tokenize_text('推动高质量发展'))"
+        "import jieba; from reportlab_analysis.tokenize import Tokenizer;"
+        "print(Tokenizer(backend='jieba', cache=False).tokenize_text('推动高质量发展'));"
+        "print(jieba.dt.tmp_dir)"
     )
     env = {**os.environ, "REPORTLAB_ANALYSIS_CACHE": str(tmp_path), "PYTHONHASHSEED": "0"}
     done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "高质量发展" in done.stdout
     assert [p.name for p in (tmp_path / "jieba").glob("jieba*.cache")] == ["jieba.cache"]
+    assert done.stdout.strip().splitlines()[-1] == str(tmp_path / "jieba")  # jieba.lcut's global tokenizer too
 
 
 # ----------------------------------------------------------------------------------------------------------
