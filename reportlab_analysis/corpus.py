@@ -13,6 +13,8 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import re
+from collections import Counter
 import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -450,14 +452,13 @@ def _manifest_matches(reports: pd.DataFrame, row: Mapping[str, object]) -> list[
 
 
 # --------------------------------------------------------------------------------------------------
-_CJK = "\u4e00-\u9fff\u3400-\u4dbf"
+_CJK_PATTERN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+_LATIN_PATTERN = re.compile(r"[A-Za-z]")
 _MIN_CHARS = 2000
 
 
 def _check_quality(reports: pd.DataFrame, quality: list[dict[str, object]]) -> None:
     """Per-report checks that need no other report: missing fields, short or non-Chinese text, traditional script."""
-    import re
-
     noted = {(q["doc_id"], q["field"]) for q in quality}
     for row in reports.itertuples(index=False):
         doc_id, source, text = row.doc_id, row.source, row.text
@@ -466,36 +467,28 @@ def _check_quality(reports: pd.DataFrame, quality: list[dict[str, object]]) -> N
                 quality.append(_note(doc_id, source, name, "warning", f"{name} could not be determined"))
         if len(text) < _MIN_CHARS:
             quality.append(_note(doc_id, source, "text", "warning", f"very short text ({len(text)} characters)"))
-        letters = re.findall(rf"[{_CJK}A-Za-z]", text)
-        cjk = sum(1 for ch in letters if "\u3400" <= ch <= "\u9fff")
-        if letters and cjk / len(letters) < 0.5:
-            quality.append(_note(doc_id, source, "text", "warning", f"mostly non-Chinese text ({cjk / len(letters):.0%} Chinese)"))
+        cjk, latin = len(_CJK_PATTERN.findall(text)), len(_LATIN_PATTERN.findall(text))
+        if cjk + latin and cjk / (cjk + latin) < 0.5:
+            quality.append(_note(doc_id, source, "text", "warning", f"mostly non-Chinese text ({cjk / (cjk + latin):.0%} Chinese)"))
         share = traditional_share(text)
-        if share >= 0.02:
+        if share >= 0.005:
             quality.append(_note(doc_id, source, "text", "info",
-                                 f"traditional characters ({share:.0%} of Chinese characters differ from simplified)"))
+                                 f"traditional characters ({share:.1%} of Chinese characters are traditional-only)"))
 
 
-_T2S = None
-
-
-def traditional_share(text: str, *, sample: int = 5000) -> float:
-    """Share of Chinese characters (in the first ``sample``) that change under traditional-to-simplified conversion.
+def traditional_share(text: str) -> float:
+    """Share of the Chinese characters of a text that are written only in traditional script.
 
     Example:
-        >>> traditional_share("政府工作報告") > 0
-        True
+        >>> round(traditional_share("政府工作報告"), 2)
+        0.17
     """
-    global _T2S
-    if _T2S is None:
-        from opencc import OpenCC
+    from .metadata import traditional_only_characters
 
-        _T2S = OpenCC("t2s")
-    chars = "".join(ch for ch in text[: sample * 2] if "\u4e00" <= ch <= "\u9fff")[:sample]
-    if not chars:
-        return 0.0
-    converted = _T2S.convert(chars)
-    return sum(a != b for a, b in zip(chars, converted)) / len(chars)
+    counts = Counter(text)
+    total = sum(n for ch, n in counts.items() if "\u4e00" <= ch <= "\u9fff")
+    traditional = traditional_only_characters()
+    return sum(n for ch, n in counts.items() if ch in traditional) / total if total else 0.0
 
 
 def find_duplicates(reports: pd.DataFrame, *, threshold: float = 0.8, min_chars: int = 20) -> dict[str, str]:

@@ -111,6 +111,16 @@ def _t2s():
     return opencc.OpenCC("t2s"), frozenset(chars)
 
 
+def traditional_only_characters() -> frozenset[str]:
+    """Characters written only in traditional script (from OpenCC's TSCharacters table).
+
+    Example:
+        >>> "報" in traditional_only_characters() and "报" not in traditional_only_characters()
+        True
+    """
+    return _t2s()[1]
+
+
 def _simplify(text: str) -> str:
     """NFKC (full-width digits, odd spaces) and traditional -> simplified, for pattern matching only."""
     text = unicodedata.normalize("NFKC", text).replace("\u200b", "").replace("\ufeff", "")
@@ -172,7 +182,8 @@ def extract_title(text: str, *, raw_text: str | None = None) -> str | None:
     """
     for source in (text, raw_text):
         original = _lines(source)[:60]
-        simplified = [_simplify(line) for line in original]
+        # only short lines can be titles: long paragraphs are not worth simplifying
+        simplified = [_simplify(line) if len(line) <= 120 else line for line in original]
         header = _header_lines(simplified, max_lines=40)
         for line, kept in zip(header, original):
             if _is_title_line(line) and not _PUBLISHER.search(line):
