@@ -198,3 +198,16 @@ def test_manifest_region_override_looks_the_adcode_up_again(tmp_path):
     corpus = load_corpus(RAW, manifest=manifest)
     row = corpus.reports[corpus.reports["source"].str.endswith("000_207fb4099e85d4c9.txt")].iloc[0]
     assert (row["region"], row["city"], row["province"], row["adcode"]) == ("鼓楼区", "福州市", "福建省", "350102")
+
+
+def test_parallel_loading_gives_the_same_corpus(seeds, tmp_path):
+    parallel = load_corpus(RAW, n_jobs=2)
+    pd.testing.assert_frame_equal(parallel.reports, seeds.reports)
+    pd.testing.assert_frame_equal(parallel.quality, seeds.quality)
+    pd.testing.assert_frame_equal(parallel.removed, seeds.removed)
+    with pytest.raises(ValueError, match="n_jobs"):
+        load_corpus(RAW, n_jobs=0)
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x01binary\x00" * 20)
+    shutil.copy(RAW / "004_2d83ae9706601383.txt", tmp_path / "good.txt")
+    with pytest.raises(ReadError, match="bad.txt"):
+        load_corpus(tmp_path, n_jobs=2, on_error="raise")
