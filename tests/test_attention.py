@@ -95,6 +95,10 @@ def test_wildcard_does_not_cross_punctuation_and_respects_wildcard_max():
     assert attention.attention_scores(frame, dictionaries=[category])["count"].tolist() == [0, 0, 1]
     wide = attention.attention_scores(frame, dictionaries=[category], wildcard_max=5)
     assert wide["count"].tolist() == [0, 1, 1]
+    leading = AttentionCategory(name="v", label="v", terms=("*保卫战", "蓝天"))  # no first-character look-ahead
+    text = pd.DataFrame({"text": ["打赢蓝天保卫战，蓝天白云，保卫战"], "tokens": [["x"]]})
+    assert attention.attention_terms(text, dictionaries=[leading]).set_index("term")["count"].to_dict() == {
+        "*保卫战": 2, "蓝天": 1}
 
 
 def test_tokens_counted_as_all_words_without_a_tokens_column():
@@ -276,3 +280,12 @@ def test_plots_pool_counts_within_groups():
     _render_without_missing_glyphs(attention.plot_attention_trend(scores, x="year", value="per_1k_tokens"))
     with pytest.raises(ValueError, match="value='share'"):
         attention.plot_attention_heatmap(scores, by="section", value="share")
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from reportlab_analysis import attention as module
+
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

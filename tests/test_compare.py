@@ -375,3 +375,12 @@ def test_choose_grouping_and_target_for_notebooks():
         compare.choose_target(one_region, by="region")
     with pytest.raises(GroupError, match="empty group"):
         compare.choose_target(TOY, by="region", target="丙区")
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from reportlab_analysis import compare as module
+
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0

@@ -139,3 +139,12 @@ def test_attention_panel_of_the_seeds_exports_to_stata(tmp_path):
         labels = reader.variable_labels()
     assert labels["ecology_per10k"].startswith("生态环境 每万字词频")
     assert labels["party_governance_n"].startswith("党建与政府治理")
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    from reportlab_analysis import export as module
+
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
