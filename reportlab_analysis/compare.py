@@ -533,7 +533,8 @@ def kwic(
         text_col: the text column.
         window: characters of context on each side.
         regex: treat ``pattern`` as a regular expression.
-        metadata: columns to carry into the result; default: every column except the text and ``tokens``.
+        metadata: columns to carry into the result; default: every column except the text, ``tokens`` and
+            ``appendix``.
         max_rows: stop after this many matches.
 
     Returns:
@@ -554,7 +555,8 @@ def kwic(
         compiled = re.compile(pattern if regex else re.escape(pattern))
     except re.error as exc:
         raise ValueError(f"pattern={pattern!r} is not a valid regular expression: {exc}") from None
-    keep = [c for c in df.columns if c not in (text_col, "tokens")] if metadata is None else list(metadata)
+    long_text = {text_col, "tokens", "appendix"}
+    keep = [c for c in df.columns if c not in long_text] if metadata is None else list(metadata)
     _check_columns(df, keep, parameter="metadata")
     rows: list[tuple] = []
     for values, text in zip(df[keep].itertuples(index=False, name=None), df[text_col]):

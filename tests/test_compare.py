@@ -333,6 +333,11 @@ def test_seed_reports_compare_by_region_and_section(seed_corpus):
     hits = compare.kwic(seed_corpus.reports, "营商环境", window=10)
     assert len(hits) == sum(t.count("营商环境") for t in seed_corpus.reports["text"]) > 0
     assert (hits["match"] == "营商环境").all()
+    assert {"doc_id", "region", "year", "adcode"} <= set(hits.columns) and "appendix" not in hits.columns
+    for row in hits.itertuples():  # the context is the text around the match, offsets included
+        text = seed_corpus.reports.set_index("doc_id").loc[row.doc_id, "text"]
+        assert text[row.start: row.start + 4] == "营商环境"
+        assert text[max(0, row.start - 10): row.start].replace("\n", " / ") == row.left
 
 
 def test_seed_similarity_heatmap_and_dendrogram(seed_corpus):
