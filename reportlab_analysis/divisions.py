@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Mapping
 
 import pandas as pd
 
@@ -132,7 +133,7 @@ def short_name(name: str, *, level: str | None = None) -> str:
     return short if len(short) >= 2 else name
 
 
-def _row_to_division(row: pd.Series) -> Division:
+def _row_to_division(row: Mapping[str, object]) -> Division:
     return Division(
         adcode=row["adcode"], name=row["name"], level=row["level"],
         province=row["province"] or None, city=row["city"] or None,
@@ -140,6 +141,22 @@ def _row_to_division(row: pd.Series) -> Division:
         ended=row["ended"] or None, successor=row["successor"] or None, current=bool(row["current"]),
         unlisted_before=row["unlisted_before"] or None, unlisted_after=row["unlisted_after"] or None,
     )
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[dict[str, tuple[Division, ...]], dict[str, tuple[Division, ...]]]:
+    """Divisions by name (full name, and short name of provinces and cities) and by code, each sorted by
+    (adcode, listed_from): built once, so that a lookup is a dictionary access, not a table scan."""
+    table = load_divisions().sort_values(["adcode", "listed_from"], kind="stable")
+    by_name: dict[str, list[Division]] = {}
+    by_code: dict[str, list[Division]] = {}
+    for row in table.to_dict("records"):
+        division = _row_to_division(row)
+        names = {row["name"]} | ({row["short_name"]} if row["level"] != "county" else set())
+        for name in names:
+            by_name.setdefault(name, []).append(division)
+        by_code.setdefault(division.adcode, []).append(division)
+    return ({k: tuple(v) for k, v in by_name.items()}, {k: tuple(v) for k, v in by_code.items()})
 
 
 def _year(stamp: str) -> int | None:
@@ -181,15 +198,12 @@ def lookup(name: str, *, level: str | None = None, year: int | None = None) -> l
         >>> [(d.adcode, d.city) for d in lookup("朝阳区")]
         [('110105', '北京市'), ('220104', '长春市')]
     """
-    table = load_divisions()
-    rows = table[(table["name"] == name) | ((table["short_name"] == name) & (table["level"] != "county"))]
-    if level is not None:
-        if level not in LEVELS:
-            raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
-        rows = rows[rows["level"] == level]
+    if level is not None and level not in LEVELS:
+        raise ValueError(f"level must be one of {LEVELS}, got {level!r}")
     by_code: dict[str, list[Division]] = {}
-    for _, row in rows.sort_values(["adcode", "listed_from"]).iterrows():
-        by_code.setdefault(row["adcode"], []).append(_row_to_division(row))
+    for division in _index()[0].get(name, ()):
+        if level is None or division.level == level:
+            by_code.setdefault(division.adcode, []).append(division)
     divisions: dict[str, Division] = {}
     for code, versions in by_code.items():
         fitting = [d for d in versions if year is not None and possibly_valid(d, year)]
@@ -209,11 +223,9 @@ def by_adcode(adcode: str, *, year: int | None = None) -> Division | None:
         >>> by_adcode("230121").name, by_adcode("230111").name
         ('呼兰县', '呼兰区')
     """
-    table = load_divisions()
-    rows = table[table["adcode"] == str(adcode)]
-    if rows.empty:
+    candidates = list(_index()[1].get(str(adcode), ()))
+    if not candidates:
         return None
-    candidates = [_row_to_division(r) for _, r in rows.sort_values("listed_from").iterrows()]
     if year is not None:
         valid = [d for d in candidates if possibly_valid(d, year)]
         if valid:
