@@ -249,7 +249,7 @@ _VALUE_RE = re.compile(
     rf"|(?P<double>翻(?:一|两|二)?番)"
     rf"|百分之(?P<cn>[{_CN_DIGITS}]+)(?:(?:-|~|至|到)(?:百分之)?(?P<cn2>[{_CN_DIGITS}]+))?"
     rf"(?P<cnpost>{_POST_QUALIFIER})?"
-    rf"|(?P<low>{_NUM})(?P<lowunit>%)?(?:(?P<sep>-|~|至|到)(?P<high>{_NUM}))?(?P<unit>{_UNITS})?(?P<post>{_POST_QUALIFIER})?"
+    rf"|(?P<low>{_NUM})(?P<lowunit>%)?(?:(?P<sep>-|~|至|到)(?P<high>{_NUM}))?(?P<more>多|余)?(?P<unit>{_UNITS})?(?P<post>{_POST_QUALIFIER})?"
 )
 _CHANGE_TO = re.compile(
     r"(?:提高|下降|降低|降|增加|调整|上升|回落|减少|扩大|缩小|调低|调高)(?:到|至)(?:去年的|上年的|今年的)?"
@@ -306,13 +306,14 @@ def _value_from_match(match: re.Match[str]) -> dict | None:
     else:
         high = low
     return {"value": (low + high) / 2, "low": low, "high": high, "unit": unit,
-            "qualifier": match.group("post"), "length": match.end() - match.start()}
+            "qualifier": match.group("post") or match.group("more"), "length": match.end() - match.start()}
 
 
 # ------------------------------------------------------------------------------------------------
 # One sentence
 # ------------------------------------------------------------------------------------------------
 _CLAUSE_END = re.compile(r"[,;。:!?]")
+_CONTINUATION = re.compile(r"(?:同比|比上年|实际|年均)?(?:增长|增速|上涨|下降|降低)\d")
 _MAX_GAP = 26
 _GAP_BLOCKERS = re.compile(r"占|比重|贡献|倍|人均|比例|指数|规模|余额")
 _FIVE_YEAR_SENTENCE = re.compile(
@@ -356,7 +357,12 @@ def _read_mention(
     spec = INDICATORS[name]
     subject = text[start:end]
     clause_stop = _CLAUSE_END.search(text, end)
-    stop = min(clause_stop.start() if clause_stop else len(text), end + _MAX_GAP + 12)
+    stop = clause_stop.start() if clause_stop else len(text)
+    # "国内生产总值超过126万亿元，增长5.2%": a clause with no subject of its own continues the subject's clause.
+    while clause_stop and clause_stop.group() == "," and _CONTINUATION.match(text, clause_stop.end()):
+        clause_stop = _CLAUSE_END.search(text, clause_stop.end())
+        stop = clause_stop.start() if clause_stop else len(text)
+    stop = min(stop, end + _MAX_GAP + 12)
     position = end
     while position < stop:
         match = _VALUE_RE.search(text, position, stop)
@@ -406,7 +412,10 @@ def _finish_mention(text: str, start: int, end: int, name: str, match: re.Match[
     row = {key: value[key] for key in ("value", "low", "high", "unit", "qualifier")}
     if row["qualifier"] is None:
         # The qualifier nearest the number wins; at one position the longer word (不低于 over 低于).
-        window = text[max(0, start - 8):start] + subject + gap
+        window = re.split(r"[,;。:]", text[max(0, start - 8):start])[-1] + subject + gap
+        last_digit = re.search(r".*\d", window)
+        if last_digit:  # "超过126万亿元，增长5.2%": a qualifier of an earlier number is not this one's
+            window = window[last_digit.end():]
         pre = [word for word in _PRE_QUALIFIERS if word in window]
         row["qualifier"] = max(pre, key=lambda word: (window.rfind(word) + len(word), len(word))) if pre else None
     if name == "new_urban_jobs" and row["unit"] in ("人", "人次"):
@@ -451,6 +460,12 @@ def parse_sentence(
         1  fixed_asset_investment_growth    7.0  five_year
     """
     names = _check_indicators(indicators)
+    rows = _parse_mentions(sentence, names, period)
+    return pd.DataFrame(rows, columns=MENTION_COLUMNS).astype({"value": "float64", "low": "float64", "high": "float64"})
+
+
+def _parse_mentions(sentence: str, names: Sequence[str], period: Period) -> list[dict]:
+    """The work of :func:`parse_sentence`, as plain dicts (fast enough to run on every sentence of a corpus)."""
     text = normalize_text(sentence)
     sentence_five_year = bool(_FIVE_YEAR_SENTENCE.search(text))
     subjects = [s for s in _find_subjects(text, list(INDICATORS)) if not _subject_is_reference(text, *s)]
@@ -475,9 +490,7 @@ def parse_sentence(
         if row["period"] is None:
             row["period"] = "five_year" if (sentence_five_year or period == "five_year") else "annual"
         frame_rows.append(row)
-    return pd.DataFrame(frame_rows, columns=MENTION_COLUMNS).astype(
-        {"value": "float64", "low": "float64", "high": "float64"}
-    )
+    return frame_rows
 
 
 def _check_indicators(indicators: Iterable[str] | None) -> list[str]:
@@ -502,41 +515,43 @@ TARGET_CUE = re.compile(
     r"预期目标(?:是|为|定为|定在|设定)|(?:主要|总体|奋斗|发展)目标(?:是|为)|增长目标(?:为|是|定为)|预期增长"
     r"|目标(?:定为|定在|设定为)"
 )
-#: Weaker cues: the sentence speaks of the plan period.
-PLAN_CUE = re.compile(r"今年|明年|本年度|力争|争取|拟按|拟安排|拟|确保|今后五年|未来五年|到20\d\d年|要(?:实现|达到|控制|保持)")
+#: Cues that the sentence speaks of the plan period: firm ones (拟, 力争 …) and ones a past cue overrides (今年 …).
+PLAN_CUE = re.compile(r"拟按|拟安排|拟|力争|争取|确保|提出(?!了)|今后五年|未来五年|到20\d\d年|要(?:实现|达到|控制|保持|稳定)")
+SOFT_PLAN_CUE = re.compile(r"今年|明年|本年度")
 #: Cues that a sentence reports results.
 PAST_CUE = re.compile(
-    r"增长了|完成了|实现了|达到了|提高了|下降了|已经|去年|上年|过去|一年来|五年来|几年来|近年来|回顾|累计|超额|预计"
+    r"增长了|完成了|实现了|达到了|提高了|下降了|已经|去年|上年|过去|[一二三四五六七八九十两几多]年来|近年来|回顾|超额|预计"
     r"|完成率|(?:超过|达到|低于|高于|完成|实现)(?:了)?(?:全年|年初)?(?:确定)?的?[^,;。]{0,8}目标|好于预期"
 )
 _PASSAGE_OPENER = re.compile(r"目标(?:是|为)?:$")
 _FIVE_YEAR_PASSAGE = re.compile(r"(?:今后五年|未来五年|十[一二三四五六七八九]五[”\"]?(?:时期|期间)|五年规划).*(?:目标|任务)")
-_ANNUAL_PASSAGE = re.compile(r"今年|明年|本年度|\d{4}年(?:的)?(?:主要|重点)?(?:工作|任务)|\d{4}年.{0,24}预期目标")
+_ANNUAL_PASSAGE = re.compile(
+    r"今年|明年|本年度|\d{4}年(?:的)?(?:主要|重点)?(?:工作|任务)|\d{4}年.{0,24}预期目标|(?:^|[。,])\d{4}年,?是"
+)
 
 Kind = Literal["target", "achievement"]
 
 
-def _sentence_kind(section: str, text: str, in_passage: bool) -> Kind | None:
+def _sentence_kind(section: str, text: str, in_passage: bool, paragraph_kind: Kind | None) -> tuple[Kind | None, bool]:
+    """(kind, decided by the sentence's own cues)."""
     target_cue = bool(TARGET_CUE.search(text)) and not re.search(
         r"(?:超过|达到|低于|高于|完成|实现)(?:了)?[^,;。]{0,8}预期目标", text
     )
     plan_cue = bool(PLAN_CUE.search(text))
+    soft_plan_cue = bool(SOFT_PLAN_CUE.search(text))
     past_cue = bool(PAST_CUE.search(text))
     if section == "review":
-        return "achievement"
+        return "achievement", True
     if section == "appendix":
-        return None
-    if section == "plan":
-        if past_cue and not (target_cue or plan_cue or in_passage):
-            return "achievement"
-        return "target"
-    if target_cue or in_passage:
-        return "target"
-    if plan_cue and not past_cue:
-        return "target"
+        return None, True
+    if target_cue or in_passage or plan_cue or (soft_plan_cue and (section == "plan" or not past_cue)):
+        return "target", True
     if past_cue:
-        return "achievement"
-    return None
+        return "achievement", True
+    # No cue of its own: the sentence continues its paragraph ("过去一年……。国内生产总值增长10.3%……").
+    if paragraph_kind is not None:
+        return paragraph_kind, False
+    return ("target" if section == "plan" else None), False
 
 
 def classify_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
@@ -564,25 +579,31 @@ def classify_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
     kinds: list[Kind | None] = [None] * len(frame)
     periods: list[Period] = ["annual"] * len(frame)
     order = frame.sort_values(["doc_id", "para_id", "sent_id"], kind="stable").index
+    doc_ids, para_ids, texts = frame["doc_id"].tolist(), frame["para_id"].tolist(), frame["text"].tolist()
+    section_list = sections.tolist()
     state: dict[str, object] = {}
     for position in order:
-        doc_id = frame.at[position, "doc_id"]
-        para_id = frame.at[position, "para_id"]
+        doc_id = doc_ids[position]
+        para_id = para_ids[position]
         if state.get("doc") != doc_id:
-            state = {"doc": doc_id, "para": None, "period": "annual", "opener": False, "passage": False,
-                     "para_text": ""}
+            state = {"doc": doc_id, "para": None, "period": "annual", "passage": False, "para_text": "",
+                     "para_kind": None}
         if state["para"] != para_id:
             # A new paragraph: the previous one may have opened a target passage ("主要预期目标是：").
             state["passage"] = bool(_PASSAGE_OPENER.search(str(state["para_text"])))
             state["para"] = para_id
             state["para_text"] = ""
-        text = normalize_text(str(frame.at[position, "text"]))
+            state["para_kind"] = None
+        text = normalize_text(str(texts[position]))
         state["para_text"] = str(state["para_text"]) + text
         if _FIVE_YEAR_PASSAGE.search(text) and not re.search(r"今年|明年", text):
             state["period"] = "five_year"
         elif _ANNUAL_PASSAGE.search(text):
             state["period"] = "annual"
-        kinds[position] = _sentence_kind(sections.iat[position], text, bool(state["passage"]))
+        kind, own_cue = _sentence_kind(section_list[position], text, bool(state["passage"]), state["para_kind"])  # type: ignore[arg-type]
+        kinds[position] = kind
+        if own_cue:
+            state["para_kind"] = kind
         if TARGET_CUE.search(text) and kinds[position] == "target":
             state["passage"] = True
         periods[position] = state["period"]  # type: ignore[assignment]
@@ -604,20 +625,19 @@ def _mentions(sentences: pd.DataFrame, kind: Kind, indicators: Iterable[str] | N
     names = _check_indicators(indicators)
     classified = classify_sentences(sentences)
     chosen = classified[classified["kind"] == kind]
-    parts = []
-    for row in chosen.itertuples(index=False):
-        found = parse_sentence(row.text, indicators=names, period=row.period_context)
-        if found.empty:
-            continue
-        found.insert(0, "doc_id", row.doc_id)
-        found.insert(1, "section", getattr(row, "section", "unknown"))
-        found.insert(2, "para_id", row.para_id)
-        found.insert(3, "sent_id", row.sent_id)
-        found["sentence"] = row.text
-        parts.append(found)
-    if not parts:
-        return pd.DataFrame(columns=TARGET_COLUMNS).astype({"value": "float64", "low": "float64", "high": "float64"})
-    table = pd.concat(parts, ignore_index=True)[TARGET_COLUMNS]
+    sections = chosen["section"] if "section" in chosen else pd.Series("unknown", index=chosen.index)
+    rows = []
+    for doc_id, section, para_id, sent_id, text, period in zip(
+        chosen["doc_id"], sections, chosen["para_id"], chosen["sent_id"], chosen["text"], chosen["period_context"]
+    ):
+        for mention in _parse_mentions(str(text), names, period):
+            rows.append({"doc_id": doc_id, "section": section, "para_id": para_id, "sent_id": sent_id,
+                         **mention, "sentence": text})
+    table = pd.DataFrame(rows, columns=TARGET_COLUMNS).astype({"value": "float64", "low": "float64", "high": "float64"})
+    if table.empty:
+        return table
+    for column in ("variant", "qualifier", "unit"):
+        table[column] = table[column].astype(object).where(table[column].notna(), None)
     # A target restated later in the passage ("经济增长预期目标为5%左右，……") is kept once, at its first mention.
     key = table["value"].astype(str).where(table["value"].notna(), table["qualifier"].astype(str))
     duplicate = pd.DataFrame({

@@ -1,0 +1,305 @@
+"""Tests for reportlab_analysis.targets: value parsing, target/result separation, the seeds and the national gold.
+
+The gold table tests/data/national_targets_gold.csv was written by reading the State Council reports 2000-2025
+(2020 is not in the corpus): every numeric target of the annual "主要预期目标" passage for GDP growth, CPI, new urban
+jobs, unemployment (surveyed and registered), energy intensity, grain output and foreign trade, the deficit ratio
+from the fiscal-policy paragraph, and the five-year (年均) GDP growth targets. 2000 and 2002 state no numeric target
+in the text and have no rows. Each row keeps the sentence the value came from.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import reportlab_analysis as ra
+from reportlab_analysis.targets import (
+    INDICATORS,
+    TARGET_COLUMNS,
+    achievements_from_sentences,
+    classify_sentences,
+    extract_achievements,
+    extract_targets,
+    parse_sentence,
+    parse_value,
+    targets_from_sentences,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLD = ROOT / "tests" / "data" / "national_targets_gold.csv"
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _one(sentence: str, indicator: str) -> pd.Series:
+    found = parse_sentence(sentence, indicators=[indicator])
+    assert len(found) == 1, f"expected one {indicator} in {sentence!r}, got\n{found}"
+    return found.iloc[0]
+
+
+def _sentences(*rows: tuple[str, str]) -> pd.DataFrame:
+    """A sentences table for one document: (section, text) per paragraph."""
+    return pd.DataFrame(
+        [{"doc_id": "d", "section": section, "para_id": i, "sent_id": 0, "text": text} for i, (section, text) in enumerate(rows)]
+    )
+
+
+# ------------------------------------------------------------------------------------------------
+# Values
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("sentence", "value", "low", "high", "qualifier"),
+    [
+        ("地区生产总值增长6.5-7%", 6.75, 6.5, 7.0, None),
+        ("国内生产总值增长6%－6.5%", 6.25, 6.0, 6.5, None),
+        ("地区生产总值增长7.5%左右", 7.5, 7.5, 7.5, "左右"),
+        ("地区生产总值增长10%以上", 10.0, 10.0, 10.0, "以上"),
+        ("国内生产总值增长８％左右", 8.0, 8.0, 8.0, "左右"),
+        ("地区生产总值增长百分之七", 7.0, 7.0, 7.0, None),
+        ("地区生产总值增长百分之六点五左右", 6.5, 6.5, 6.5, "左右"),
+        ("地区生产总值\n增长 7.5 %\n左右", 7.5, 7.5, 7.5, "左右"),
+        ("力争实现地区生产总值同比增长10%左右", 10.0, 10.0, 10.0, "左右"),
+        ("今年经济增长预期目标为7%左右", 7.0, 7.0, 7.0, "左右"),
+    ],
+)
+def test_gdp_values_in_their_written_forms(sentence, value, low, high, qualifier):
+    row = _one(sentence, "gdp_growth")
+    assert (row["value"], row["low"], row["high"]) == (value, low, high)
+    assert row["qualifier"] == qualifier
+    assert row["unit"] == "%"
+
+
+def test_qualitative_targets_keep_the_phrase_and_have_no_value():
+    synced = _one("城乡居民人均收入与经济增长基本同步", "income_growth")
+    assert math.isnan(synced["value"]) and synced["qualifier"] == "与经济增长基本同步"
+    assert synced["variant"] == "per_capita"
+    doubled = _one("今后五年，一般公共财政预算收入翻一番", "fiscal_revenue_growth")
+    assert math.isnan(doubled["value"]) and doubled["qualifier"] == "翻一番"
+    assert doubled["period"] == "five_year"
+
+
+def test_five_year_against_annual():
+    assert _one("地区生产总值年均增长7%", "gdp_growth")["period"] == "five_year"
+    assert _one("“十五”期间年均经济增长速度预期目标为7％左右", "gdp_growth")["period"] == "five_year"
+    assert _one("地区生产总值增长7%", "gdp_growth")["period"] == "annual"
+    # A sentence that only refers to the five-year plan ("与“十四五”规划相衔接") stays annual.
+    assert _one("经济增长预期目标为5%左右，并与“十四五”规划目标相衔接", "gdp_growth")["period"] == "annual"
+    total = _one("今后五年，地区生产总值总量增长50%", "gdp_growth")
+    assert (total["value"], total["variant"], total["period"]) == (50.0, "cumulative", "five_year")
+
+
+def test_enumerated_indicators_share_the_stated_value():
+    found = parse_sentence("地区生产总值、固定资产投资、一般公共预算收入年均增长都为7%,社会销售品零售总额年均增长8%")
+    assert found[["indicator", "value"]].values.tolist() == [
+        ["gdp_growth", 7.0], ["fixed_asset_investment_growth", 7.0], ["fiscal_revenue_growth", 7.0],
+        ["retail_sales_growth", 8.0],
+    ]
+
+
+def test_other_indicators_units_signs_and_variants():
+    found = parse_sentence(
+        "今年发展主要预期目标是：国内生产总值增长5%左右；城镇调查失业率5.5%左右，城镇新增就业1200万人以上；"
+        "居民消费价格涨幅2%左右；粮食产量1.4万亿斤左右；单位国内生产总值能耗降低3%左右。"
+    ).set_index("indicator")
+    assert found.loc["unemployment_rate", "variant"] == "surveyed"
+    assert found.loc["new_urban_jobs", ["value", "unit", "qualifier"]].tolist() == [1200.0, "万人", "以上"]
+    assert found.loc["cpi", "value"] == 2.0
+    assert found.loc["grain_output", ["value", "unit"]].tolist() == [1.4, "万亿斤"]
+    assert found.loc["energy_intensity_change", "value"] == -3.0  # a reduction is a negative change
+    assert found.loc["gdp_growth", "value"] == 5.0  # "单位国内生产总值能耗" is not a GDP mention
+    jobs = _one("全年城镇新增就业2000人以上", "new_urban_jobs")
+    assert (jobs["value"], jobs["unit"]) == (0.2, "万人")
+    assert _one("城镇新增就业人数不低于900万人", "new_urban_jobs")["qualifier"] == "不低于"
+
+
+def test_deficit_ratio_reads_the_new_value_not_last_years():
+    assert _one("今年拟安排财政赤字1.62万亿元，赤字率从去年的2.1%提高到2.3%。", "deficit_ratio")["value"] == 2.3
+    row = _one("全国财政赤字合计9500亿元，占国内生产总值比重在3%以内，累计国债余额占国内生产总值比重20%左右", "deficit_ratio")
+    assert (row["value"], row["qualifier"]) == (3.0, "以内")
+
+
+def test_shares_of_gdp_and_levels_are_not_growth_rates():
+    assert parse_sentence("数字经济核心产业增加值占国内生产总值比重达到10%左右", indicators=["gdp_growth"]).empty
+    assert parse_sentence("人均国内生产总值增长6%", indicators=["gdp_growth"]).empty
+    assert parse_sentence("地区生产总值达到595亿元", indicators=["gdp_growth"]).empty
+    row = _one("国内生产总值超过126万亿元，增长5.2%", "gdp_growth")
+    assert (row["value"], row["qualifier"]) == (5.2, None)
+
+
+def test_parse_value_rejects_what_is_not_a_value():
+    assert parse_value("增长") is None
+    assert parse_value("6.5至") is not None and parse_value("6.5至")["value"] == 6.5
+    assert parse_value("6.5%-7%")["high"] == 7.0
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    tenths=st.integers(min_value=5, max_value=150),
+    qualifier=st.sampled_from(["", "左右", "以上", "以内"]),
+    full_width=st.booleans(),
+    spaces=st.booleans(),
+)
+def test_any_written_target_reads_back(tenths, qualifier, full_width, spaces):
+    number = f"{tenths / 10:g}"
+    text = f"地区生产总值增长{number}%{qualifier}"
+    if full_width:
+        text = text.translate(str.maketrans("0123456789.%", "０１２３４５６７８９．％"))
+    if spaces:
+        text = text.replace("增长", "增长 \n")
+    row = _one(text, "gdp_growth")
+    assert row["value"] == pytest.approx(tenths / 10)
+    assert row["qualifier"] == (qualifier or None)
+
+
+# ------------------------------------------------------------------------------------------------
+# Targets against results
+# ------------------------------------------------------------------------------------------------
+def test_review_figures_are_achievements_never_targets():
+    sentences = _sentences(
+        ("review", "全年地区生产总值增长6.9%，城镇登记失业率控制在3.1%以内。"),
+        ("plan", "今年主要预期目标是：地区生产总值增长7%左右，城镇登记失业率控制在4%以内。"),
+    )
+    targets = targets_from_sentences(sentences)
+    assert targets[["indicator", "value"]].values.tolist() == [["gdp_growth", 7.0], ["unemployment_rate", 4.0]]
+    assert set(targets["section"]) == {"plan"}
+    achieved = achievements_from_sentences(sentences)
+    assert achieved[["indicator", "value"]].values.tolist() == [["gdp_growth", 6.9], ["unemployment_rate", 3.1]]
+
+
+def test_unknown_sections_rely_on_local_cues():
+    sentences = _sentences(
+        ("unknown", "去年地区生产总值增长了6.8%。"),
+        ("unknown", "一年来，我们攻坚克难。地区生产总值增长6.5%。"),
+        ("unknown", "今年经济社会发展的主要预期目标是："),
+        ("unknown", "地区生产总值增长7%左右；居民消费价格涨幅3%左右。"),
+        ("unknown", "力争固定资产投资增长10%以上。"),
+    )
+    kinds = classify_sentences(sentences)["kind"].tolist()
+    assert kinds[0] == "achievement" and kinds[1] == "achievement"
+    targets = targets_from_sentences(sentences)
+    assert targets[["indicator", "value"]].values.tolist() == [
+        ["gdp_growth", 7.0], ["cpi", 3.0], ["fixed_asset_investment_growth", 10.0]
+    ]
+    assert 6.8 not in targets["value"].tolist() and 6.5 not in targets["value"].tolist()
+
+
+def test_a_restated_target_is_kept_once():
+    sentences = _sentences(
+        ("plan", "今年发展主要预期目标是：国内生产总值增长5%左右。"),
+        ("plan", "经济增长预期目标为5%左右，既是稳就业的需要，也有条件支撑。"),
+    )
+    targets = targets_from_sentences(sentences, indicators=["gdp_growth"])
+    assert len(targets) == 1 and targets["para_id"].iat[0] == 0
+
+
+def test_bad_input_gets_a_clear_error():
+    with pytest.raises(ValueError, match="indicators: unknown indicator"):
+        parse_sentence("地区生产总值增长7%", indicators=["gdp"])
+    with pytest.raises(ValueError, match="missing column"):
+        targets_from_sentences(pd.DataFrame({"text": ["地区生产总值增长7%"]}))
+    with pytest.raises(TypeError, match="corpus: expected a reportlab_analysis Corpus"):
+        extract_targets(pd.DataFrame())
+
+
+# ------------------------------------------------------------------------------------------------
+# The seeds
+# ------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def seeds():
+    return ra.load_corpus(ROOT / "data" / "raw")
+
+
+@pytest.fixture(scope="module")
+def seed_targets(seeds):
+    return extract_targets(seeds)
+
+
+def _gdp(targets: pd.DataFrame, region: str, period: str) -> pd.DataFrame:
+    return targets[(targets["region"] == region) & (targets["indicator"] == "gdp_growth") & (targets["period"] == period)]
+
+
+def test_seed_gdp_targets(seed_targets):
+    assert list(seed_targets.columns[:3]) == ["doc_id", "region", "city"]
+    assert set(TARGET_COLUMNS) <= set(seed_targets.columns)
+    songbei = _gdp(seed_targets, "松北区", "annual")  # 2021
+    assert songbei[["value", "qualifier"]].values.tolist() == [[10.0, "左右"]]
+    shahekou = _gdp(seed_targets, "沙河口区", "annual")  # 2016
+    assert shahekou[["value", "low", "high"]].values.tolist() == [[6.75, 6.5, 7.0]]
+    assert _gdp(seed_targets, "沙河口区", "five_year")["value"].tolist() == [7.0]
+    jianggan = _gdp(seed_targets, "江干区", "annual")  # 2018
+    assert jianggan[["value", "qualifier"]].values.tolist() == [[7.5, "左右"]]
+    # 南岗区 (2018) and 呼兰区 (2022) set no annual GDP growth target; 呼兰区 states a five-year total of 50%.
+    assert _gdp(seed_targets, "南岗区", "annual").empty
+    assert _gdp(seed_targets, "呼兰区", "annual").empty
+    hulan = _gdp(seed_targets, "呼兰区", "five_year")
+    assert hulan[["value", "variant"]].values.tolist() == [[50.0, "cumulative"]]
+
+
+def test_seed_targets_come_from_the_plan_and_quote_their_sentence(seeds, seed_targets):
+    assert (seed_targets["section"] != "review").all()
+    for phrase, sentence in zip(seed_targets["phrase"], seed_targets["sentence"]):
+        assert phrase in _fold(sentence)
+    # 沙河口区 reports 2015 results (失业率控制在2.7%以内) in its review: an achievement, not a target.
+    achieved = extract_achievements(seeds)
+    shahekou_unemployment = achieved[(achieved["region"] == "沙河口区") & (achieved["indicator"] == "unemployment_rate")]
+    assert 2.7 in shahekou_unemployment["value"].tolist()
+    assert 2.7 not in seed_targets.loc[seed_targets["indicator"] == "unemployment_rate", "value"].tolist()
+
+
+def test_extraction_is_deterministic(seeds, seed_targets):
+    pd.testing.assert_frame_equal(extract_targets(seeds), seed_targets)
+
+
+# ------------------------------------------------------------------------------------------------
+# The national gold table
+# ------------------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def national_targets():
+    return extract_targets(ra.load_national_corpus())
+
+
+def _key(frame: pd.DataFrame) -> pd.Series:
+    columns = ["year", "indicator", "variant", "period", "value", "low", "high", "qualifier"]
+    frame = frame.astype({"variant": object, "qualifier": object})
+    frame = frame.assign(variant=frame["variant"].where(frame["variant"].notna(), ""),
+                         qualifier=frame["qualifier"].where(frame["qualifier"].notna(), ""))
+    keys = [
+        f"{int(year)}|{indicator}|{variant}|{period}|{value:.3f}|{low:.3f}|{high:.3f}|{qualifier}"
+        for year, indicator, variant, period, value, low, high, qualifier in frame[columns].itertuples(index=False)
+    ]
+    return pd.Series(keys, index=frame.index)
+
+
+def test_national_gold_table_is_matched(national_targets):
+    gold = pd.read_csv(GOLD, dtype={"variant": str, "qualifier": str})
+    assert len(gold) >= 100 and set(gold["indicator"]) >= {
+        "gdp_growth", "cpi", "new_urban_jobs", "unemployment_rate", "deficit_ratio"
+    }
+    assert set(gold["indicator"]) <= set(INDICATORS)
+    extracted = national_targets.assign(key=_key(national_targets))
+    matched = 0
+    for key, sentence in zip(_key(gold), gold["sentence"]):
+        hits = extracted[extracted["key"] == key]
+        # The row must come from the gold sentence (the splitter may cut it shorter, never elsewhere).
+        if any(_fold(s) in _fold(sentence) or _fold(sentence) in _fold(s) for s in hits["sentence"]):
+            matched += 1
+    assert matched / len(gold) >= 0.95, f"matched {matched} of {len(gold)} gold rows"
+
+
+def test_national_targets_never_come_from_the_review(national_targets):
+    assert (national_targets["section"] != "review").all()
+    annual_gdp = national_targets[(national_targets["indicator"] == "gdp_growth") & (national_targets["period"] == "annual")]
+    recent = annual_gdp[annual_gdp["year"] >= 2000]
+    # One annual GDP target per report at most, and every one inside the range China has ever set (5-8%).
+    assert not recent.duplicated("doc_id").any()
+    assert recent["value"].between(5, 8).all()
+    assert set(recent["year"]) >= set(range(2003, 2026)) - {2020}
