@@ -3,6 +3,7 @@
 Subcommands:
     run         execute the notebooks with papermill and render HTML into reports/
     notebooks   list the notebooks and the parameters each declares
+    lab         open JupyterLab on the notebooks, kernels with PYTHONHASHSEED=0 and this package importable
     fonts       cache a Regular-weight CJK font for figures (one-off, about ten minutes)
 
 Example:
@@ -59,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("notebooks", help="list notebooks and their parameters")
     listing.add_argument("--notebooks-dir", default="notebooks", metavar="DIR")
 
+    lab = commands.add_parser("lab", help="open JupyterLab on the notebooks (PYTHONHASHSEED=0, package importable)")
+    lab.add_argument("--notebooks-dir", default="notebooks", metavar="DIR")
+    lab.epilog = "Any further options are passed to jupyter lab, e.g. --no-browser --port 8899."
+
     fonts = commands.add_parser("fonts", help="cache a Regular-weight CJK font for figures (about ten minutes, once)")
     fonts.add_argument("--force", action="store_true", help="rebuild even if cached")
     return parser
@@ -109,6 +114,20 @@ def _list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _lab(args: argparse.Namespace) -> int:
+    import os
+
+    from .runner import RunnerError, _kernel_pythonpath
+
+    folder = Path(args.notebooks_dir)
+    if not folder.is_dir():
+        raise RunnerError(f"notebooks folder {str(folder)!r} does not exist")
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": _kernel_pythonpath()}
+    command = [sys.executable, "-m", "jupyter", "lab", f"--notebook-dir={folder}", *args.lab_args]
+    os.execvpe(command[0], command, env)
+    return 0  # not reached
+
+
 def _fonts(args: argparse.Namespace) -> int:
     from .plotting import build_regular_font, regular_font_path
 
@@ -130,11 +149,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     from .runner import RunnerError
 
     parser = _parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.lab_args = extra
     if args.command is None:
         parser.print_help()
         return 2
-    handlers = {"run": _run, "notebooks": _list, "fonts": _fonts}
+    handlers = {"run": _run, "notebooks": _list, "lab": _lab, "fonts": _fonts}
     try:
         return handlers[args.command](args)
     except RunnerError as err:
