@@ -389,3 +389,26 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_words = st.lists(st.sampled_from(["生态", "创新", "产业", "投资", "民生"]), min_size=1, max_size=30)
+
+
+@settings(max_examples=40, deadline=None, derandomize=True)
+@given(left=_words, right=_words)
+def test_swapping_target_and_reference_flips_the_sign(left, right):
+    docs = pd.DataFrame({"g": ["x", "y"], "tokens": [left, right]})
+    forward = compare.fightin_words(docs, by="g", target="x").set_index("term").sort_index()
+    backward = compare.fightin_words(docs, by="g", target="y").set_index("term").sort_index()
+    # NaN only where the log-odds are undefined: a term that makes up every token of both groups
+    assert forward["z"].to_numpy() == pytest.approx(-backward["z"].to_numpy(), nan_ok=True)
+    assert forward["z"].notna().all() or len(forward) == 1
+    g2_forward = compare.log_likelihood_keyness(docs, by="g", target="x").set_index("term").sort_index()
+    g2_backward = compare.log_likelihood_keyness(docs, by="g", target="y").set_index("term").sort_index()
+    equal_rate = g2_forward["per_10k_target"] == g2_forward["per_10k_reference"]
+    assert g2_forward.loc[~equal_rate, "g2"].to_numpy() == pytest.approx(-g2_backward.loc[~equal_rate, "g2"].to_numpy())
+    assert (g2_forward["p_value"].to_numpy() == pytest.approx(g2_backward["p_value"].to_numpy()))
+    assert ((g2_forward["p_adjusted"] >= g2_forward["p_value"] - 1e-12) & (g2_forward["p_adjusted"] <= 1)).all()
