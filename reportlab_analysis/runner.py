@@ -409,7 +409,10 @@ def current_python_kernel() -> Iterator[str]:
         spec_dir = Path(tmp) / "kernels" / name
         spec_dir.mkdir(parents=True)
         spec = {
-            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+            # log_level=ERROR: keeps the kernel's own start-up chatter (transport notices) off the terminal;
+            # warnings raised by notebook code still show in the notebook.
+            "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                     "--IPKernelApp.log_level=ERROR"],
             "display_name": f"Python {platform.python_version()} ({sys.prefix})",
             "language": "python",
             "env": {**KERNEL_ENV, "PYTHONPATH": _kernel_pythonpath()},
