@@ -733,7 +733,7 @@ def topic_prevalence(model: TopicModel, *, by: str | Sequence[str] | None = None
     Args:
         model: fitted model.
         by: column(s) of ``model.documents`` to group by (region, city, year, section, level...); None for
-            the whole corpus.
+            the whole corpus. Documents whose group value is missing (e.g. no year) are left out.
         n_boot: bootstrap replicates.
         level: confidence level.
         seed: bootstrap seed.
