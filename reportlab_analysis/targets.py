@@ -46,16 +46,21 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass
-from typing import Callable, Iterable, Literal, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Literal, Sequence
 
 import cn2an
 import pandas as pd
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = [
     "INDICATORS",
     "TARGET_COLUMNS",
     "extract_targets",
     "extract_achievements",
+    "compare_with_achievements",
+    "plot_target_series",
     "targets_from_sentences",
     "achievements_from_sentences",
     "classify_sentences",
@@ -162,9 +167,10 @@ INDICATORS: dict[str, IndicatorSpec] = {
         IndicatorSpec(
             "gdp_growth",
             re.compile(
-                r"(?:国内|地区)生产总值(?:\(GDP\))?|GDP|生产总值"
+                r"(?:国内|地区|国民)生产总值(?:\(GDP\))?|GDP|生产总值"
                 r"|经济(?:年均)?(?:增长|增速)(?:速度|率)?(?:的)?(?:预期)?(?:目标)?"
             ),
+            variant=lambda subject: "gnp" if subject.startswith("国民") else None,
         ),
         IndicatorSpec(
             "fiscal_revenue_growth",
@@ -317,8 +323,10 @@ _CONTINUATION = re.compile(r"(?:同比|比上年|实际|年均)?(?:增长|增速
 _MAX_GAP = 26
 _GAP_BLOCKERS = re.compile(r"占|比重|贡献|倍|人均|比例|指数|规模|余额")
 _FIVE_YEAR_SENTENCE = re.compile(
-    r"今后五年|未来五年|十[一二三四五六七八九]五[”\"]?(?:时期|期间)|第十[一二三四五六七八九]个五年规划"
+    r"今后五年|未来五年|五年内|十[一二三四五六七八九]五[”\"]?(?:时期|期间)|第十?[一二三四五六七八九]个五年规划"
+    r"|[“\"]十?[一二三四五六七八九]五[”\"]计划(?:草案)?(?:规定|提出|期间)"
 )
+_AVERAGE = re.compile(r"年均|平均每年|每年平均")
 
 
 def _find_subjects(text: str, indicators: Sequence[str]) -> list[tuple[int, int, str]]:
@@ -428,7 +436,7 @@ def _finish_mention(text: str, start: int, end: int, name: str, match: re.Match[
             row.update(value=math.nan, low=math.nan, high=math.nan)
     before = text[max(0, start - 10):start]
     clause_before = re.split(r"[,;。:]", before)[-1]
-    five_year = "年均" in subject or "年均" in gap or "年均" in clause_before
+    five_year = bool(_AVERAGE.search(clause_before + subject + gap))
     variant = spec.variant(subject)
     if "总量" in gap or "总量" in subject or (
         re.search(r"比20\d\d年", gap) and not math.isnan(row["value"])
@@ -724,3 +732,95 @@ def extract_achievements(corpus: object, *, indicators: Iterable[str] | None = N
         >>> extract_achievements(load_corpus("data/raw"), indicators=["gdp_growth"])  # doctest: +SKIP
     """
     return _from_corpus(corpus, "achievement", indicators)
+
+
+# ------------------------------------------------------------------------------------------------
+# Targets against outcomes, and a picture of them
+# ------------------------------------------------------------------------------------------------
+def compare_with_achievements(
+    targets: pd.DataFrame, achievements: pd.DataFrame, *, indicator: str = "gdp_growth"
+) -> pd.DataFrame:
+    """Each annual target next to the outcome the next year's report gives for that year.
+
+    A report for year *Y* sets the target for *Y*; the review of the report for *Y + 1* reports the outcome. The
+    outcome is the first annual figure for the indicator in that review (its headline, e.g. "国内生产总值增长5.2%").
+    Where there is no next-year report, or it states no figure, ``achieved`` is NaN.
+
+    Args:
+        targets: output of :func:`extract_targets` (needs ``region`` and ``year``).
+        achievements: output of :func:`extract_achievements` for the same corpus.
+        indicator: the indicator to compare.
+
+    Returns:
+        DataFrame: ``region``, ``year``, ``indicator``, ``target`` (value), ``target_low``, ``target_high``,
+        ``qualifier``, ``achieved``, ``gap`` (achieved minus target; whether "7.4 against 7.5左右" counts as met
+        is left to the reader), ``target_sentence``, ``achieved_sentence``.
+
+    Example:
+        >>> comparison = compare_with_achievements(extract_targets(corpus), extract_achievements(corpus))  # doctest: +SKIP
+    """
+    _check_indicators([indicator])
+    for name, frame in (("targets", targets), ("achievements", achievements)):
+        missing = [c for c in ("region", "year", "indicator", "period", "value") if c not in frame.columns]
+        if missing:
+            raise ValueError(
+                f"{name}: missing column(s) {missing}; pass the output of extract_targets / extract_achievements"
+            )
+    annual_targets = targets[(targets["indicator"] == indicator) & (targets["period"] == "annual")]
+    annual_targets = annual_targets.dropna(subset=["year"]).sort_values(["region", "year", "para_id", "sent_id"])
+    annual_targets = annual_targets.drop_duplicates(["region", "year"])
+    outcomes = achievements[(achievements["indicator"] == indicator) & (achievements["period"] == "annual")]
+    outcomes = outcomes.dropna(subset=["year", "value"])
+    # The review's headline figure first; a past-tense figure elsewhere only when the review has none.
+    outside_review = outcomes["section"].ne("review") if "section" in outcomes.columns else False
+    outcomes = outcomes.assign(_outside=outside_review).sort_values(["region", "year", "_outside", "para_id", "sent_id"])
+    outcomes = outcomes.drop_duplicates(["region", "year"])
+    outcomes = outcomes.assign(year=outcomes["year"] - 1)[["region", "year", "value", "sentence"]]
+    outcomes = outcomes.rename(columns={"value": "achieved", "sentence": "achieved_sentence"})
+    table = annual_targets[["region", "year", "indicator", "value", "low", "high", "qualifier", "sentence"]].rename(
+        columns={"value": "target", "low": "target_low", "high": "target_high", "sentence": "target_sentence"}
+    )
+    table = table.merge(outcomes, on=["region", "year"], how="left")
+    table["gap"] = (table["achieved"] - table["target"]).round(6)
+    columns = ["region", "year", "indicator", "target", "target_low", "target_high", "qualifier", "achieved", "gap",
+               "target_sentence", "achieved_sentence"]
+    return table[columns].sort_values(["region", "year"]).reset_index(drop=True)
+
+
+def plot_target_series(
+    comparison: pd.DataFrame, *, title: str | None = None, unit_label: str = "增长率 growth (%)"
+) -> "Figure":
+    """Targets over the years (point and stated range) with the outcomes, one line per region.
+
+    Args:
+        comparison: output of :func:`compare_with_achievements`.
+        title: figure title (default: the indicator name).
+        unit_label: y-axis label.
+
+    Example:
+        >>> fig = plot_target_series(compare_with_achievements(targets, achievements))  # doctest: +SKIP
+    """
+    import matplotlib.pyplot as plt
+
+    if comparison.empty:
+        raise ValueError("comparison: no rows to plot (no annual targets for this indicator in the corpus)")
+    fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
+    for region, rows in comparison.groupby("region", sort=True):
+        # One row per calendar year, so that a year without a report (2020) breaks the line instead of bridging it.
+        rows = rows.assign(year=rows["year"].astype(int)).set_index("year")
+        rows = rows.reindex(range(rows.index.min(), rows.index.max() + 1)).reset_index()
+        years = rows["year"]
+        line, = ax.plot(years, rows["target"], marker="o", label=f"{region} 目标 target")
+        spread = rows["target_high"] > rows["target_low"]
+        if spread.any():
+            ax.vlines(years[spread], rows["target_low"][spread], rows["target_high"][spread], color=line.get_color(),
+                      linewidth=4, alpha=0.35)
+        if rows["achieved"].notna().any():
+            ax.plot(years, rows["achieved"], marker="s", linestyle="--", color=line.get_color(), alpha=0.7,
+                    label=f"{region} 实际 outcome")
+    ax.set_xlabel("计划年份 plan year")
+    ax.set_ylabel(unit_label)
+    ax.set_title(title or f"{comparison['indicator'].iat[0]}: 目标与实际 target and outcome")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="best", fontsize=8)
+    return fig
