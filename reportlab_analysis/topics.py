@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -29,7 +30,7 @@ import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -97,7 +98,8 @@ class TopicModel:
         return self.lda.get_topics()
 
     def with_labels(self, label_file: str | os.PathLike | Mapping[int, str] | None) -> "TopicModel":
-        """Return this model with topic labels overridden from a label file or a mapping ``{topic: label}``.
+        """A copy of this model (sharing the fitted objects) with topic labels overridden from a label file or
+        a mapping ``{topic: label}``.
 
         Topics absent from the file keep their automatic label. See :func:`read_label_file` for the format.
 
@@ -111,8 +113,7 @@ class TopicModel:
                 if not 0 <= int(topic) < self.k:
                     raise TopicModelError(f"label for topic {topic}: the model has topics 0..{self.k - 1}")
                 labels[int(topic)] = str(label)
-        self.labels = labels
-        return self
+        return dataclasses.replace(self, labels=labels)
 
     def __repr__(self) -> str:
         return (f"<TopicModel k={self.k} seed={self.params.get('seed')} documents={len(self.documents)} "
@@ -389,7 +390,8 @@ def k_sweep(documents: pd.DataFrame, *, k_values: Sequence[int], seeds: Sequence
     A fixed share of documents (``holdout_share``, drawn with ``split_seed`` and the same for every fit) is held
     out; models are fitted on the rest. Held-out perplexity is ``exp(-bound)``, where ``bound`` is gensim's
     per-word variational bound on the held-out documents (lower is better). Coherence (higher is better) is
-    measured on all documents with the top ``topn`` terms of each topic.
+    measured on all documents with the top ``topn`` terms of each topic. One dictionary, built from all
+    documents, serves every fit, so that models of different K are measured on the same vocabulary.
 
     Returns:
         DataFrame with ``k``, ``seed``, one column per measure, ``perplexity``, ``n_train``, ``n_heldout``.

@@ -45,6 +45,26 @@ def model(paragraphs):
     return topics.fit_lda(paragraphs, k=6, seed=1, passes=5, min_doc_freq=3)
 
 
+def test_prepare_documents_units_and_tokenizer_fingerprint(paragraphs, model):
+    from reportlab_analysis import load_corpus
+
+    corpus = load_corpus(RAW)
+    assert paragraphs.attrs["unit"] == "paragraph" and len(paragraphs.attrs["tokenizer_hash"]) >= 16
+    assert model.manifest["tokenizer_hash"] == paragraphs.attrs["tokenizer_hash"]
+    assert model.manifest["unit"] == "paragraph"
+    assert "appendix" not in set(paragraphs["section"])
+    reports = topics.prepare_documents(corpus, unit="report", metadata=["region", "year"])
+    assert list(reports["doc_id"]) == list(corpus.reports["doc_id"]) and set(reports["section"]) == {"all"}
+    # the report's tokens are (nearly) its paragraphs' tokens: same tokenizer, same text
+    per_report = paragraphs.groupby("doc_id")["tokens"].agg(lambda t: sum(map(len, t)))
+    for doc_id, tokens in zip(reports["doc_id"], reports["tokens"]):
+        assert len(tokens) == pytest.approx(per_report[doc_id], rel=0.03)
+    with pytest.raises(TopicModelError, match="unit must be one of"):
+        topics.prepare_documents(corpus, unit="chapter")
+    with pytest.raises(TopicModelError, match="needs a Corpus"):
+        topics.prepare_documents(paragraphs)
+
+
 # --------------------------------------------------------------------------------------------------
 # Fitting
 # --------------------------------------------------------------------------------------------------
