@@ -46,6 +46,7 @@ __all__ = [
     "fightin_words",
     "log_likelihood_keyness",
     "keyness",
+    "distinctive_terms",
     "kwic",
     "tfidf_similarity",
     "topic_similarity",
@@ -506,6 +507,56 @@ def keyness(
     if method in ("g2", "chi2"):
         return log_likelihood_keyness(df, by=by, target=target, reference=reference, measure=method, **options)
     raise ValueError(f"method={method!r}: use 'fightin_words', 'g2' or 'chi2'")
+
+
+def distinctive_terms(
+    df: pd.DataFrame,
+    *,
+    by: str,
+    n: int = 10,
+    method: Literal["fightin_words", "g2", "chi2"] = "fightin_words",
+    wide: bool = False,
+    **options: Any,
+) -> pd.DataFrame:
+    """The ``n`` most distinctive terms of every group against all the other groups (one keyness run per group).
+
+    Only terms more frequent in the group than in the rest are listed (positive score).
+
+    Args:
+        df: tidy table with tokens and the grouping column.
+        by: grouping column (``"region"``, ``"year"``, ``"section"``, ...).
+        n: terms per group.
+        method: as in :func:`keyness`; ``options`` go to it.
+        wide: one column per group ("term (score)") and one row per rank instead of a long table.
+
+    Returns:
+        Long: ``by``, ``rank``, ``term``, ``count_target``, ``per_10k_target``, ``per_10k_reference``, ``score``.
+
+    Example:
+        >>> docs = pd.DataFrame({"g": ["a", "b"], "tokens": [["生态", "生态", "创新"], ["创新", "产业"]]})
+        >>> distinctive_terms(docs, by="g", n=1)[["g", "term"]].values.tolist()
+        [['a', '生态'], ['b', '产业']]
+    """
+    _check_columns(df, [by], parameter="by")
+    groups = sorted(df[by].dropna().unique().tolist(), key=lambda v: (str(type(v)), v))
+    if len(groups) < 2:
+        raise GroupError(f"by={by!r} has {len(groups)} group(s); distinctive terms need at least two")
+    frames = []
+    for group in groups:
+        table = keyness(df, by=by, target=group, method=method, **options)
+        score = _score_column(table)
+        top = table[table[score] > 0].head(n)
+        frames.append(pd.DataFrame({
+            by: [group] * len(top), "rank": np.arange(1, len(top) + 1), "term": top["term"].to_numpy(),
+            "count_target": top["count_target"].to_numpy(), "per_10k_target": top["per_10k_target"].to_numpy(),
+            "per_10k_reference": top["per_10k_reference"].to_numpy(), "score": top[score].to_numpy(),
+        }))
+    out = pd.concat(frames, ignore_index=True)
+    out[by] = out[by].astype(df[by].dtype)
+    if not wide:
+        return out
+    out["cell"] = out["term"] + " (" + out["score"].map(lambda v: f"{v:.1f}") + ")"
+    return out.pivot(index="rank", columns=by, values="cell")
 
 
 # ------------------------------------------------------------------------------------------------------

@@ -412,3 +412,18 @@ def test_swapping_target_and_reference_flips_the_sign(left, right):
     assert g2_forward.loc[~equal_rate, "g2"].to_numpy() == pytest.approx(-g2_backward.loc[~equal_rate, "g2"].to_numpy())
     assert (g2_forward["p_value"].to_numpy() == pytest.approx(g2_backward["p_value"].to_numpy()))
     assert ((g2_forward["p_adjusted"] >= g2_forward["p_value"] - 1e-12) & (g2_forward["p_adjusted"] <= 1)).all()
+
+
+def test_distinctive_terms_of_every_group():
+    table = compare.distinctive_terms(TOY, by="region", n=2)
+    jia = table[table["region"] == "甲区"]
+    # by hand (prior: whole table, alpha_0 = 16): z(生态) = ln 1.75 / sqrt(1/7 + 1/5) = 0.956,
+    # z(保护) = ln((1+1)/(7+16-1-1)) - ln((0+1)/(9+16-0-1)) over sqrt(1/2 + 1/1) = 0.675, z(创新) = 0.193
+    assert jia["term"].tolist() == ["生态", "保护"]
+    assert jia["score"].tolist() == pytest.approx([
+        _fightin_words_by_hand(3, 7, 1, 9, 4, 16)[2], _fightin_words_by_hand(1, 7, 0, 9, 1, 16)[2]])
+    assert (table["score"] > 0).all() and table["rank"].tolist() == [1, 2, 1, 2]
+    wide = compare.distinctive_terms(TOY, by="region", n=2, method="g2", wide=True)
+    assert list(wide.columns) == ["乙区", "甲区"] and wide.loc[1, "甲区"].startswith("生态 (")
+    with pytest.raises(GroupError, match="at least two"):
+        compare.distinctive_terms(TOY.assign(region="全国"), by="region")
