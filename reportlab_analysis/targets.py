@@ -60,6 +60,7 @@ __all__ = [
     "extract_targets",
     "extract_achievements",
     "compare_with_achievements",
+    "target_overview",
     "plot_target_series",
     "targets_from_sentences",
     "achievements_from_sentences",
@@ -785,6 +786,44 @@ def compare_with_achievements(
     columns = ["region", "year", "indicator", "target", "target_low", "target_high", "qualifier", "achieved", "gap",
                "target_sentence", "achieved_sentence"]
     return table[columns].sort_values(["region", "year"]).reset_index(drop=True)
+
+
+def target_overview(targets: pd.DataFrame) -> pd.DataFrame:
+    """A report × indicator table of targets as written ("6.5-7", "7.5 左右", "与经济增长同步"); empty where none.
+
+    Args:
+        targets: output of :func:`extract_targets` (usually filtered to one period).
+
+    Returns:
+        DataFrame indexed by ``region`` and ``year``, one column per indicator (and variant, in brackets).
+
+    Example:
+        >>> target_overview(extract_targets(corpus).query("period == 'annual'"))  # doctest: +SKIP
+    """
+    missing = [c for c in ("region", "year", "indicator", "variant", "value", "low", "high", "qualifier") if c not in targets]
+    if missing:
+        raise ValueError(f"targets: missing column(s) {missing}; pass the output of extract_targets")
+    if targets.empty:
+        return pd.DataFrame(index=pd.MultiIndex.from_arrays([[], []], names=["region", "year"]))
+
+    def written(row: pd.Series) -> str:
+        if pd.isna(row["value"]):
+            return str(row["qualifier"] or "")
+        number = f"{row['low']:g}-{row['high']:g}" if row["high"] > row["low"] else f"{row['value']:g}"
+        return f"{number} {row['qualifier']}" if row["qualifier"] else number
+
+    frame = targets.assign(
+        column=[f"{i} ({v})" if v else i for i, v in zip(targets["indicator"], targets["variant"])],
+        written=targets.apply(written, axis=1),
+    )
+    frame = frame.drop_duplicates(["region", "year", "column"])
+    rank = {name: position for position, name in enumerate(INDICATORS)}
+    columns = frame.drop_duplicates("column").sort_values(
+        ["indicator", "column"], key=lambda c: c.map(rank) if c.name == "indicator" else c
+    )
+    order = columns["column"].tolist()
+    table = frame.pivot(index=["region", "year"], columns="column", values="written")
+    return table.reindex(columns=order).fillna("")
 
 
 def plot_target_series(

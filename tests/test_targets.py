@@ -25,10 +25,12 @@ from reportlab_analysis.targets import (
     TARGET_COLUMNS,
     achievements_from_sentences,
     classify_sentences,
+    compare_with_achievements,
     extract_achievements,
     extract_targets,
     parse_sentence,
     parse_value,
+    target_overview,
     targets_from_sentences,
 )
 
@@ -263,8 +265,13 @@ def test_extraction_is_deterministic(seeds, seed_targets):
 # The national gold table
 # ------------------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def national_targets():
-    return extract_targets(ra.load_national_corpus())
+def national():
+    return ra.load_national_corpus()
+
+
+@pytest.fixture(scope="module")
+def national_targets(national):
+    return extract_targets(national)
 
 
 def _key(frame: pd.DataFrame) -> pd.Series:
@@ -303,3 +310,18 @@ def test_national_targets_never_come_from_the_review(national_targets):
     assert not recent.duplicated("doc_id").any()
     assert recent["value"].between(5, 8).all()
     assert set(recent["year"]) >= set(range(2003, 2026)) - {2020}
+
+
+def test_targets_against_next_years_outcome(national, national_targets):
+    outcomes = extract_achievements(national, indicators=["gdp_growth"])
+    assert (outcomes["section"] != "plan").sum() >= len(outcomes) * 0.8  # results come from the reviews
+    comparison = compare_with_achievements(national_targets, outcomes).set_index("year")
+    # 2016: target 6.5-7%, the 2017 report states 6.7%; 2022: 5.5% 左右, the 2023 report states 3%.
+    assert comparison.loc[2016, ["target_low", "target_high", "achieved"]].tolist() == [6.5, 7.0, 6.7]
+    assert comparison.loc[2022, "gap"] == pytest.approx(-2.5)
+    assert "3%" in comparison.loc[2022, "achieved_sentence"]
+    # No 2020 report in the corpus: the 2019 target has no outcome, and nothing is made up.
+    assert math.isnan(comparison.loc[2019, "achieved"])
+    overview = target_overview(national_targets[national_targets["period"] == "annual"])
+    assert overview.loc[("全国", 2016), "gdp_growth"] == "6.5-7"
+    assert overview.loc[("全国", 2024), "unemployment_rate (surveyed)"] == "5.5 左右"
