@@ -96,6 +96,7 @@ class NotebookResult:
         name: Notebook stem, e.g. ``"01_corpus_overview"``.
         status: ``"ok"`` or ``"failed"``.
         parameters: The parameters passed to it.
+        defaults: The defaults of its ``parameters`` cell (what it used for anything not passed).
         executed: Executed notebook path.
         html: HTML with code (None if rendering was skipped).
         share_html: HTML without code.
@@ -108,6 +109,7 @@ class NotebookResult:
     status: str
     parameters: dict[str, Any]
     executed: Path
+    defaults: dict[str, Any] = dataclasses.field(default_factory=dict)
     html: Path | None = None
     share_html: Path | None = None
     outputs: list[str] = dataclasses.field(default_factory=list)
@@ -382,10 +384,11 @@ def plan_parameters(
 def _relative_to(folder: Path, value: Any) -> Any:
     if not isinstance(value, str) or not os.path.isabs(value):
         return value
-    try:
-        return os.path.relpath(value, folder.resolve())
-    except ValueError:  # another drive on Windows
+    # Relative (portable, readable in the HTML) when the path lies inside the project, else absolute.
+    project = folder.resolve().parent
+    if not Path(value).resolve().is_relative_to(project):
         return value
+    return os.path.relpath(value, folder.resolve())
 
 
 # --------------------------------------------------------------------------------------------- kernel
@@ -459,6 +462,8 @@ def make_offline(page: str) -> str:
     return _EXTERNAL_LINK.sub("", page)
 
 
+_last_webfont: list[Any] = []  # [characters, css] of the last font made
+
 WEBFONT_FAMILY = "RA Noto Sans CJK SC"
 """CSS family name of the CJK font subset embedded in every HTML page."""
 
@@ -485,6 +490,10 @@ def cjk_webfont_css(text: str) -> str:
     characters = sorted({ch for ch in text if ord(ch) >= 0x2E80})
     if not characters:
         return ""
+    # The page without code uses a subset of the characters of the page with code, rendered just before it:
+    # reuse that font instead of subsetting the 30 MB collection again.
+    if _last_webfont and set(characters) <= _last_webfont[0]:
+        return _last_webfont[1]
     font = TTFont(str(cjk_font_path()), fontNumber=_SC_FACE_INDEX, recalcTimestamp=False)
     options = subset.Options()
     options.layout_features = ["*"]
@@ -496,7 +505,7 @@ def cjk_webfont_css(text: str) -> str:
     font.save(buffer)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
     family = WEBFONT_FAMILY
-    return (
+    css = (
         "<style>\n"
         f'@font-face {{ font-family: "{family}"; font-weight: 100 900; font-style: normal;\n'
         f'  src: url(data:font/otf;base64,{data}) format("opentype"); }}\n'
@@ -509,6 +518,8 @@ def cjk_webfont_css(text: str) -> str:
         f'pre, code {{ font-family: var(--jp-code-font-family); }}\n'
         "</style>\n"
     )
+    _last_webfont[:] = [set(characters), css]
+    return css
 
 
 def render_html(notebook: str | os.PathLike[str], target: str | os.PathLike[str], *, include_code: bool) -> Path:
@@ -654,7 +665,8 @@ def run_notebooks(
     with current_python_kernel() as kernel_name:
         for number, (notebook, parameters) in enumerate(plan.items(), start=1):
             executed = output_dir / "notebooks" / notebook.name
-            result = NotebookResult(name=notebook.stem, status="ok", parameters=parameters, executed=executed)
+            result = NotebookResult(name=notebook.stem, status="ok", parameters=parameters, executed=executed,
+                                    defaults=notebook_parameters(notebook))
             if progress:
                 print(f"[{number}/{len(plan)}] {notebook.stem} ...", file=sys.stderr, flush=True)
             before = _snapshot(output_dir)
@@ -734,7 +746,12 @@ def write_index(
         outputs = "<br>".join(
             f'<a href="{esc(name)}">{esc(name)}</a>' for name in result.outputs
         ) or "<em>none</em>"
-        params = "<br>".join(f"<code>{esc(k)} = {esc(repr(v))}</code>" for k, v in result.parameters.items())
+        effective = {**result.defaults, **result.parameters}
+        params = "<br>".join(
+            f"<code>{'<b>' if k in result.parameters else ''}{esc(k)} = {esc(repr(v))}"
+            f"{'</b>' if k in result.parameters else ''}</code>"
+            for k, v in effective.items()
+        )
         status = esc(result.status) if not result.error else f"{esc(result.status)}: {esc(result.error)}"
         rows.append(
             f"<tr class='{esc(result.status)}'><td><b>{esc(result.name)}</b><br>{links}</td><td>{status}"
@@ -768,7 +785,8 @@ code {{ font-size: 0.9em; }}
 <p>Generated {esc(stamp)} by <code>reportlab-analysis run</code>. "report" opens the HTML without code for sharing;
 "with code" shows every cell. Figures are PNG and SVG, tables UTF-8 CSV.</p>
 <h2>Notebooks</h2>
-<table><tr><th>Notebook</th><th>Status</th><th>Figures and tables written</th><th>Parameters passed</th></tr>
+<table><tr><th>Notebook</th><th>Status</th><th>Figures and tables written</th>
+<th>Parameters used (<b>bold</b>: passed by the runner; others: the notebook's defaults)</th></tr>
 {"".join(rows)}
 </table>
 <h2>Run parameters</h2>
@@ -777,6 +795,7 @@ code {{ font-size: 0.9em; }}
 <table><tr><th>Library</th><th>Version</th></tr>{versions}</table>
 </body></html>
 """
+    page = page.replace("</head>", cjk_webfont_css(page) + "</head>", 1)
     index = output_dir / "index.html"
     index.write_text(page, encoding="utf-8")
     return index
