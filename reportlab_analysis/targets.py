@@ -35,9 +35,9 @@ give targets; they are read by :func:`extract_achievements`.
 
 Example:
     >>> parse_sentence("国内生产总值增长6.5%－7%，城镇登记失业率4.5%以内")[["indicator", "value", "low", "high"]]
-                indicator  value  low  high
-    0          gdp_growth   6.75  6.5   7.0
-    1   unemployment_rate   4.50  4.5   4.5
+               indicator  value  low  high
+    0         gdp_growth   6.75  6.5   7.0
+    1  unemployment_rate   4.50  4.5   4.5
 """
 
 from __future__ import annotations
@@ -320,7 +320,9 @@ def _value_from_match(match: re.Match[str]) -> dict | None:
 # One sentence
 # ------------------------------------------------------------------------------------------------
 _CLAUSE_END = re.compile(r"[,;。:!?]")
-_CONTINUATION = re.compile(r"(?:同比|比上年|实际|年均)?(?:增长|增速|上涨|下降|降低)\d")
+_CONTINUATION = re.compile(
+    r"(?:同比|比上年|实际|年均)?(?:增长|增速|上涨|下降|降低)(?:\d|百分之)|(?:定为|定在|为|是)(?:\d|百分之)"
+)
 _MAX_GAP = 26
 _GAP_BLOCKERS = re.compile(r"占|比重|贡献|倍|人均|比例|指数|规模|余额")
 _FIVE_YEAR_SENTENCE = re.compile(
@@ -444,7 +446,7 @@ def _finish_mention(text: str, start: int, end: int, name: str, match: re.Match[
     ):
         variant = "cumulative"
     row.update(indicator=name, variant=variant, period="five_year" if five_year else None,
-               phrase=text[start:match.end()])
+               phrase=text[start:match.end()], _value_start=match.start(), _value_end=match.end())
     return row
 
 
@@ -492,14 +494,58 @@ def _parse_mentions(sentence: str, names: Sequence[str], period: Period) -> list
             rows[index] = shared
             continue
         rows[index] = _read_mention(text, start, end, name, next_start)
+    _apply_respectively(text, subjects, rows)
     frame_rows = []
     for row in rows:
         if row is None or row["indicator"] not in names:
             continue
         if row["period"] is None:
             row["period"] = "five_year" if (sentence_five_year or period == "five_year") else "annual"
-        frame_rows.append(row)
+        frame_rows.append({key: value for key, value in row.items() if not key.startswith("_")})
     return frame_rows
+
+
+_ENUMERATION = re.compile(r"[、和及]|以及")
+_LIST_SEPARATOR = re.compile(r"[、和及与,]")
+
+
+def _apply_respectively(text: str, subjects: list[tuple[int, int, str]], rows: list[dict | None]) -> None:
+    """"城镇和农村居民人均可支配收入分别增长8%和9%": the n-th enumerated indicator takes the n-th value.
+
+    Where the order cannot be known (the list starts before the first indicator, "二氧化碳排放和能耗分别…") or
+    there are fewer values than indicators, the rows are dropped rather than given a neighbour's value.
+    """
+    index = 0
+    while index < len(subjects):
+        last = index
+        while last + 1 < len(subjects) and _ENUMERATION.fullmatch(text[subjects[last][1]:subjects[last + 1][0]]):
+            last += 1
+        row = rows[last]
+        if row is not None and "_value_start" in row and "分别" in text[subjects[last][1]:row["_value_start"]]:
+            first = parse_value(text[row["_value_start"]:])
+            values = [first] if first else []
+            position = row["_value_end"]
+            while True:
+                separator = _LIST_SEPARATOR.match(text, position)
+                following = _VALUE_RE.match(text, separator.end()) if separator else None
+                if not following or not following.group(0):
+                    break
+                value = _value_from_match(following)
+                if value is None or value["unit"] != first["unit"]:
+                    break
+                values.append(value)
+                position = following.end()
+            preceded = bool(re.search(r"[、和及与]$", text[:subjects[index][0]]))
+            scale = row["value"] / first["value"] if first and first["value"] and not math.isnan(first["value"]) else 1.0
+            for k, i in enumerate(range(index, last + 1)):
+                if preceded or k >= len(values) or rows[i] is None:
+                    rows[i] = None
+                    continue
+                value = values[k]
+                qualifier = value["qualifier"] or (row["qualifier"] if row["qualifier"] in _PRE_QUALIFIERS else None)
+                low, high = sorted((value["low"] * scale, value["high"] * scale))
+                rows[i] = {**rows[i], "value": value["value"] * scale, "low": low, "high": high, "qualifier": qualifier}
+        index = last + 1
 
 
 def _check_indicators(indicators: Iterable[str] | None) -> list[str]:

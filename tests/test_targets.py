@@ -123,6 +123,17 @@ def test_other_indicators_units_signs_and_variants():
     assert _one("城镇新增就业人数不低于900万人", "new_urban_jobs")["qualifier"] == "不低于"
 
 
+def test_respectively_lists_give_each_indicator_its_own_value():
+    found = parse_sentence("城镇居民人均可支配收入和农村居民人均可支配收入分别增长8%和9%")
+    assert found[["variant", "value"]].values.tolist() == [["urban", 8.0], ["rural", 9.0]]
+    found = parse_sentence("固定资产投资、社会消费品零售总额和一般公共预算收入分别增长10%、8%")
+    assert found["indicator"].tolist() == ["fixed_asset_investment_growth", "retail_sales_growth"]  # no third value
+    assert found["value"].tolist() == [10.0, 8.0]
+    assert _one("单位国内生产总值能耗和二氧化碳排放分别降低16%和17%", "energy_intensity_change")["value"] == -16.0
+    # The indicator's place in the list is unknown: no value rather than a neighbour's.
+    assert parse_sentence("二氧化碳排放和单位国内生产总值能耗分别降低17%和16%").empty
+
+
 def test_deficit_ratio_reads_the_new_value_not_last_years():
     assert _one("今年拟安排财政赤字1.62万亿元，赤字率从去年的2.1%提高到2.3%。", "deficit_ratio")["value"] == 2.3
     row = _one("全国财政赤字合计9500亿元，占国内生产总值比重在3%以内，累计国债余额占国内生产总值比重20%左右", "deficit_ratio")
