@@ -218,7 +218,7 @@ def load_corpus(
     if not files:
         warnings.warn(f"{path}: no report files (.txt, .html, .htm, .csv, .jsonl) found", CorpusWarning, stacklevel=2)
 
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # plain text bar: tqdm.auto would need ipywidgets (and CDN scripts in the HTML)
 
     root = path if path.is_dir() else path.parent
     show = progress if progress is not None else len(files) > 20
