@@ -26,7 +26,11 @@ How values are read:
 * ``new_urban_jobs`` is in 万人 (a figure in 人 is converted), ``grain_output`` keeps the stated unit;
 * ``variant`` separates measures of one indicator: ``surveyed``/``registered`` unemployment,
   ``urban``/``rural``/``per_capita`` income, ``total``/``general_budget`` fiscal revenue, ``cumulative`` for a
-  total growth over the period ("地区生产总值总量增长50%").
+  total growth over the period ("地区生产总值总量增长50%", "比2010年翻一番");
+* ``period`` is ``five_year`` for a plan-period target: an annual average when the phrase says 年均/平均每年, a
+  total (variant ``cumulative``) otherwise;
+* ``phrase`` is the exact words read (whitespace removed, full-width characters folded) and ``note`` says how a
+  value was derived when that is not obvious (a unit conversion, a value shared by an enumeration, a 分别 list).
 
 Which sentences hold targets: sentences of the ``plan`` section, unless they speak of the past (去年, 过去,
 增长了, 完成 …) without a target cue; in reports whose sections are ``unknown``, only sentences with a local target
@@ -51,6 +55,8 @@ from typing import TYPE_CHECKING, Callable, Iterable, Literal, Sequence
 import cn2an
 import pandas as pd
 
+from . import segment
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -68,16 +74,16 @@ __all__ = [
     "parse_sentence",
     "parse_value",
     "normalize_text",
-    "split_sentences",
+    "sentences_from_text",
 ]
 
 #: Columns of the tables returned by :func:`extract_targets` and :func:`extract_achievements`.
 TARGET_COLUMNS = [
     "doc_id", "section", "para_id", "sent_id", "indicator", "variant", "value", "low", "high", "qualifier",
-    "unit", "period", "phrase", "sentence",
+    "unit", "period", "phrase", "note", "sentence",
 ]
 #: Columns of :func:`parse_sentence`.
-MENTION_COLUMNS = ["indicator", "variant", "value", "low", "high", "qualifier", "unit", "period", "phrase"]
+MENTION_COLUMNS = ["indicator", "variant", "value", "low", "high", "qualifier", "unit", "period", "phrase", "note"]
 
 Period = Literal["annual", "five_year"]
 
@@ -99,14 +105,23 @@ def normalize_text(text: str) -> str:
     return re.sub(r"\s+", "", folded)
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split a paragraph into sentences at 。！？ (keeping the mark); a fallback when no corpus is at hand.
+def sentences_from_text(text: str, *, doc_id: str = "doc", year: int | None = None) -> pd.DataFrame:
+    """A sentences table for one clean report text (one paragraph per line), with its section labels.
+
+    For a text at hand without building a corpus; uses the same segmentation as ``Corpus.sentences()``.
 
     Example:
-        >>> split_sentences("今年预期目标是：增长7%左右。我们有信心！")
-        ['今年预期目标是：增长7%左右。', '我们有信心！']
+        >>> text = "一、2017年工作回顾\\n地区生产总值增长6.9%。\\n二、2018年重点工作\\n主要预期目标是：地区生产总值增长7%左右。"
+        >>> targets_from_sentences(sentences_from_text(text))[["section", "value"]]
+          section  value
+        0    plan    7.0
     """
-    return [part for part in re.split(r"(?<=[。！？!?])", text) if part.strip()]
+    rows = [
+        (doc_id, section, para_id, sent_id, sentence)
+        for para_id, (section, paragraph) in enumerate(segment.segment_report(text, year=year))
+        for sent_id, sentence in enumerate(segment.split_sentences(paragraph))
+    ]
+    return pd.DataFrame(rows, columns=["doc_id", "section", "para_id", "sent_id", "text"])
 
 
 # ------------------------------------------------------------------------------------------------
@@ -330,6 +345,7 @@ _FIVE_YEAR_SENTENCE = re.compile(
     r"|[“\"]十?[一二三四五六七八九]五[”\"]计划(?:草案)?(?:规定|提出|期间)"
 )
 _AVERAGE = re.compile(r"年均|平均每年|每年平均")
+_BASE_YEAR = re.compile(r"比(?:\d{4}|[一二三四五六七八九〇○零]{4})年")
 
 
 def _find_subjects(text: str, indicators: Sequence[str]) -> list[tuple[int, int, str]]:
@@ -413,11 +429,15 @@ def _read_mention(
                 if second_value is not None and second_value["unit"] == value["unit"]:
                     value, match = second_value, second
                     gap = text[end:match.start()]
-        return _finish_mention(text, start, end, name, match, value, gap)
+                    notes = ["the value after 提高到/下降到; the earlier figure is the base"]
+                    return _finish_mention(text, start, end, name, match, value, gap, notes)
+        return _finish_mention(text, start, end, name, match, value, gap, [])
     return None
 
 
-def _finish_mention(text: str, start: int, end: int, name: str, match: re.Match[str], value: dict, gap: str) -> dict:
+def _finish_mention(
+    text: str, start: int, end: int, name: str, match: re.Match[str], value: dict, gap: str, notes: list[str]
+) -> dict:
     spec = INDICATORS[name]
     subject = text[start:end]
     row = {key: value[key] for key in ("value", "low", "high", "unit", "qualifier")}
@@ -432,21 +452,27 @@ def _finish_mention(text: str, start: int, end: int, name: str, match: re.Match[
     if name == "new_urban_jobs" and row["unit"] in ("人", "人次"):
         row.update(value=row["value"] / 1e4, low=row["low"] / 1e4, high=row["high"] / 1e4,
                    unit="万" + row["unit"])
+        notes.append(f"converted from {value['unit']} to 万{value['unit']}")
     if spec.signed_by_direction and not math.isnan(row["value"]):
         if _DOWN_WORDS.search(gap):
             row.update(value=-row["value"], low=-row["high"], high=-row["low"])
         elif not _UP_WORDS.search(gap):
             row.update(value=math.nan, low=math.nan, high=math.nan)
+            notes.append("direction of the change not stated: value left empty")
     before = text[max(0, start - 10):start]
     clause_before = re.split(r"[,;。:]", before)[-1]
     five_year = bool(_AVERAGE.search(clause_before + subject + gap))
     variant = spec.variant(subject)
-    if "总量" in gap or "总量" in subject or (
-        re.search(r"比20\d\d年", gap) and not math.isnan(row["value"])
-    ):
+    if "总量" in gap or "总量" in subject or _BASE_YEAR.search(gap):
+        # A total over several years ("总量增长50%", "比2010年翻一番", "1990年比1985年增长40%"): a plan-period target.
         variant = "cumulative"
+        five_year = True
+        notes.append("total over several years, not an annual rate")
+    elif five_year:
+        notes.append("annual average over the plan period")
     row.update(indicator=name, variant=variant, period="five_year" if five_year else None,
-               phrase=text[start:match.end()], _value_start=match.start(), _value_end=match.end())
+               phrase=text[start:match.end()], note="; ".join(notes) or None,
+               _value_start=match.start(), _value_end=match.end())
     return row
 
 
@@ -490,7 +516,8 @@ def _parse_mentions(sentence: str, names: Sequence[str], period: Period) -> list
             spec = INDICATORS[name]
             if shared["variant"] != "cumulative":
                 shared["variant"] = spec.variant(text[start:end])
-            shared.update(indicator=name, phrase=text[start:next_start] + shared["phrase"])
+            shared.update(indicator=name, phrase=text[start:next_start] + shared["phrase"],
+                          note="; ".join(filter(None, ["one value stated for the enumerated indicators", shared["note"]])))
             rows[index] = shared
             continue
         rows[index] = _read_mention(text, start, end, name, next_start)
@@ -544,7 +571,9 @@ def _apply_respectively(text: str, subjects: list[tuple[int, int, str]], rows: l
                 value = values[k]
                 qualifier = value["qualifier"] or (row["qualifier"] if row["qualifier"] in _PRE_QUALIFIERS else None)
                 low, high = sorted((value["low"] * scale, value["high"] * scale))
-                rows[i] = {**rows[i], "value": value["value"] * scale, "low": low, "high": high, "qualifier": qualifier}
+                note = f"value {k + 1} of a 分别 list"
+                rows[i] = {**rows[i], "value": value["value"] * scale, "low": low, "high": high, "qualifier": qualifier,
+                           "note": note}
         index = last + 1
 
 
@@ -691,7 +720,7 @@ def _mentions(sentences: pd.DataFrame, kind: Kind, indicators: Iterable[str] | N
     table = pd.DataFrame(rows, columns=TARGET_COLUMNS).astype({"value": "float64", "low": "float64", "high": "float64"})
     if table.empty:
         return table
-    for column in ("variant", "qualifier", "unit"):
+    for column in ("variant", "qualifier", "unit", "note"):
         table[column] = table[column].astype(object).where(table[column].notna(), None)
     # A target restated later in the passage ("经济增长预期目标为5%左右，……") is kept once, at its first mention.
     key = table["value"].astype(str).where(table["value"].notna(), table["qualifier"].astype(str))

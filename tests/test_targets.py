@@ -30,6 +30,7 @@ from reportlab_analysis.targets import (
     extract_targets,
     parse_sentence,
     parse_value,
+    sentences_from_text,
     target_overview,
     targets_from_sentences,
 )
@@ -89,6 +90,13 @@ def test_qualitative_targets_keep_the_phrase_and_have_no_value():
     assert doubled["period"] == "five_year"
 
 
+def test_sentences_from_text_labels_sections():
+    text = "一、2017年工作回顾\n地区生产总值增长6.9%。\n二、2018年重点工作\n主要预期目标是：地区生产总值增长7%左右。"
+    sentences = sentences_from_text(text, doc_id="x")
+    assert targets_from_sentences(sentences)["value"].tolist() == [7.0]
+    assert achievements_from_sentences(sentences)["value"].tolist() == [6.9]
+
+
 def test_five_year_against_annual():
     assert _one("地区生产总值年均增长7%", "gdp_growth")["period"] == "five_year"
     assert _one("“十五”期间年均经济增长速度预期目标为7％左右", "gdp_growth")["period"] == "five_year"
@@ -97,6 +105,8 @@ def test_five_year_against_annual():
     assert _one("经济增长预期目标为5%左右，并与“十四五”规划目标相衔接", "gdp_growth")["period"] == "annual"
     total = _one("今后五年，地区生产总值总量增长50%", "gdp_growth")
     assert (total["value"], total["variant"], total["period"]) == (50.0, "cumulative", "five_year")
+    base = _one("进出口贸易总额一九九○年比一九八五年增长百分之四十", "trade_growth")
+    assert (base["value"], base["variant"], base["period"]) == (40.0, "cumulative", "five_year")
 
 
 def test_enumerated_indicators_share_the_stated_value():
@@ -120,12 +130,14 @@ def test_other_indicators_units_signs_and_variants():
     assert found.loc["gdp_growth", "value"] == 5.0  # "单位国内生产总值能耗" is not a GDP mention
     jobs = _one("全年城镇新增就业2000人以上", "new_urban_jobs")
     assert (jobs["value"], jobs["unit"]) == (0.2, "万人")
+    assert "人" in jobs["note"]
     assert _one("城镇新增就业人数不低于900万人", "new_urban_jobs")["qualifier"] == "不低于"
 
 
 def test_respectively_lists_give_each_indicator_its_own_value():
     found = parse_sentence("城镇居民人均可支配收入和农村居民人均可支配收入分别增长8%和9%")
     assert found[["variant", "value"]].values.tolist() == [["urban", 8.0], ["rural", 9.0]]
+    assert found["note"].str.contains("分别").all()
     found = parse_sentence("固定资产投资、社会消费品零售总额和一般公共预算收入分别增长10%、8%")
     assert found["indicator"].tolist() == ["fixed_asset_investment_growth", "retail_sales_growth"]  # no third value
     assert found["value"].tolist() == [10.0, 8.0]
