@@ -864,7 +864,7 @@ def compare_with_achievements(
 
 
 def target_overview(targets: pd.DataFrame) -> pd.DataFrame:
-    """A report × indicator table of targets as written ("6.5-7", "7.5 左右", "与经济增长同步"); empty where none.
+    """A report × indicator table of targets as written ("6.5-7", "7.5 左右", "1100万人 以上"); empty where none.
 
     Args:
         targets: output of :func:`extract_targets` (usually filtered to one period).
@@ -875,7 +875,8 @@ def target_overview(targets: pd.DataFrame) -> pd.DataFrame:
     Example:
         >>> target_overview(extract_targets(corpus).query("period == 'annual'"))  # doctest: +SKIP
     """
-    missing = [c for c in ("region", "year", "indicator", "variant", "value", "low", "high", "qualifier") if c not in targets]
+    needed = ("region", "year", "indicator", "variant", "value", "low", "high", "qualifier", "unit")
+    missing = [c for c in needed if c not in targets]
     if missing:
         raise ValueError(f"targets: missing column(s) {missing}; pass the output of extract_targets")
     if targets.empty:
@@ -885,6 +886,8 @@ def target_overview(targets: pd.DataFrame) -> pd.DataFrame:
         if pd.isna(row["value"]):
             return str(row["qualifier"] or "")
         number = f"{row['low']:g}-{row['high']:g}" if row["high"] > row["low"] else f"{row['value']:g}"
+        if row["unit"] and row["unit"] != "%":
+            number += row["unit"]
         return f"{number} {row['qualifier']}" if row["qualifier"] else number
 
     frame = targets.assign(
