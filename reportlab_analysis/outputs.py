@@ -8,8 +8,8 @@ date and no software version, and SVG element ids use a fixed salt (set by
 Example:
     >>> import pandas as pd
     >>> from reportlab_analysis.outputs import save_table
-    >>> save_table(pd.DataFrame({"地区": ["海淀区"], "n": [1]}), "demo", output_dir="/tmp/ra_demo")
-    PosixPath('/tmp/ra_demo/tables/demo.csv')
+    >>> save_table(pd.DataFrame({"地区": ["海淀区"], "n": [1]}), "demo", output_dir="reports")
+    PosixPath('reports/tables/demo.csv')
 """
 
 from __future__ import annotations
@@ -87,7 +87,7 @@ def save_figure(
         >>> import matplotlib.pyplot as plt
         >>> fig, ax = plt.subplots()
         >>> _ = ax.bar(["东城区", "西城区"], [3, 4])
-        >>> [p.name for p in save_figure(fig, "demo", output_dir="/tmp/ra_demo")]
+        >>> [p.name for p in save_figure(fig, "demo", output_dir="reports")]
         ['demo.png', 'demo.svg']
     """
     from matplotlib.figure import Figure
@@ -138,7 +138,7 @@ def save_table(
 
     Example:
         >>> import pandas as pd
-        >>> save_table(pd.DataFrame({"a": [1]}), "demo", output_dir="/tmp/ra_demo").name
+        >>> save_table(pd.DataFrame({"a": [1]}), "demo", output_dir="reports").name
         'demo.csv'
     """
     _check_name(name, what="save_table")

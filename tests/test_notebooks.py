@@ -25,7 +25,7 @@ NOTEBOOKS = runner.find_notebooks(REPO / "notebooks")
 SMALL_PARAMETERS: dict[str, dict[str, object]] = {
     "02": {"k_values": [3, 4], "seeds": [1, 2], "passes": 2, "n_boot": 20},
     "03": {"topic_passes": 2, "kwic_rows": 5},
-    "05": {"n_boot": 20},
+    "05": {"national_from_year": 2015},
 }
 
 

@@ -195,3 +195,13 @@ def test_overview_plots_draw_one_bar_per_report(seed_corpus):
     plt.close(fig)
     with pytest.raises(ValueError, match="lacks column"):
         plotting.plot_report_lengths(table.drop(columns=["n_chars"]))
+
+
+@pytest.mark.parametrize("module", ["reportlab_analysis.plotting", "reportlab_analysis.outputs"])
+def test_docstring_examples_run(module, tmp_path, monkeypatch):
+    import doctest
+    import importlib
+
+    monkeypatch.chdir(tmp_path)
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0 and result.attempted > 0

@@ -172,6 +172,8 @@ def test_cli_reports_bad_parameters_without_a_traceback(notebooks: Path, tmp_pat
     assert "bad.yaml" in err and "not valid YAML" in err and "Traceback" not in err
     assert cli.main(["run", "--params", "none", "--notebooks-dir", str(notebooks), "-p", "n_topicz", "3"]) == 2
     assert "n_topicz" in capsys.readouterr().err
+    assert cli.main(["run", "--params", str(tmp_path / "nope.yaml"), "--notebooks-dir", str(notebooks)]) == 2
+    assert "nope.yaml" in capsys.readouterr().err
     assert not (tmp_path / "reports").exists()
 
 
