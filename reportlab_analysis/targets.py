@@ -142,7 +142,7 @@ def _variant_unemployment(subject: str) -> str | None:
 
 
 def _variant_income(subject: str) -> str | None:
-    if "城乡" in subject or "居民" in subject and not re.search("城镇|农村|农民", subject):
+    if "城乡" in subject or ("居民" in subject and not re.search("城镇|农村|农民", subject)):
         return "per_capita" if "人均" in subject else "all"
     if "城镇" in subject:
         return "urban"
@@ -339,6 +339,7 @@ _CONTINUATION = re.compile(
     r"(?:同比|比上年|实际|年均)?(?:增长|增速|上涨|下降|降低)(?:\d|百分之)|(?:定为|定在|为|是)(?:\d|百分之)"
 )
 _MAX_GAP = 26
+_PAST_CLAUSE = re.compile(r"(?<!比)去年|前年|过去|增长了|完成了|实现了|达到了|已经")
 _GAP_BLOCKERS = re.compile(r"占|比重|贡献|倍|人均|比例|指数|规模|余额")
 _FIVE_YEAR_SENTENCE = re.compile(
     r"今后五年|未来五年|五年内|十[一二三四五六七八九]五[”\"]?(?:时期|期间)|第十?[一二三四五六七八九]个五年规划"
@@ -430,14 +431,16 @@ def _read_mention(
                     value, match = second_value, second
                     gap = text[end:match.start()]
                     notes = ["the value after 提高到/下降到; the earlier figure is the base"]
-                    return _finish_mention(text, start, end, name, match, value, gap, notes)
+                    return _finish_mention(text, start, end, name, match, value, gap, notes, changed=True)
         return _finish_mention(text, start, end, name, match, value, gap, [])
     return None
 
 
 def _finish_mention(
-    text: str, start: int, end: int, name: str, match: re.Match[str], value: dict, gap: str, notes: list[str]
+    text: str, start: int, end: int, name: str, match: re.Match[str], value: dict, gap: str, notes: list[str],
+    *, changed: bool = False,
 ) -> dict:
+    """Qualifier, unit conversion, sign, period and variant of a value read for a subject (see ``_read_mention``)."""
     spec = INDICATORS[name]
     subject = text[start:end]
     row = {key: value[key] for key in ("value", "low", "high", "unit", "qualifier")}
@@ -473,6 +476,10 @@ def _finish_mention(
     row.update(indicator=name, variant=variant, period="five_year" if five_year else None,
                phrase=text[start:match.end()], note="; ".join(notes) or None,
                _value_start=match.start(), _value_end=match.end())
+    # "去年城镇登记失业率为3.2%，今年要控制在3.5%以内": a clause about the past is never a target.
+    clause_start = max(text.rfind(mark, 0, start) for mark in ",;。:") + 1
+    # ("赤字率从去年的2.1%提高到2.3%" names last year only as the base of the new value.)
+    row["_past_clause"] = not changed and bool(_PAST_CLAUSE.search(text[clause_start:match.end()]))
     return row
 
 
@@ -497,7 +504,10 @@ def parse_sentence(
         1  fixed_asset_investment_growth    7.0  five_year
     """
     names = _check_indicators(indicators)
-    rows = _parse_mentions(sentence, names, period)
+    rows = [
+        {key: value for key, value in row.items() if not key.startswith("_")}
+        for row in _parse_mentions(sentence, names, period)
+    ]
     return pd.DataFrame(rows, columns=MENTION_COLUMNS).astype({"value": "float64", "low": "float64", "high": "float64"})
 
 
@@ -528,7 +538,7 @@ def _parse_mentions(sentence: str, names: Sequence[str], period: Period) -> list
             continue
         if row["period"] is None:
             row["period"] = "five_year" if (sentence_five_year or period == "five_year") else "annual"
-        frame_rows.append({key: value for key, value in row.items() if not key.startswith("_")})
+        frame_rows.append(row)
     return frame_rows
 
 
@@ -715,6 +725,9 @@ def _mentions(sentences: pd.DataFrame, kind: Kind, indicators: Iterable[str] | N
         chosen["doc_id"], sections, chosen["para_id"], chosen["sent_id"], chosen["text"], chosen["period_context"]
     ):
         for mention in _parse_mentions(str(text), names, period):
+            if kind == "target" and mention.get("_past_clause"):
+                continue
+            mention = {key: value for key, value in mention.items() if not key.startswith("_")}
             rows.append({"doc_id": doc_id, "section": section, "para_id": para_id, "sent_id": sent_id,
                          **mention, "sentence": text})
     table = pd.DataFrame(rows, columns=TARGET_COLUMNS).astype({"value": "float64", "low": "float64", "high": "float64"})

@@ -348,3 +348,12 @@ def test_targets_against_next_years_outcome(national, national_targets):
     overview = target_overview(national_targets[national_targets["period"] == "annual"])
     assert overview.loc[("全国", 2016), "gdp_growth"] == "6.5-7"
     assert overview.loc[("全国", 2024), "unemployment_rate (surveyed)"] == "5.5 左右"
+
+
+def test_a_clause_about_last_year_is_not_a_target_even_in_the_plan():
+    sentences = _sentences(
+        ("plan", "去年城镇登记失业率为3.2%，今年要控制在3.5%以内。"),
+        ("plan", "今年地区生产总值比去年增长7%左右。"),
+    )
+    targets = targets_from_sentences(sentences)
+    assert targets[["indicator", "value"]].values.tolist() == [["gdp_growth", 7.0]]
