@@ -271,7 +271,8 @@ _VALUE_RE = re.compile(
     rf"|(?P<double>翻(?:一|两|二)?番)"
     rf"|百分之(?P<cn>[{_CN_DIGITS}]+)(?:(?:-|~|至|到)(?:百分之)?(?P<cn2>[{_CN_DIGITS}]+))?"
     rf"(?P<cnpost>{_POST_QUALIFIER})?"
-    rf"|(?P<low>{_NUM})(?P<lowunit>%)?(?:(?P<sep>-|~|至|到)(?P<high>{_NUM}))?(?P<more>多|余)?(?P<unit>{_UNITS})?(?P<post>{_POST_QUALIFIER})?"
+    rf"|(?P<low>{_NUM})(?P<lowunit>%)?(?:(?P<sep>-|~|至|到)(?P<high>{_NUM}))?(?P<more>多|余)?"
+    rf"(?P<unit>{_UNITS})?(?P<post>{_POST_QUALIFIER})?"
 )
 _CHANGE_TO = re.compile(
     r"(?:提高|下降|降低|降|增加|调整|上升|回落|减少|扩大|缩小|调低|调高)(?:到|至)(?:去年的|上年的|今年的)?"
@@ -307,7 +308,8 @@ def _value_from_match(match: re.Match[str]) -> dict | None:
         phrase = match.group(0)
         if phrase.startswith("增长"):
             phrase = phrase[2:]
-        return {"value": nan, "low": nan, "high": nan, "unit": None, "qualifier": phrase, "length": match.end() - match.start()}
+        return {"value": nan, "low": nan, "high": nan, "unit": None, "qualifier": phrase,
+                "length": match.end() - match.start()}
     if match.group("cn"):
         low = _cn_number(match.group("cn"))
         high = _cn_number(match.group("cn2")) if match.group("cn2") else low
@@ -527,7 +529,8 @@ def _parse_mentions(sentence: str, names: Sequence[str], period: Period) -> list
             if shared["variant"] != "cumulative":
                 shared["variant"] = spec.variant(text[start:end])
             shared.update(indicator=name, phrase=text[start:next_start] + shared["phrase"],
-                          note="; ".join(filter(None, ["one value stated for the enumerated indicators", shared["note"]])))
+                          note="; ".join(filter(None, ["one value stated for the enumerated indicators",
+                                                       shared["note"]])))
             rows[index] = shared
             continue
         rows[index] = _read_mention(text, start, end, name, next_start)
@@ -573,7 +576,9 @@ def _apply_respectively(text: str, subjects: list[tuple[int, int, str]], rows: l
                 values.append(value)
                 position = following.end()
             preceded = bool(re.search(r"[、和及与]$", text[:subjects[index][0]]))
-            scale = row["value"] / first["value"] if first and first["value"] and not math.isnan(first["value"]) else 1.0
+            # The first value's sign and unit conversion ("降低", 人 -> 万人) apply to the whole list.
+            usable = first and first["value"] and not math.isnan(first["value"])
+            scale = row["value"] / first["value"] if usable else 1.0
             for k, i in enumerate(range(index, last + 1)):
                 if preceded or k >= len(values) or rows[i] is None:
                     rows[i] = None
@@ -669,7 +674,10 @@ def classify_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
     """
     _check_sentences(sentences)
     frame = sentences.reset_index(drop=True)
-    sections = frame["section"].fillna("unknown").astype(str) if "section" in frame else pd.Series("unknown", index=frame.index)
+    if "section" in frame:
+        sections = frame["section"].fillna("unknown").astype(str)
+    else:
+        sections = pd.Series("unknown", index=frame.index)
     kinds: list[Kind | None] = [None] * len(frame)
     periods: list[Period] = ["annual"] * len(frame)
     order = frame.sort_values(["doc_id", "para_id", "sent_id"], kind="stable").index
@@ -694,7 +702,9 @@ def classify_sentences(sentences: pd.DataFrame) -> pd.DataFrame:
             state["period"] = "five_year"
         elif _ANNUAL_PASSAGE.search(text):
             state["period"] = "annual"
-        kind, own_cue = _sentence_kind(section_list[position], text, bool(state["passage"]), state["para_kind"])  # type: ignore[arg-type]
+        kind, own_cue = _sentence_kind(
+            section_list[position], text, bool(state["passage"]), state["para_kind"]  # type: ignore[arg-type]
+        )
         kinds[position] = kind
         if own_cue:
             state["para_kind"] = kind
@@ -846,7 +856,8 @@ def compare_with_achievements(
         is left to the reader), ``target_sentence``, ``achieved_sentence``.
 
     Example:
-        >>> comparison = compare_with_achievements(extract_targets(corpus), extract_achievements(corpus))  # doctest: +SKIP
+        >>> targets, outcomes = extract_targets(corpus), extract_achievements(corpus)  # doctest: +SKIP
+        >>> comparison = compare_with_achievements(targets, outcomes)                    # doctest: +SKIP
     """
     _check_indicators([indicator])
     for name, frame in (("targets", targets), ("achievements", achievements)):
@@ -862,7 +873,8 @@ def compare_with_achievements(
     outcomes = outcomes.dropna(subset=["year", "value"])
     # The review's headline figure first; a past-tense figure elsewhere only when the review has none.
     outside_review = outcomes["section"].ne("review") if "section" in outcomes.columns else False
-    outcomes = outcomes.assign(_outside=outside_review).sort_values(["region", "year", "_outside", "para_id", "sent_id"])
+    outcomes = outcomes.assign(_outside=outside_review)
+    outcomes = outcomes.sort_values(["region", "year", "_outside", "para_id", "sent_id"])
     outcomes = outcomes.drop_duplicates(["region", "year"])
     outcomes = outcomes.assign(year=outcomes["year"] - 1)[["region", "year", "value", "sentence"]]
     outcomes = outcomes.rename(columns={"value": "achieved", "sentence": "achieved_sentence"})

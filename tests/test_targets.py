@@ -52,7 +52,8 @@ def _one(sentence: str, indicator: str) -> pd.Series:
 def _sentences(*rows: tuple[str, str]) -> pd.DataFrame:
     """A sentences table for one document: (section, text) per paragraph."""
     return pd.DataFrame(
-        [{"doc_id": "d", "section": section, "para_id": i, "sent_id": 0, "text": text} for i, (section, text) in enumerate(rows)]
+        [{"doc_id": "d", "section": section, "para_id": i, "sent_id": 0, "text": text}
+         for i, (section, text) in enumerate(rows)]
     )
 
 
@@ -249,7 +250,8 @@ def seed_targets(seeds):
 
 
 def _gdp(targets: pd.DataFrame, region: str, period: str) -> pd.DataFrame:
-    return targets[(targets["region"] == region) & (targets["indicator"] == "gdp_growth") & (targets["period"] == period)]
+    chosen = (targets["region"] == region) & (targets["indicator"] == "gdp_growth") & (targets["period"] == period)
+    return targets[chosen]
 
 
 def test_seed_gdp_targets(seed_targets):
@@ -327,7 +329,8 @@ def test_national_gold_table_is_matched(national_targets):
 
 def test_national_targets_never_come_from_the_review(national_targets):
     assert (national_targets["section"] != "review").all()
-    annual_gdp = national_targets[(national_targets["indicator"] == "gdp_growth") & (national_targets["period"] == "annual")]
+    chosen = (national_targets["indicator"] == "gdp_growth") & (national_targets["period"] == "annual")
+    annual_gdp = national_targets[chosen]
     recent = annual_gdp[annual_gdp["year"] >= 2000]
     # One annual GDP target per report at most, and every one inside the range China has ever set (5-8%).
     assert not recent.duplicated("doc_id").any()
