@@ -360,3 +360,15 @@ def test_a_clause_about_last_year_is_not_a_target_even_in_the_plan():
     )
     targets = targets_from_sentences(sentences)
     assert targets[["indicator", "value"]].values.tolist() == [["gdp_growth", 7.0]]
+
+
+def test_without_section_labels_local_cues_still_find_the_gold(national):
+    """Reports whose headings are not recognised (every section "unknown") rely on local cues alone."""
+    sentences = national.sentences(metadata=["year"], include_appendix=False).assign(section="unknown")
+    targets = targets_from_sentences(sentences).merge(sentences[["doc_id", "year"]].drop_duplicates(), on="doc_id")
+    gold = pd.read_csv(GOLD, dtype={"variant": str, "qualifier": str})
+    matched = _key(gold).isin(set(_key(targets))).mean()
+    assert matched >= 0.95, f"matched {matched:.0%} of the gold rows"
+    chosen = (targets["indicator"] == "gdp_growth") & (targets["period"] == "annual") & (targets["year"] >= 2000)
+    recent_gdp = targets[chosen]
+    assert recent_gdp["value"].between(5, 8).all(), recent_gdp[["year", "value", "phrase"]]
