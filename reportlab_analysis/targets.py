@@ -28,14 +28,16 @@ How values are read:
   ``urban``/``rural``/``per_capita`` income, ``total``/``general_budget`` fiscal revenue, ``cumulative`` for a
   total growth over the period ("地区生产总值总量增长50%", "比2010年翻一番");
 * ``period`` is ``five_year`` for a plan-period target: an annual average when the phrase says 年均/平均每年, a
-  total (variant ``cumulative``) otherwise;
+  total over the period when it says 总量 or names a base year (variant ``cumulative``); ``note`` says which;
 * ``phrase`` is the exact words read (whitespace removed, full-width characters folded) and ``note`` says how a
   value was derived when that is not obvious (a unit conversion, a value shared by an enumeration, a 分别 list).
 
-Which sentences hold targets: sentences of the ``plan`` section, unless they speak of the past (去年, 过去,
-增长了, 完成 …) without a target cue; in reports whose sections are ``unknown``, only sentences with a local target
-cue (主要预期目标是, 力争, 今年, 拟按 …) or inside the target passage. Sentences of the ``review`` section never
-give targets; they are read by :func:`extract_achievements`.
+Which sentences hold targets: sentences of the ``plan`` section, unless they (or the sentence that opens their
+paragraph, "过去一年，……") speak of the past (去年, 过去, 五年来, 增长了, 完成 …) without a target cue; in reports
+whose sections are ``unknown``, only sentences with a local target cue (主要预期目标是, 力争, 拟按, 今年 …), inside
+the target passage, or continuing a paragraph that has one. Within a target sentence, a clause about last year
+("去年城镇登记失业率为3.2%") is still not a target. Sentences of the ``review`` section never give targets; they
+are read by :func:`extract_achievements`.
 
 Example:
     >>> parse_sentence("国内生产总值增长6.5%－7%，城镇登记失业率4.5%以内")[["indicator", "value", "low", "high"]]
