@@ -705,10 +705,7 @@ class Tokenizer:
 
     def cache_version(self) -> str:
         """The cache folder name: configuration fingerprint plus the versions of the libraries used."""
-        libraries = _cache.library_versions("jieba", "rjieba", "ahocorasick_rs")
-        from . import __version__
-
-        return _cache.content_key(self.fingerprint(), libraries, __version__, PIPELINE_VERSION)
+        return _cache.content_key(self.fingerprint(), _library_versions(), PIPELINE_VERSION)
 
     @property
     def _pipeline(self) -> _Pipeline:
@@ -893,6 +890,13 @@ class Tokenizer:
             )
             changes["terms"] = (*base.terms, *slogans)
         return cls(base.replace(**changes), cache=cache, cache_dir=cache_dir)
+
+
+@lru_cache(maxsize=1)
+def _library_versions() -> dict[str, str]:
+    from . import __version__
+
+    return {**_cache.library_versions("jieba", "rjieba", "ahocorasick_rs"), "reportlab_analysis": __version__}
 
 
 def _as_text(text: Any, index: int) -> str:
