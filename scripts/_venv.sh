@@ -7,8 +7,9 @@ ensure_venv() {
     echo ">> creating .venv with $($py --version)"
     "$py" -m venv .venv
   fi
-  local key
-  key=$(cat pyproject.toml requirements-lock.txt 2>/dev/null | sha256sum | cut -c1-16)
+  local key files=(pyproject.toml)
+  [ -f requirements-lock.txt ] && files+=(requirements-lock.txt)
+  key=$(cat "${files[@]}" | sha256sum | cut -c1-16)
   local stamp=".venv/.installed-${extras//,/_}-$key"
   if [ ! -f "$stamp" ]; then
     echo ">> installing reportlab_analysis[$extras] into .venv"
