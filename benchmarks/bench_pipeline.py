@@ -66,6 +66,8 @@ STAGES = (
 )
 #: Stages of our own pipeline that make up "the whole pipeline" (baselines and the warm re-run excluded).
 PIPELINE_STAGES = ("load", "segment", "tokenize_cold", "lda", "attention", "keyness")
+#: Stages that run ``workers`` processes (their CPU time spreads over that many cores).
+PARALLEL_STAGES = ("load", "tokenize_cold")
 N_TOPICS = 20
 SEED = 0
 
@@ -226,7 +228,8 @@ def prepare_load(ctx: Context):
         raise StageMissing(f"load_corpus cannot be imported yet: {error}") from None
 
     def run():
-        corpus = load_corpus(ctx.corpus_dir, on_error="warn")
+        corpus = _call_with_supported(load_corpus, ctx.corpus_dir, on_error="warn", n_jobs=ctx.workers,
+                                      progress=False)
         _save(corpus, ctx.path("corpus.pkl"))
         ctx.extra["note"] = (f"{len(corpus.reports)} reports, {len(corpus.quality)} quality notes; "
                              f"years found {int(corpus.reports['year'].notna().sum())}, "
@@ -569,8 +572,9 @@ def verdict(results: Sequence[StageResult], *, workers: int = 1) -> list[str]:
     """The targets of issue 8, each with its figure and whether it is met (for the largest size measured).
 
     Wall time is what the targets are about; on a busy machine it overstates the cost, so the CPU time is given
-    too, and the "unloaded estimate" divides it by the cores a stage can use (``workers`` for the tokenizer,
-    one for the other stages) and never goes below the measured wall time of an unloaded run.
+    too, and the "unloaded estimate" divides it by the cores a stage can use (``workers`` for the
+    ``PARALLEL_STAGES``, one for the others; a warm tokenizer run reads its cache in one process), capped by the
+    measured wall time.
     """
     lines = []
     ok = {(r.size, r.stage): r for r in results if r.status == "ok"}
@@ -585,7 +589,7 @@ def verdict(results: Sequence[StageResult], *, workers: int = 1) -> list[str]:
         wall = sum(ok[(largest, s)].seconds for s in stages)
         cpu = sum(ok[(largest, s)].cpu_seconds for s in stages)
         estimate = sum(min(ok[(largest, s)].seconds, ok[(largest, s)].cpu_seconds /
-                           (workers if s.startswith("tokenize") else 1)) for s in stages)
+                           (workers if s in PARALLEL_STAGES else 1)) for s in stages)
         return wall, cpu, estimate
 
     lines.append(f"Largest corpus measured: {largest:,} reports.")
