@@ -655,6 +655,24 @@ def write_results(results: Sequence[StageResult], *, results_dir: Path, workers:
     plot_scaling(results, results_dir / "scale.png")
 
 
+def read_results(path: Path) -> list[StageResult]:
+    """The results of an earlier run, from its ``scale.csv``."""
+    import pandas as pd
+
+    if not Path(path).is_file():
+        raise SystemExit(f"no results to report: {path} does not exist (run the benchmark first)")
+    table = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    fields = StageResult.__dataclass_fields__
+    results = []
+    for row in table.to_dict("records"):
+        values = {key: row[key] for key in fields if key in row}
+        for key in ("stage", "status", "unit", "note"):
+            values[key] = "" if values.get(key) != values.get(key) else str(values.get(key, ""))
+        values["size"] = int(values["size"])
+        results.append(StageResult(**values))
+    return results
+
+
 def _fmt(value: float, digits: int) -> str:
     return "" if value != value else f"{value:,.{digits}f}"
 
@@ -721,6 +739,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tomotopy-iterations", type=int, default=100, help="Gibbs iterations for tomotopy")
     parser.add_argument("--jieba-max-mb", type=float, default=30.0,
                         help="plain jieba baseline on at most this many MB of paragraphs (0: all)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="only rewrite scale.md and scale.png from an earlier run's scale.csv")
     parser.add_argument("--stage-timeout", type=float, default=3600, help="seconds before a stage is stopped")
     args = parser.parse_args(argv)
     unknown = [s for s in args.stages if s not in STAGES]
@@ -729,6 +749,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if any(size < 1 for size in args.sizes):
         parser.error(f"--sizes must be positive integers, got {args.sizes}")
     stages = [s for s in STAGES if s in args.stages]  # dependency order
+    if args.report_only:
+        results = read_results(args.out / "results" / "scale.csv")
+        write_results(results, results_dir=args.out / "results", workers=args.workers, lda_passes=args.lda_passes,
+                      tomotopy_iterations=args.tomotopy_iterations)
+        print("\n".join(verdict(results, workers=args.workers)))
+        return 0
     results = run_benchmark(sizes=sorted(args.sizes), stages=stages, out_dir=args.out, workers=args.workers,
                             lda_passes=args.lda_passes, tomotopy_iterations=args.tomotopy_iterations,
                             stage_timeout=args.stage_timeout, jieba_max_mb=args.jieba_max_mb)
