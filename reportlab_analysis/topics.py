@@ -1017,6 +1017,13 @@ def save_model(model: TopicModel, directory: str | os.PathLike) -> Path:
     directory = Path(directory)
     directory.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=directory.parent))
+    # Byte-identical files: gensim stamps a date into each saved object's "lifecycle events", and its save()
+    # leaves bookkeeping attributes (__numpys, __scipys, ...) on the object that a later pickle would include.
+    for obj in (model.lda, getattr(model.lda, "state", None), model.lda.id2word, model.dictionary):
+        if obj is not None:
+            obj.lifecycle_events = None
+            for key in ("__numpys", "__scipys", "__ignoreds", "__recursive_saveloads"):
+                vars(obj).pop(key, None)
     try:
         model.lda.save(str(tmp / "lda.gensim"))
         model.dictionary.save(str(tmp / "dictionary.gensim"))
