@@ -99,14 +99,17 @@ def label_paragraphs(paragraphs: list[str], *, year: int | None = None) -> list[
     """
     sections = [heading_section(p, year=year) for p in paragraphs]
     numbered = [bool(_TOP_NUMBER.match(p.strip())) and _is_heading_shaped(p) for p in paragraphs]
-    numbered_sections = any(s is not None and n for s, n in zip(sections, numbered))
     labels: list[str] = []
     current = "preamble"
     found_heading = False
+    opened_by_numbered = False  # was the current section opened by a numbered heading ("一、…")?
     for section, is_numbered in zip(sections, numbered):
         if section is not None:
-            current, found_heading = section, True
-        elif is_numbered and numbered_sections and current == "review":
+            if is_numbered and found_heading and not opened_by_numbered:
+                pass  # sections opened by unnumbered headings: numbered lines below them are subheadings
+            else:
+                current, found_heading, opened_by_numbered = section, True, is_numbered
+        elif is_numbered and opened_by_numbered and current == "review":
             current = "plan"
         labels.append(current)
     if not found_heading:

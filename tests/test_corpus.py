@@ -211,3 +211,15 @@ def test_parallel_loading_gives_the_same_corpus(seeds, tmp_path):
     shutil.copy(RAW / "004_2d83ae9706601383.txt", tmp_path / "good.txt")
     with pytest.raises(ReadError, match="bad.txt"):
         load_corpus(tmp_path, n_jobs=2, on_error="raise")
+
+
+def test_seed_sections_follow_the_reports_own_headings(seeds):
+    paragraphs = seeds.paragraphs(metadata=["region"])
+    first = {region: group.drop_duplicates("section").set_index("section")["text"].str[:12].to_dict()
+             for region, group in paragraphs.groupby("region")}
+    assert first["南岗区"]["review"] == "2017年工作回顾" and first["南岗区"]["plan"] == "2018年重点工作"
+    assert first["南岗区"]["self_building"] == "加强政府自身建设"
+    assert first["呼兰区"]["plan"].startswith("二、未来五年主要任务")
+    assert first["江干区"]["self_building"] == "三、切实加强政府自身建设"
+    chars = paragraphs.assign(n=paragraphs["text"].str.len()).pivot_table(index="region", columns="section", values="n", aggfunc="sum")
+    assert (chars["review"] > 2000).all() and (chars["plan"] > 4000).all()

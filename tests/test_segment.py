@@ -58,8 +58,10 @@ def test_numbered_topic_headings_after_a_numbered_review_open_the_plan():
 
 def test_numbered_subheadings_under_unnumbered_sections_change_nothing():
     paragraphs = ["各位代表:", "2017年工作回顾", "一、贯彻新发展理念,经济发展实力持续增强", "项目48个。",
-                  "2018年重点工作", "一、推进产业建设升级", "新增长。"]
-    assert label_paragraphs(paragraphs) == ["preamble", "review", "review", "review", "plan", "plan", "plan"]
+                  "五、狠抓政风建设,提升政府执行力", "作风整顿。",
+                  "2018年重点工作", "一、推进产业建设升级", "新增长。", "加强政府自身建设", "依法行政。"]
+    assert label_paragraphs(paragraphs) == ["preamble", "review", "review", "review", "review", "review",
+                                            "plan", "plan", "plan", "self_building", "self_building"]
 
 
 def test_report_without_headings_is_unknown_not_guessed():
