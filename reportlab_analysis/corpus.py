@@ -212,6 +212,8 @@ def load_corpus(
     if not path.exists():
         raise FileNotFoundError(f"corpus path {str(path)!r} does not exist")
     files = find_report_files(path)
+    if isinstance(manifest, (str, Path)) and Path(manifest).exists():
+        files = [f for f in files if not Path(f).resolve() == Path(manifest).resolve()]  # the sheet is no report
     quality: list[dict[str, object]] = []
     removed: list[dict[str, object]] = []
     rows: list[dict[str, object]] = []
