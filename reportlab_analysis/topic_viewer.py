@@ -95,7 +95,8 @@ def viewer_html(model: TopicModel, *, title: str = "主题模型浏览器", n_te
     ])
 
 
-def save_viewer(model: TopicModel, path: str | os.PathLike, *, title: str = "主题模型浏览器", n_terms: int = 30) -> Path:
+def save_viewer(model: TopicModel, path: str | os.PathLike, *, title: str = "主题模型浏览器",
+                n_terms: int = 30) -> Path:
     """Write the offline viewer to ``path`` (atomically) and return the path.
 
     Example:

@@ -38,7 +38,8 @@ from scipy.optimize import linear_sum_assignment
 
 __all__ = [
     "TopicModel", "TopicModelError", "StabilityResult", "KSuggestion",
-    "prepare_documents", "build_dictionary", "coherence", "align_topics", "fit_lda", "k_sweep", "suggest_k", "topic_stability",
+    "prepare_documents", "build_dictionary", "fit_lda", "coherence", "k_sweep", "suggest_k",
+    "align_topics", "topic_stability",
     "top_terms", "auto_labels", "read_label_file", "topic_table", "representative_documents",
     "document_topics", "topic_prevalence", "estimate_effect",
     "plot_k_sweep", "plot_prevalence_heatmap", "plot_shares_over_years", "plot_review_vs_plan",
@@ -587,19 +588,28 @@ def top_terms(model: TopicModel, *, n: int = 10, lambda_: float = 1.0) -> pd.Dat
     return pd.DataFrame(rows, columns=["topic", "label", "rank", "term", "probability", "lift", "relevance"])
 
 
-def auto_labels(model: TopicModel, *, n_terms: int = 3, lambda_: float = 0.6) -> list[str]:
-    """Short automatic labels: ``"T<topic> "`` plus the top ``n_terms`` relevance terms joined by ``·``.
+def auto_labels(model: TopicModel, *, n_terms: int = 3, lambda_: float = 0.6, pool: int = 30) -> list[str]:
+    """Short automatic labels: ``"T<topic> "`` plus ``n_terms`` terms joined by ``·``.
+
+    The terms are the topic's ``pool`` most probable terms re-ranked by relevance (``lambda_``): specific to
+    the topic, but never a rare term that only relevance favours (a word seen twice, both times in this topic).
 
     Example:
         >>> auto_labels(model)[:2]      # doctest: +SKIP
         ['T0 生态·污染·河长', 'T1 企业·项目·投资']
     """
-    saved, model.labels = model.labels, [f"T{t}" for t in range(model.k)]
-    try:
-        terms = top_terms(model, n=n_terms, lambda_=lambda_)
-    finally:
-        model.labels = saved
-    return [f"T{t} " + "·".join(terms.loc[terms["topic"] == t, "term"]) for t in range(model.k)]
+    phi = model.topic_word
+    p_w = model.term_frequency / model.term_frequency.sum()
+    vocab = model.vocabulary
+    labels = []
+    for topic in range(model.k):
+        candidates = np.argsort(-phi[topic], kind="stable")[:pool]
+        with np.errstate(divide="ignore"):
+            relevance = lambda_ * np.log(phi[topic, candidates]) + (1 - lambda_) * np.log(
+                phi[topic, candidates] / np.where(p_w[candidates] > 0, p_w[candidates], np.nan))
+        order = candidates[np.lexsort((candidates, -np.nan_to_num(relevance, nan=-np.inf)))][:n_terms]
+        labels.append(f"T{topic} " + "·".join(vocab[i] for i in order))
+    return labels
 
 
 def read_label_file(path: str | os.PathLike, *, k: int | None = None) -> dict[int, str]:
@@ -621,7 +631,8 @@ def read_label_file(path: str | os.PathLike, *, k: int | None = None) -> dict[in
 
             data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
             if not isinstance(data, dict):
-                raise TopicModelError(f"label file {path}: expected a mapping 'topic: label', got {type(data).__name__}")
+                raise TopicModelError(
+                    f"label file {path}: expected a mapping 'topic: label', got {type(data).__name__}")
             pairs = list(data.items())
         else:
             table = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
@@ -912,7 +923,8 @@ def plot_prevalence_heatmap(prevalence: pd.DataFrame, *, by: str, value: str = "
     grid = prevalence.pivot_table(index=by, columns="label", values=value, sort=False)
     labels = prevalence.drop_duplicates("topic").sort_values("topic")["label"].tolist()
     grid = grid[labels]
-    fig, ax = plt.subplots(figsize=(1.0 + 0.75 * len(labels), 1.2 + 0.45 * len(grid)), layout="constrained")
+    fig, ax = plt.subplots(figsize=(2.0 + 0.75 * len(labels), max(3.5, 1.8 + 0.45 * len(grid))),
+                           layout="constrained")
     image = ax.imshow(grid.to_numpy(), aspect="auto", cmap="Blues")
     ax.set_xticks(range(len(labels)), labels, rotation=60, ha="right", fontsize=8)
     ax.set_yticks(range(len(grid)), [str(i) for i in grid.index], fontsize=8)
