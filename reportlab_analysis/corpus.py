@@ -226,7 +226,7 @@ def load_corpus(
     show = progress if progress is not None else len(files) > 20
     workers = _worker_count(n_jobs, len(files))
     load = partial(_load_file, root=root, text_column=text_column, title_column=title_column, on_error=on_error)
-    bar = tqdm(total=len(files), desc="loading reports", unit="file", disable=not show)
+    bar = tqdm(total=len(files), desc="loading reports", unit="file", **({} if show else {"disable": True}))
     with bar:
         if workers == 1:
             results: Iterable[_FileResult] = map(load, files)

@@ -942,7 +942,7 @@ class _NoBar:
 def _progress_bar(total: int, *, enabled: bool) -> Any:
     if not enabled:
         return _NoBar()
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # plain text bar: tqdm.auto wants ipywidgets in notebooks
 
     return tqdm(total=total, desc="tokenize", unit="text")
 

@@ -417,7 +417,7 @@ def k_sweep(documents: pd.DataFrame, *, k_values: Sequence[int], seeds: Sequence
     heldout = [b for b in (dictionary.doc2bow(t) for t, is_test in zip(texts, test) if is_test) if b]
     rows = []
     grid = [(k, s) for k in k_values for s in seeds]
-    for k, seed in tqdm(grid, desc="K sweep", disable=not progress):
+    for k, seed in tqdm(grid, desc="K sweep", **({} if progress else {"disable": True})):  # TQDM_DISABLE still applies
         model = fit_lda(train_docs, k=k, seed=seed, passes=passes, iterations=iterations,
                         tokens_column=tokens_column, dictionary=dictionary, min_doc_freq=min_doc_freq,
                         max_doc_share=max_doc_share, **fit_options)
@@ -537,7 +537,7 @@ def topic_stability(documents: pd.DataFrame, *, k: int, seeds: Sequence[int] = (
     if len(seeds) < 2 or len(set(seeds)) != len(seeds):
         raise TopicModelError(f"topic_stability needs at least two distinct seeds, got {seeds}")
     models = {s: fit_lda(documents, k=k, seed=s, **fit_options)
-              for s in tqdm(seeds, desc="stability", disable=not progress)}
+              for s in tqdm(seeds, desc="stability", **({} if progress else {"disable": True}))}
     reference = models[seeds[0]]
     matches = pd.concat([align_topics(reference, models[s]).assign(seed=s) for s in seeds[1:]], ignore_index=True)
     matches = matches[["seed", "topic", "matched_topic", "similarity"]]
