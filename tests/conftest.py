@@ -1,4 +1,4 @@
-"""Shared test fixtures: the repository root and the seed corpus (loaded once per session)."""
+"""Shared test fixtures: the repository root and the bundled corpora (each loaded once per session)."""
 
 from __future__ import annotations
 
@@ -24,3 +24,11 @@ def seed_corpus():
     import reportlab_analysis as ra
 
     return ra.load_corpus(REPO_ROOT / "data" / "raw")
+
+
+@pytest.fixture(scope="session")
+def national_corpus():
+    """The 52 bundled State Council reports (NPC resolutions left out), loaded once for the whole session."""
+    import reportlab_analysis as ra
+
+    return ra.load_national_corpus()

@@ -221,18 +221,7 @@ def _render_without_missing_glyphs(fig):
     assert not [w for w in caught if "missing" in str(w.message).lower()]
 
 
-@pytest.fixture(scope="module")
-def seed_corpus():
-    from reportlab_analysis import load_corpus
-
-    return load_corpus(ROOT / "data" / "raw")
-
-
-@pytest.fixture(scope="module")
-def national_corpus():
-    from reportlab_analysis import load_corpus
-
-    return load_corpus(ROOT / "data" / "national" / "national_gwr.jsonl")
+# seed_corpus and national_corpus: session fixtures in conftest.py
 
 
 def test_seed_reports_attention_matches_plain_counting(seed_corpus):

@@ -300,18 +300,7 @@ def _tokens(frame: pd.DataFrame) -> pd.DataFrame:
     return add_tokens(frame, Tokenizer(cache=False))
 
 
-@pytest.fixture(scope="module")
-def seed_corpus():
-    from reportlab_analysis import load_corpus
-
-    return load_corpus(ROOT / "data" / "raw")
-
-
-@pytest.fixture(scope="module")
-def national_corpus():
-    from reportlab_analysis import load_corpus
-
-    return load_corpus(ROOT / "data" / "national" / "national_gwr.jsonl")
+# seed_corpus and national_corpus: session fixtures in conftest.py
 
 
 def test_seed_reports_compare_by_region_and_section(seed_corpus):
