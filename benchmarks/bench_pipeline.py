@@ -595,8 +595,8 @@ def verdict(results: Sequence[StageResult], *, workers: int = 1) -> list[str]:
     lines.append(f"Largest corpus measured: {largest:,} reports.")
     for label, stages, limit in (
         ("load + segment + tokenize, cold cache", ("load", "segment", "tokenize_cold"), 300),
-        ("tokenize, warm cache", ("tokenize_warm",), 30),
-        ("load + segment + tokenize, warm cache", ("load", "segment", "tokenize_warm"), None),
+        ("load + segment + tokenize, warm cache", ("load", "segment", "tokenize_warm"), 30),
+        ("tokenize alone, warm cache", ("tokenize_warm",), None),
         ("whole pipeline (" + " + ".join(PIPELINE_STAGES) + ")", PIPELINE_STAGES, 900),
     ):
         figures = total(stages)
@@ -610,12 +610,18 @@ def verdict(results: Sequence[StageResult], *, workers: int = 1) -> list[str]:
                                             if estimate < limit else ": MISSED"))
         lines.append(f"- {label}: wall {wall:.1f} s, CPU {cpu:.1f} s, unloaded estimate {estimate:.1f} s; "
                      f"{target}{status}")
-    peak = max((r.peak_rss_mb for r in results if r.status == "ok"), default=math.nan)
+    ours = [r for r in results if r.status == "ok" and not r.stage.startswith("baseline")]
+    peak = max((r.peak_rss_mb for r in ours), default=math.nan)
     if peak == peak:
-        lines.append(f"- peak memory of any stage: {peak:,.0f} MB, target < 8,000 MB: "
-                     f"{'met' if peak < 8000 else 'MISSED'}")
+        worst = max(ours, key=lambda r: r.peak_rss_mb)
+        lines.append(f"- peak memory of the pipeline's stages: {peak:,.0f} MB ({worst.stage}, {worst.size:,} reports), "
+                     f"target < 8,000 MB: {'met' if peak < 8000 else 'MISSED'}")
     else:
-        lines.append("- peak memory: not measured (no stage ran), target < 8,000 MB")
+        lines.append("- peak memory: not measured (no pipeline stage ran), target < 8,000 MB")
+    baseline_peak = max((r.peak_rss_mb for r in results if r.status == "ok" and r.stage.startswith("baseline")),
+                        default=math.nan)
+    if baseline_peak == baseline_peak:
+        lines.append(f"- peak memory of the baselines: {baseline_peak:,.0f} MB")
     for stage, exponent in scaling_exponents(results).items():
         flag = "worse than linear" if exponent > 1.2 else "linear or better"
         lines.append(f"- growth of {stage}: CPU time ∝ size^{exponent:.2f} ({flag})")
