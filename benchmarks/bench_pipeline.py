@@ -8,10 +8,10 @@ stage               what is timed
 ==================  =====================================================================================
 load                ``load_corpus(folder)``: read (encoding, format), clean, metadata
 segment             ``corpus.paragraphs(metadata=["region", "year"])``
-tokenize_cold       ``add_tokens(paragraphs, tokenizer=...)`` with an empty token cache
+tokenize_cold       ``Tokenizer.for_corpus`` + ``add_tokens(paragraphs, ...)`` with an empty token cache
 tokenize_warm       the same in a new process with the cache filled by ``tokenize_cold``
-lda                 ``reportlab_analysis.topics`` LDA on the paragraph tokens, K=20, fixed passes
-attention           dictionary attention indices per report
+lda                 ``topics.fit_lda`` on the paragraph tokens, K=20, fixed passes (default 1)
+attention           ``attention_scores`` per report and category + ``attention_panel``
 keyness             Fightin' Words keyness of the largest district against all others
 baseline_jieba      plain ``[jieba.lcut(t) for t in texts]`` over the same paragraph texts
 baseline_rjieba     the same with ``rjieba.cut`` (the Rust binding)
@@ -21,7 +21,7 @@ baseline_tomotopy   tomotopy ``LDAModel(k=20)`` on the same token lists as ``lda
 Each stage reads its inputs from the previous stages' pickles in ``benchmarks/out/work_<n>/`` (not timed),
 and reports wall time (``time.perf_counter`` around the stage's call only) and peak resident memory of the
 process and all its children (sampled with psutil every 20 ms, and never below the kernel's ``ru_maxrss``).
-A stage that fails or is not implemented yet is reported as such and the others still run.
+A stage that fails (or whose module is missing) is reported as such and the others still run.
 
 Results go to ``benchmarks/out/results/``: ``scale.csv``, ``scale.md`` (the table and the verdict against
 the targets) and ``scale.png`` (time against corpus size, log-log, with a linear guide).
@@ -35,7 +35,6 @@ Example::
 from __future__ import annotations
 
 import argparse
-import inspect
 import json
 import math
 import os
@@ -168,17 +167,6 @@ class StageMissing(RuntimeError):
     """The package does not (yet) provide the function this stage times."""
 
 
-def _call_with_supported(function: Callable[..., Any], *args: Any, **options: Any) -> Any:
-    """Call ``function`` with the keyword options its signature accepts (the stages' APIs are young)."""
-    try:
-        parameters = inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        return function(*args, **options)
-    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
-        return function(*args, **options)
-    return function(*args, **{k: v for k, v in options.items() if k in parameters})
-
-
 def _import(module: str) -> Any:
     import importlib
 
@@ -216,20 +204,10 @@ def _text_mb(texts: Sequence[str]) -> float:
 
 
 def prepare_load(ctx: Context):
-    ra = _import("reportlab_analysis")
-    try:
-        load_corpus = ra.load_corpus
-        from reportlab_analysis import cleaning, metadata, reading  # noqa: F401  (fail early if stubs)
-
-        if not hasattr(reading, "read_documents") or not hasattr(cleaning, "clean_text") \
-                or not hasattr(metadata, "extract_metadata"):
-            raise StageMissing("reading/cleaning/metadata are still placeholders")
-    except ImportError as error:
-        raise StageMissing(f"load_corpus cannot be imported yet: {error}") from None
+    corpus_module = _import("reportlab_analysis.corpus")
 
     def run():
-        corpus = _call_with_supported(load_corpus, ctx.corpus_dir, on_error="warn", n_jobs=ctx.workers,
-                                      progress=False)
+        corpus = corpus_module.load_corpus(ctx.corpus_dir, on_error="warn", n_jobs=ctx.workers, progress=False)
         _save(corpus, ctx.path("corpus.pkl"))
         ctx.extra["note"] = (f"{len(corpus.reports)} reports, {len(corpus.quality)} quality notes; "
                              f"years found {int(corpus.reports['year'].notna().sum())}, "
@@ -295,17 +273,12 @@ def _token_docs(ctx: Context) -> Any:
 
 def prepare_lda(ctx: Context):
     topics = _import("reportlab_analysis.topics")
-    fit = next((getattr(topics, name) for name in ("fit_lda", "fit_topic_model", "fit") if hasattr(topics, name)), None)
-    if fit is None:
-        raise StageMissing("reportlab_analysis.topics has no fit_lda yet")
     docs = _token_docs(ctx)
 
     def run():
-        model = _call_with_supported(
-            fit, docs, n_topics=N_TOPICS, k=N_TOPICS, num_topics=N_TOPICS, passes=ctx.lda_passes,
-            seed=SEED, random_state=SEED, tokens_col="tokens", progress=False,
-        )
-        ctx.extra["note"] = f"K={N_TOPICS}, passes={ctx.lda_passes}, fit with {fit.__name__}"
+        model = topics.fit_lda(docs, k=N_TOPICS, seed=SEED, passes=ctx.lda_passes)
+        ctx.extra["note"] = (f"K={N_TOPICS}, passes={ctx.lda_passes}, {model.manifest['n_terms']:,} terms, "
+                             f"{model.manifest['n_documents_fitted']:,} documents fitted")
         return model
 
     return run, len(docs), "paragraphs", math.nan
