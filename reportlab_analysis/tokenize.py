@@ -142,6 +142,8 @@ class TokenizerConfig:
         phrase_min_count: ``Phrases`` ``min_count``.
         phrase_threshold: ``Phrases`` ``threshold`` (default scorer).
         phrase_delimiter: string joining the parts of a merged collocation.
+        simplify: convert characters written only in traditional script to simplified ones before segmenting
+            (OpenCC's character table), so that 國家 in a 1954 report and 国家 in a 2024 one are one token.
 
     Example:
         >>> cfg = TokenizerConfig(backend="jieba", extra_stopwords=["南岗"])
@@ -170,6 +172,7 @@ class TokenizerConfig:
     phrase_min_count: int = 5
     phrase_threshold: float = 10.0
     phrase_delimiter: str = "_"
+    simplify: bool = True
 
     def __post_init__(self) -> None:
         set_ = lambda name, value: object.__setattr__(self, name, value)  # noqa: E731 (frozen dataclass)
@@ -482,6 +485,21 @@ def _clean(text: str) -> str:
     return _CONTROL_CHARS.sub(" ", text)
 
 
+@lru_cache(maxsize=1)
+def _traditional_to_simplified() -> dict[int, str]:
+    """``str.translate`` table from each traditional-only character to its (first) simplified form (OpenCC)."""
+    import opencc  # opencc-python-reimplemented ships the table as plain text
+
+    table: dict[int, str] = {}
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, _, values = line.partition("\t")
+        choices = values.split()
+        if len(key) == 1 and choices and key not in choices and len(choices[0]) == 1:
+            table[ord(key)] = choices[0]
+    return table
+
+
 def _term_matcher(terms: list[str]) -> Callable[[str], list[tuple[int, int, int]]]:
     """``text -> [(term index, start, end), ...]``: leftmost-longest, non-overlapping occurrences of ``terms``.
 
@@ -546,6 +564,8 @@ class _Pipeline:
         if config.report_stopwords:
             # Boilerplate phrases (各位代表, 请予审议) are protected so that they are dropped whole, never half.
             protected.update((t, LEXICON_TAG) for t in stopword_list("report") if len(t) >= 3 and t not in protected)
+        self.simplify_table = _traditional_to_simplified() if config.simplify else None
+        self.traditional_chars = frozenset(map(chr, self.simplify_table or ()))
         self.protected_tags = protected
         self.protected = sorted(protected)
         self.automaton = _term_matcher(self.protected) if self.protected else None
@@ -614,6 +634,8 @@ class _Pipeline:
     # -- one text --------------------------------------------------------------------------------------
     def __call__(self, text: str) -> list[str]:
         text = _clean(text)
+        if self.simplify_table is not None and not self.traditional_chars.isdisjoint(text):
+            text = text.translate(self.simplify_table)
         out: list[str] = []
         if not text or text.isspace():
             return out

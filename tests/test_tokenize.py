@@ -450,3 +450,17 @@ def test_add_tokens_on_paragraphs_sentences_and_reports(seeds, tmp_path: Path) -
     assert "words" in paragraphs.columns
     with pytest.raises(KeyError, match="no column 'body'"):
         add_tokens(seeds.reports, tokenizer, text_column="body")
+
+
+def test_traditional_characters_are_simplified_unless_switched_off(national_corpus):
+    text_1954 = national_corpus.reports.loc[national_corpus.reports["year"] == 1954, "text"].item()
+    paragraphs = [p for p in text_1954.split("\n") if "國家" in p][:20]
+    assert paragraphs
+    simplified = Tokenizer(cache=False).tokenize(paragraphs)
+    kept = Tokenizer(simplify=False, cache=False).tokenize(paragraphs)
+    flat_simplified, flat_kept = [t for ts in simplified for t in ts], [t for ts in kept for t in ts]
+    assert "国家" in flat_simplified and "國家" not in flat_simplified
+    assert "國家" in flat_kept
+    # simplified text is untouched: the same tokens with the option on or off
+    modern = national_corpus.reports.loc[national_corpus.reports["year"] == 2024, "text"].item().split("\n")[:30]
+    assert Tokenizer(cache=False).tokenize(modern) == Tokenizer(simplify=False, cache=False).tokenize(modern)
