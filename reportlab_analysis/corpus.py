@@ -183,6 +183,8 @@ def load_corpus(
     title_column: str | None = None,
     progress: bool | None = None,
     n_jobs: int | None = None,
+    cache: bool = True,
+    cache_dir: str | Path | None = None,
 ) -> Corpus:
     """Load reports from a folder (recursive) or one file into a :class:`Corpus`.
 
@@ -197,6 +199,8 @@ def load_corpus(
         progress: show a progress bar (default: when there are more than 20 files).
         n_jobs: worker processes for reading, cleaning and metadata (default: one per core for more than 200
             files, else 1). The result is the same for any value.
+        cache: reuse the result of an earlier load of the same files (by content), options and loader code from the
+            project cache (``.cache/reportlab_analysis/corpus``, or ``cache_dir``, or ``$REPORTLAB_ANALYSIS_CACHE``).
 
     Returns:
         The corpus; ``corpus.quality`` lists what could not be determined or looks doubtful.
@@ -214,6 +218,18 @@ def load_corpus(
     files = find_report_files(path)
     if isinstance(manifest, (str, Path)) and Path(manifest).exists():
         files = [f for f in files if not Path(f).resolve() == Path(manifest).resolve()]  # the sheet is no report
+    workers = _worker_count(n_jobs, len(files))
+    root = path if path.is_dir() else path.parent
+    options = dict(manifest=_manifest_fingerprint(manifest), on_error=on_error, include_resolutions=include_resolutions,
+                   drop_duplicates=drop_duplicates, text_column=text_column, title_column=title_column)
+    store, key = (_corpus_cache(files, root, options, cache_dir) if cache and files else (None, ""))
+    if store is not None:
+        cached = store.get(key)
+        if cached is not None:
+            for message in cached["warnings"]:
+                warnings.warn(message, CorpusWarning, stacklevel=2)
+            return cached["corpus"]
+    load_warnings: list[str] = []
     quality: list[dict[str, object]] = []
     removed: list[dict[str, object]] = []
     rows: list[dict[str, object]] = []
@@ -222,9 +238,7 @@ def load_corpus(
 
     from tqdm import tqdm  # plain text bar: tqdm.auto would need ipywidgets (and CDN scripts in the HTML)
 
-    root = path if path.is_dir() else path.parent
     show = progress if progress is not None else len(files) > 20
-    workers = _worker_count(n_jobs, len(files))
     load = partial(_load_file, root=root, text_column=text_column, title_column=title_column, on_error=on_error)
     bar = tqdm(total=len(files), desc="loading reports", unit="file", **({} if show else {"disable": True}))
     with bar:
@@ -240,6 +254,7 @@ def load_corpus(
                 removed += result.removed
                 for message in result.warnings:
                     warnings.warn(message, CorpusWarning, stacklevel=2)
+                    load_warnings.append(message)
                 bar.update(1)
         finally:
             if workers > 1:
@@ -278,7 +293,39 @@ def load_corpus(
         removed=removed_frame.reset_index(drop=True),
     )
     corpus.raw_texts = {k: v for k, v in raw_texts.items() if k in keep}
+    if store is not None:
+        store.put(key, {"corpus": corpus, "warnings": load_warnings})
     return corpus
+
+
+#: The modules and data whose code decides what a load produces: a change to any of them invalidates cached loads.
+_LOADER_SOURCES = ("reading.py", "cleaning.py", "metadata.py", "divisions.py", "corpus.py",
+                   "data/divisions/divisions.csv")
+
+
+def _corpus_cache(files: Sequence[Path], root: Path, options: Mapping[str, object],
+                  cache_dir: str | Path | None) -> tuple[object, str]:
+    """The corpus cache and the key of this load: file contents, options, loader code and library versions."""
+    from . import cache as _cache
+
+    package = Path(__file__).resolve().parent
+    key = _cache.content_key(
+        "corpus-v1",
+        [(relative_source(str(f), root), _cache.hash_file(f)) for f in files],
+        dict(options),
+        [_cache.hash_file(package / name) for name in _LOADER_SOURCES],
+        _cache.library_versions("pandas", "charset-normalizer", "selectolax", "opencc-python-reimplemented"),
+    )
+    return _cache.DiskCache("corpus", cache_dir=cache_dir), key
+
+
+def _manifest_fingerprint(manifest: str | Path | pd.DataFrame | None) -> str | None:
+    if manifest is None:
+        return None
+    if isinstance(manifest, pd.DataFrame):
+        return hashlib.sha1(manifest.to_csv(index=False).encode("utf-8")).hexdigest()
+    path = Path(manifest)
+    return hashlib.sha1(path.read_bytes()).hexdigest() if path.is_file() else str(path)
 
 
 @dataclass

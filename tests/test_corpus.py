@@ -201,7 +201,7 @@ def test_manifest_region_override_looks_the_adcode_up_again(tmp_path):
 
 
 def test_parallel_loading_gives_the_same_corpus(seeds, tmp_path):
-    parallel = load_corpus(RAW, n_jobs=2)
+    parallel = load_corpus(RAW, n_jobs=2, cache=False)
     pd.testing.assert_frame_equal(parallel.reports, seeds.reports)
     pd.testing.assert_frame_equal(parallel.quality, seeds.quality)
     pd.testing.assert_frame_equal(parallel.removed, seeds.removed)
@@ -223,3 +223,29 @@ def test_seed_sections_follow_the_reports_own_headings(seeds):
     assert first["江干区"]["self_building"] == "三、切实加强政府自身建设"
     chars = paragraphs.assign(n=paragraphs["text"].str.len()).pivot_table(index="region", columns="section", values="n", aggfunc="sum")
     assert (chars["review"] > 2000).all() and (chars["plan"] > 4000).all()
+
+
+def test_a_second_load_comes_from_the_cache_and_a_changed_file_does_not(tmp_path):
+    folder, cache_dir = tmp_path / "reports", tmp_path / "cache"
+    folder.mkdir()
+    shutil.copy(RAW / "000_207fb4099e85d4c9.txt", folder / "a.txt")
+    (folder / "empty.txt").write_bytes(b"")
+    with pytest.warns(CorpusWarning, match="empty.txt"):
+        cold = load_corpus(folder, cache_dir=cache_dir)
+    assert list(cache_dir.rglob("*.pkl"))
+    with pytest.warns(CorpusWarning, match="empty.txt"):  # warnings come back with the cached corpus
+        warm = load_corpus(folder, cache_dir=cache_dir)
+    pd.testing.assert_frame_equal(warm.reports, cold.reports)
+    pd.testing.assert_frame_equal(warm.quality, cold.quality)
+    assert warm.raw_texts == cold.raw_texts
+    # a changed file, or other options, load afresh
+    (folder / "a.txt").write_text((RAW / "003_c7f94249779b73e0.txt").read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.warns(CorpusWarning):
+        assert load_corpus(folder, cache_dir=cache_dir).reports["region"].tolist() == ["江干区"]
+    with pytest.raises(ReadError, match="empty.txt"):
+        load_corpus(folder, cache_dir=cache_dir, on_error="raise")
+    # a damaged cache entry is ignored and rewritten
+    for entry in cache_dir.rglob("*.pkl"):
+        entry.write_bytes(b"not a pickle")
+    with pytest.warns(CorpusWarning):
+        assert load_corpus(folder, cache_dir=cache_dir).reports["region"].tolist() == ["江干区"]
