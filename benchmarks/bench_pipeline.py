@@ -6,7 +6,8 @@ a fresh Python process, so that one stage's memory, imports and caches never fla
 ==================  =====================================================================================
 stage               what is timed
 ==================  =====================================================================================
-load                ``load_corpus(folder)``: read (encoding, format), clean, metadata
+load                ``load_corpus(folder)``: read (encoding, format), clean, metadata; empty corpus cache
+load_warm           the same in a new process with the corpus cache filled by ``load``
 segment             ``corpus.paragraphs(metadata=["region", "year"])``
 tokenize_cold       ``Tokenizer.for_corpus`` + ``add_tokens(paragraphs, ...)`` with an empty token cache
 tokenize_warm       the same in a new process with the cache filled by ``tokenize_cold``
@@ -35,6 +36,7 @@ Example::
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
 import math
 import os
@@ -60,7 +62,7 @@ import generate_corpus  # noqa: E402  (sibling script, not a package)
 
 DEFAULT_OUT = BENCH_DIR / "out"
 STAGES = (
-    "load", "segment", "tokenize_cold", "tokenize_warm", "lda", "attention", "keyness",
+    "load", "load_warm", "segment", "tokenize_cold", "tokenize_warm", "lda", "attention", "keyness",
     "baseline_jieba", "baseline_rjieba", "baseline_tomotopy",
 )
 #: Stages of our own pipeline that make up "the whole pipeline" (baselines and the warm re-run excluded).
@@ -203,18 +205,36 @@ def _text_mb(texts: Sequence[str]) -> float:
     return sum(len(t.encode("utf-8")) for t in texts) / 1e6
 
 
-def prepare_load(ctx: Context):
+def _prepare_load(ctx: Context, *, cold: bool):
     corpus_module = _import("reportlab_analysis.corpus")
+    cache_dir = ctx.path("corpus_cache")
+    if cold and cache_dir.exists():
+        shutil.rmtree(cache_dir)
+    options = {"cache_dir": cache_dir} if "cache_dir" in inspect.signature(corpus_module.load_corpus).parameters else {}
+    if not cold and not options:
+        raise StageMissing("load_corpus has no cache (no cache_dir option)")
 
     def run():
-        corpus = corpus_module.load_corpus(ctx.corpus_dir, on_error="warn", n_jobs=ctx.workers, progress=False)
-        _save(corpus, ctx.path("corpus.pkl"))
+        corpus = corpus_module.load_corpus(ctx.corpus_dir, on_error="warn", n_jobs=ctx.workers, progress=False,
+                                           **options)
+        if cold:
+            _save(corpus, ctx.path("corpus.pkl"))
         ctx.extra["note"] = (f"{len(corpus.reports)} reports, {len(corpus.quality)} quality notes; "
                              f"years found {int(corpus.reports['year'].notna().sum())}, "
                              f"regions found {int(corpus.reports['region'].notna().sum())}")
         return corpus
 
     return run, ctx.size, "reports", _corpus_mb(ctx)
+
+
+def prepare_load(ctx: Context):
+    return _prepare_load(ctx, cold=True)
+
+
+def prepare_load_warm(ctx: Context):
+    if not ctx.path("corpus.pkl").is_file():
+        raise MissingInput("corpus.pkl not found: stage 'load' has not run successfully at this size")
+    return _prepare_load(ctx, cold=False)
 
 
 def prepare_segment(ctx: Context):
@@ -450,19 +470,22 @@ def _stage_main(args: argparse.Namespace) -> int:
 # The parent: one subprocess per stage and size, then the table and the plot
 def run_benchmark(
     *, sizes: Sequence[int], stages: Sequence[str], out_dir: Path, workers: int, lda_passes: int,
-    tomotopy_iterations: int, stage_timeout: float, jieba_max_mb: float = 0.0,
+    tomotopy_iterations: int, stage_timeout: float, jieba_max_mb: float = 0.0, resume: bool = False,
 ) -> list[StageResult]:
     """Generate each corpus, run each stage in a fresh process, write the results after every stage."""
     results: list[StageResult] = []
     results_dir = out_dir / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONHASHSEED": "0", "MPLBACKEND": "Agg", "TQDM_DISABLE": "1"}
+    if resume and (results_dir / "scale.csv").is_file():
+        results = [r for r in read_results(results_dir / "scale.csv")
+                   if not (r.size in sizes and r.stage in stages)]
     for size in sizes:
         generate_corpus.generate_corpus(size, out_dir=out_dir)
         work = out_dir / f"work_{size}"
-        if work.exists():
+        if work.exists() and not resume:
             shutil.rmtree(work)
-        work.mkdir(parents=True)
+        work.mkdir(parents=True, exist_ok=True)
         for stage in stages:
             result_file = work / f"{stage}.json"
             command = [
@@ -490,6 +513,7 @@ def run_benchmark(
             print(f"{result.status:<8} {result.seconds:9.2f} s  {result.peak_rss_mb:8.0f} MB  {result.note[:90]}",
                   flush=True)
             results.append(result)
+            results.sort(key=lambda r: (r.size, STAGES.index(r.stage) if r.stage in STAGES else len(STAGES)))
             write_results(results, results_dir=results_dir, workers=workers, lda_passes=lda_passes,
                           tomotopy_iterations=tomotopy_iterations)
     return results
@@ -568,7 +592,7 @@ def verdict(results: Sequence[StageResult], *, workers: int = 1) -> list[str]:
     lines.append(f"Largest corpus measured: {largest:,} reports.")
     for label, stages, limit in (
         ("load + segment + tokenize, cold cache", ("load", "segment", "tokenize_cold"), 300),
-        ("load + segment + tokenize, warm cache", ("load", "segment", "tokenize_warm"), 30),
+        ("load + segment + tokenize, warm caches", ("load_warm", "segment", "tokenize_warm"), 30),
         ("tokenize alone, warm cache", ("tokenize_warm",), None),
         ("whole pipeline (" + " + ".join(PIPELINE_STAGES) + ")", PIPELINE_STAGES, 900),
     ):
@@ -718,6 +742,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tomotopy-iterations", type=int, default=100, help="Gibbs iterations for tomotopy")
     parser.add_argument("--jieba-max-mb", type=float, default=30.0,
                         help="plain jieba baseline on at most this many MB of paragraphs (0: all)")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the work folders and the other rows of scale.csv; rerun only --stages at --sizes")
     parser.add_argument("--report-only", action="store_true",
                         help="only rewrite scale.md and scale.png from an earlier run's scale.csv")
     parser.add_argument("--stage-timeout", type=float, default=3600, help="seconds before a stage is stopped")
@@ -736,7 +762,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     results = run_benchmark(sizes=sorted(args.sizes), stages=stages, out_dir=args.out, workers=args.workers,
                             lda_passes=args.lda_passes, tomotopy_iterations=args.tomotopy_iterations,
-                            stage_timeout=args.stage_timeout, jieba_max_mb=args.jieba_max_mb)
+                            stage_timeout=args.stage_timeout, jieba_max_mb=args.jieba_max_mb, resume=args.resume)
     results_dir = args.out / "results"
     print(f"\nwrote {results_dir / 'scale.md'}, scale.csv and scale.png")
     print("\n".join(verdict(results, workers=args.workers)))
