@@ -20,17 +20,19 @@ baseline_tomotopy   tomotopy ``LDAModel(k=20)`` on the same token lists as ``lda
 ==================  =====================================================================================
 
 Each stage reads its inputs from the previous stages' pickles in ``benchmarks/out/work_<n>/`` (not timed),
-and reports wall time (``time.perf_counter`` around the stage's call only) and peak resident memory of the
-process and all its children (sampled with psutil every 20 ms, and never below the kernel's ``ru_maxrss``).
+and reports wall time (``time.perf_counter`` around the stage's call only), CPU time of the process and its
+joined workers (``resource.getrusage``), the load average, and peak resident memory of the process and all its
+children (sampled with psutil every 20 ms, and never below the kernel's ``ru_maxrss``).
 A stage that fails (or whose module is missing) is reported as such and the others still run.
 
 Results go to ``benchmarks/out/results/``: ``scale.csv``, ``scale.md`` (the table and the verdict against
-the targets) and ``scale.png`` (time against corpus size, log-log, with a linear guide).
+the targets) and ``scale.png`` (wall and CPU time against corpus size, log-log, with a linear guide).
 
 Example::
 
     python benchmarks/bench_pipeline.py                         # sizes 50 500 5000, every stage
     python benchmarks/bench_pipeline.py --sizes 50 500 --stages load segment baseline_jieba
+    python benchmarks/bench_pipeline.py --report-only           # table and plot again from scale.csv
 """
 
 from __future__ import annotations
