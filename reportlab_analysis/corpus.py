@@ -398,6 +398,7 @@ def _build_row(
         quality.append(_note(doc_id, document.source, note.field, note.severity, note.message))
     for removal in cleaned.removed:
         removed.append({"doc_id": doc_id, "rule": removal.rule, "text": removal.text})
+    quality.extend(_text_notes(doc_id, document.source, cleaned.text))
     row: dict[str, object] = {
         "doc_id": doc_id,
         "source": document.source,
@@ -555,22 +556,27 @@ _MIN_CHARS = 2000
 
 
 def _check_quality(reports: pd.DataFrame, quality: list[dict[str, object]]) -> None:
-    """Per-report checks that need no other report: missing fields, short or non-Chinese text, traditional script."""
+    """Fields still missing once metadata and manifest have had their say (year, region)."""
     noted = {(q["doc_id"], q["field"]) for q in quality}
     for row in reports.itertuples(index=False):
-        doc_id, source, text = row.doc_id, row.source, row.text
         for name in ("year", "region"):
-            if pd.isna(getattr(row, name)) and (doc_id, name) not in noted:
-                quality.append(_note(doc_id, source, name, "warning", f"{name} could not be determined"))
-        if len(text) < _MIN_CHARS:
-            quality.append(_note(doc_id, source, "text", "warning", f"very short text ({len(text)} characters)"))
-        cjk, latin = len(_CJK_PATTERN.findall(text)), len(_LATIN_PATTERN.findall(text))
-        if cjk + latin and cjk / (cjk + latin) < 0.5:
-            quality.append(_note(doc_id, source, "text", "warning", f"mostly non-Chinese text ({cjk / (cjk + latin):.0%} Chinese)"))
-        share = traditional_share(text)
-        if share >= 0.005:
-            quality.append(_note(doc_id, source, "text", "info",
-                                 f"traditional characters ({share:.1%} of Chinese characters are traditional-only)"))
+            if pd.isna(getattr(row, name)) and (row.doc_id, name) not in noted:
+                quality.append(_note(row.doc_id, row.source, name, "warning", f"{name} could not be determined"))
+
+
+def _text_notes(doc_id: str, source: str, text: str) -> list[dict[str, object]]:
+    """Checks of one report's clean text (run in the worker): very short, mostly non-Chinese, traditional script."""
+    notes = []
+    if len(text) < _MIN_CHARS:
+        notes.append(_note(doc_id, source, "text", "warning", f"very short text ({len(text)} characters)"))
+    cjk, latin = len(_CJK_PATTERN.findall(text)), len(_LATIN_PATTERN.findall(text))
+    if cjk + latin and cjk / (cjk + latin) < 0.5:
+        notes.append(_note(doc_id, source, "text", "warning", f"mostly non-Chinese text ({cjk / (cjk + latin):.0%} Chinese)"))
+    share = traditional_share(text)
+    if share >= 0.005:
+        notes.append(_note(doc_id, source, "text", "info",
+                           f"traditional characters ({share:.1%} of Chinese characters are traditional-only)"))
+    return notes
 
 
 def traditional_share(text: str) -> float:

@@ -368,8 +368,8 @@ def harvest_slogans(
     for text in texts:
         if not isinstance(text, str) or "“" not in text and "「" not in text:
             continue
-        for match in _SLOGAN.finditer(_clean(text)):
-            slogan = match.group(1).strip()
+        for match in _SLOGAN.finditer(text):  # normalise only what is quoted, not the whole text
+            slogan = _clean(match.group(1)).strip()
             if min_len <= len(slogan) <= max_len and _SLOGAN_CHARS.fullmatch(slogan):
                 counts[slogan] += 1
     return sorted(s for s, n in counts.items() if n >= min_count)
