@@ -416,3 +416,9 @@ def test_distinctive_terms_of_every_group():
     assert list(wide.columns) == ["乙区", "甲区"] and wide.loc[1, "甲区"].startswith("生态 (")
     with pytest.raises(GroupError, match="at least two"):
         compare.distinctive_terms(TOY.assign(region="全国"), by="region")
+
+
+def test_a_single_report_is_compared_by_its_sections(seed_corpus):
+    one = seed_corpus.subset(seed_corpus.reports["region"] == "江干区").paragraphs(metadata=["region", "year"])
+    assert compare.choose_grouping(one) == "section"
+    assert compare.choose_grouping(seed_corpus.paragraphs(metadata=["region", "year"])) == "region"
