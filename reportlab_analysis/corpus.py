@@ -514,7 +514,7 @@ def apply_manifest(reports: pd.DataFrame, manifest: str | Path | pd.DataFrame, q
 def _reresolve_division(reports: pd.DataFrame, index: int, quality: list[dict[str, object]], *, keep: set[str]) -> None:
     """After a manifest changed region/city/province, look the adcode (and the unset parents) up again."""
     from .divisions import resolve_division
-    from .metadata import _division_fields
+    from .metadata import division_fields
 
     row = reports.loc[index]
     year = pd.to_numeric(row.get("year"), errors="coerce")
@@ -522,7 +522,7 @@ def _reresolve_division(reports: pd.DataFrame, index: int, quality: list[dict[st
         str(row["region"]), city=_text_or_none(row.get("city")), province=_text_or_none(row.get("province")),
         year=None if pd.isna(year) else int(year),
     )
-    fields = _division_fields(resolution.division) if resolution.division else {"adcode": None}
+    fields = division_fields(resolution.division) if resolution.division else {"adcode": None}
     for column, value in fields.items():
         if column not in keep and column in reports.columns:
             reports.at[index, column] = value

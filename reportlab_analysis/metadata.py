@@ -507,10 +507,16 @@ def _resolve_name(names: str | tuple[str, ...], *, city: str | None, province: s
         levels = {d.level for d in resolution.candidates}
         level = LEVEL_OF_DIVISION[levels.pop()] if len(levels) == 1 else None
         return {"level": level, "region": resolution.name, "city": None, "province": None, "adcode": None}
-    return _division_fields(division)
+    return division_fields(division)
 
 
-def _division_fields(division: dv.Division) -> dict[str, object]:
+def division_fields(division: dv.Division) -> dict[str, object]:
+    """The report columns (level, region, city, province, adcode) of a resolved division.
+
+    Example:
+        >>> division_fields(dv.resolve_division("江干区", city="杭州市").division)["adcode"]
+        '330104'
+    """
     if division.level == "province":
         city = division.name if division.name in dv.MUNICIPALITIES else None
         province = division.name
@@ -657,7 +663,7 @@ def _region_fields(given: Mapping[str, object], *, header: list[str], titles: li
         if division is None:
             notes.append(Note("adcode", "warning", f"given adcode {given['adcode']!r} is not a known division code"))
         else:
-            return {**_division_fields(division), **{k: given[k] for k in keys if k in given}}
+            return {**division_fields(division), **{k: given[k] for k in keys if k in given}}
     if "region" in given:
         region = str(given["region"])
         if region in (NATIONAL_REGION, "全国", "中国", "国务院", "中华人民共和国"):
@@ -667,7 +673,7 @@ def _region_fields(given: Mapping[str, object], *, header: list[str], titles: li
             resolution = dv.resolve_division(region, city=_opt(given.get("city")),
                                               province=_opt(given.get("province")), year=year, context=body)
             if resolution.division is not None:
-                out = _division_fields(resolution.division)
+                out = division_fields(resolution.division)
             else:
                 if resolution.note:
                     notes.append(Note("region", resolution.severity or "warning", resolution.note))
