@@ -26,6 +26,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 __all__ = ["CleanResult", "Removal", "clean_text", "normalize_text", "RULES"]
 
@@ -499,3 +501,43 @@ def clean_text(text: str) -> CleanResult:
         if lines == before:
             break
     return CleanResult(text="\n".join(lines), appendix="\n".join(appendix), removed=tuple(removed))
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Traditional script (OpenCC's character table, read once; used by metadata, corpus quality checks and tokenize)
+# ---------------------------------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _opencc_characters() -> tuple[frozenset[str], dict[int, str]]:
+    import opencc  # opencc-python-reimplemented ships its tables as plain text
+
+    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+    traditional: set[str] = set()
+    table: dict[int, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        key, _, values = line.partition("\t")
+        choices = values.split()
+        if len(key) == 1 and key not in choices:
+            traditional.add(key)  # a character written only in traditional script
+            if choices and len(choices[0]) == 1:
+                table[ord(key)] = choices[0]
+    return frozenset(traditional), table
+
+
+def traditional_only_characters() -> frozenset[str]:
+    """Characters written only in traditional script (from OpenCC's TSCharacters table).
+
+    Example:
+        >>> "報" in traditional_only_characters() and "报" not in traditional_only_characters()
+        True
+    """
+    return _opencc_characters()[0]
+
+
+def traditional_to_simplified_table() -> dict[int, str]:
+    """A ``str.translate`` table from each traditional-only character to its (first) simplified form.
+
+    Example:
+        >>> "政府工作報告".translate(traditional_to_simplified_table())
+        '政府工作报告'
+    """
+    return _opencc_characters()[1]

@@ -586,7 +586,7 @@ def traditional_share(text: str) -> float:
         >>> round(traditional_share("政府工作報告"), 2)
         0.17
     """
-    from .metadata import traditional_only_characters
+    from .cleaning import traditional_only_characters
 
     counts = Counter(text)
     total = sum(n for ch, n in counts.items() if "\u4e00" <= ch <= "\u9fff")

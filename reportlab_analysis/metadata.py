@@ -22,10 +22,10 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Mapping
 
 from . import divisions as dv
+from .cleaning import traditional_only_characters
 
 #: Keys of the dict returned by :func:`extract_metadata`, in this order.
 METADATA_KEYS = ("title", "doc_type", "level", "region", "city", "province", "adcode", "year",
@@ -102,23 +102,7 @@ def _t2s():
     """The opencc t2s converter and the set of only-traditional characters (to skip simplified text)."""
     import opencc  # opencc-python-reimplemented: traditional -> simplified, offline tables
 
-    folder = Path(opencc.__file__).parent / "dictionary"
-    chars: set[str] = set()
-    for line in (folder / "TSCharacters.txt").read_text(encoding="utf-8").splitlines():
-        key, _, values = line.partition("\t")
-        if len(key) == 1 and key not in values.split():
-            chars.add(key)  # a character that is only traditional
-    return opencc.OpenCC("t2s"), frozenset(chars)
-
-
-def traditional_only_characters() -> frozenset[str]:
-    """Characters written only in traditional script (from OpenCC's TSCharacters table).
-
-    Example:
-        >>> "報" in traditional_only_characters() and "报" not in traditional_only_characters()
-        True
-    """
-    return _t2s()[1]
+    return opencc.OpenCC("t2s"), traditional_only_characters()
 
 
 def _simplify(text: str) -> str:

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Sequence
 
 from . import cache as _cache
+from .cleaning import traditional_only_characters, traditional_to_simplified_table
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
@@ -485,21 +486,6 @@ def _clean(text: str) -> str:
     return _CONTROL_CHARS.sub(" ", text)
 
 
-@lru_cache(maxsize=1)
-def _traditional_to_simplified() -> dict[int, str]:
-    """``str.translate`` table from each traditional-only character to its (first) simplified form (OpenCC)."""
-    import opencc  # opencc-python-reimplemented ships the table as plain text
-
-    table: dict[int, str] = {}
-    path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
-    for line in path.read_text(encoding="utf-8").splitlines():
-        key, _, values = line.partition("\t")
-        choices = values.split()
-        if len(key) == 1 and choices and key not in choices and len(choices[0]) == 1:
-            table[ord(key)] = choices[0]
-    return table
-
-
 def _term_matcher(terms: list[str]) -> Callable[[str], list[tuple[int, int, int]]]:
     """``text -> [(term index, start, end), ...]``: leftmost-longest, non-overlapping occurrences of ``terms``.
 
@@ -564,8 +550,8 @@ class _Pipeline:
         if config.report_stopwords:
             # Boilerplate phrases (各位代表, 请予审议) are protected so that they are dropped whole, never half.
             protected.update((t, LEXICON_TAG) for t in stopword_list("report") if len(t) >= 3 and t not in protected)
-        self.simplify_table = _traditional_to_simplified() if config.simplify else None
-        self.traditional_chars = frozenset(map(chr, self.simplify_table or ()))
+        self.simplify_table = traditional_to_simplified_table() if config.simplify else None
+        self.traditional_chars = traditional_only_characters() if config.simplify else frozenset()
         self.protected_tags = protected
         self.protected = sorted(protected)
         self.automaton = _term_matcher(self.protected) if self.protected else None
