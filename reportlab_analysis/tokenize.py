@@ -14,6 +14,10 @@ How a text becomes tokens:
 3. The text between protected terms is segmented by the backend: ``jieba`` (the reference) or ``rjieba`` (the
    Rust port, 10-25x faster here). Both use jieba's dictionary (``dict.txt`` of jieba 0.42.1, which rjieba
    embeds unchanged; a custom ``dictionary`` file is loaded into both) and the same HMM for unknown words.
+   For speed, texts go to the backend in batches of about 50,000 characters, joined by a private-use character,
+   with each protected term replaced by one; both backends split at such characters, so every text and every
+   stretch between two terms is segmented exactly as on its own (private-use characters in the input become
+   spaces).
 4. Filters: stopwords (general list, government-report boilerplate, place names, your own), tokens without a
    letter or digit, numbers and percentages (drop, keep or normalise to ``<NUM>``/``<PCT>``), a minimum length,
    an optional part-of-speech filter (tags from jieba's dictionary), and optional gensim collocation merging.
@@ -473,17 +477,29 @@ def _fallback_tag(token: str) -> str:
 _DROP = ""
 _PERCENT_SIGN = "\x00%"
 
-
 # Characters whose NFKC form segments differently: full-width letters, digits, ％ ． ＋, the ideographic space,
 # Roman and circled numerals. Only texts holding one are normalised (NFKC on every paragraph would cost more than
 # segmenting it); Chinese punctuation such as ，。 is left alone, as the corpus cleaner does.
-_NEEDS_NFKC = re.compile(r"[\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\uff0b\uff0e\ufe6a\u3000\u2160-\u217f\u2460-\u24ff]")
+_NFKC_CHARS = r"\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\uff0b\uff0e\ufe6a\u3000\u2160-\u217f\u2460-\u24ff"
+_NEEDS_NFKC = re.compile(f"[{_NFKC_CHARS}]")
+# Private-use characters. The batch path below uses them as markers (text separator, protected terms); any in the
+# input (glyphs of a scraped site's private font) become spaces.
+_PRIVATE_USE = r"\ue000-\uf8ff\U000f0000-\U0010ffff"
+_PRIVATE_USE_CHARS = re.compile(f"[{_PRIVATE_USE}]")
+_TEXT_SEPARATOR = "\ue000"
+_FIRST_TERM_MARK = 0xF0000
+_MAX_TERM_MARKS = 0x10FFFE - _FIRST_TERM_MARK  # planes 15 and 16: distinct protected terms per batch
+_BATCH_CHARS = 50_000
 
 
 def _clean(text: str) -> str:
     if not text.isascii() and _NEEDS_NFKC.search(text):
         text = unicodedata.normalize("NFKC", text)
     return _CONTROL_CHARS.sub(" ", text)
+
+
+def _char_class(chars: Iterable[str]) -> str:
+    return "".join(re.escape(char) for char in sorted(chars))
 
 
 def _term_matcher(terms: list[str]) -> Callable[[str], list[tuple[int, int, int]]]:
@@ -496,7 +512,11 @@ def _term_matcher(terms: list[str]) -> Callable[[str], list[tuple[int, int, int]
         import ahocorasick_rs
     except ImportError:  # pragma: no cover - exercised by test_fallback_matcher_finds_the_same_terms
         return _regex_term_matcher(terms)
-    automaton = ahocorasick_rs.AhoCorasick(terms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest)
+    # A DFA searches about 1.5x faster than the default NFA; its memory grows with the terms, so only up to 50,000.
+    implementation = ahocorasick_rs.Implementation.DFA if len(terms) <= 50_000 else None
+    automaton = ahocorasick_rs.AhoCorasick(
+        terms, matchkind=ahocorasick_rs.MatchKind.LeftmostLongest, implementation=implementation
+    )
     return automaton.find_matches_as_indexes
 
 
@@ -569,6 +589,12 @@ class _Pipeline:
         self._memo: dict[str, str] = _Memo(self._decide)
         # What each protected term becomes (itself, or dropped as a stopword / by the POS filter).
         self.protected_kept = [self._decide_protected(term) for term in self.protected]
+        # One search finds the texts that need work before segmenting: NFKC, control and private-use
+        # characters, (with simplify) characters written only in traditional script, and any character beyond
+        # the BMP (rare; listing such characters one by one would make the search scan a list at every position).
+        bmp_traditional = _char_class(char for char in self.traditional_chars if char <= "\uffff")
+        special = _NFKC_CHARS + _CONTROL_CHARS.pattern[1:-1] + r"\ue000-\uf8ff" + bmp_traditional + r"\U00010000-\U0010ffff"
+        self._needs_preparing = re.compile(f"[{special}]").search
 
     # -- filters ---------------------------------------------------------------------------------------
     def _decide(self, token: str) -> str:
@@ -604,42 +630,92 @@ class _Pipeline:
             return _DROP
         return term
 
-    def _extend(self, out: list[str], pieces: list[str]) -> None:
-        if len(self._memo) > 2_000_000:  # bound memory on endless vocabularies
-            self._memo.clear()
-        if self.config.numbers != "normalize":
-            out.extend(filter(None, map(self._memo.__getitem__, pieces)))
-            return
-        for kept in filter(None, map(self._memo.__getitem__, pieces)):
-            if kept == _PERCENT_SIGN:  # 3 + % -> <PCT>
-                if out and out[-1] == NUMBER_TOKEN:
-                    out[-1] = PERCENT_TOKEN
-                continue
-            out.append(kept)
-
-    # -- one text --------------------------------------------------------------------------------------
+    # -- texts -----------------------------------------------------------------------------------------
     def __call__(self, text: str) -> list[str]:
+        return self.many([text])[0]
+
+    def many(self, texts: Sequence[str]) -> list[list[str]]:
+        """Tokens of each text, segmented in batches of about ``_BATCH_CHARS`` characters."""
+        results: list[list[str]] = []
+        batch: list[str] = []
+        size = 0
+        for text in texts:
+            batch.append(text)
+            size += len(text)
+            if size >= _BATCH_CHARS:
+                results.extend(self._segment_batch(batch))
+                batch, size = [], 0
+        if batch:
+            results.extend(self._segment_batch(batch))
+        return results
+
+    def _prepare(self, text: str) -> str:
         text = _clean(text)
-        if self.simplify_table is not None and not self.traditional_chars.isdisjoint(text):
+        if self.simplify_table is not None:
             text = text.translate(self.simplify_table)
-        out: list[str] = []
-        if not text or text.isspace():
-            return out
-        cut, hmm, extend = self.cut, self.config.hmm, self._extend
-        if self.automaton is None:
-            extend(out, cut(text, hmm))
-            return out
+        return _PRIVATE_USE_CHARS.sub(" ", text)
+
+    def _segment_batch(self, texts: list[str]) -> list[list[str]]:
+        """Segment several texts in one backend call, then filter every token through the memo.
+
+        The texts are joined with a private-use character, and each protected term is replaced by one. Both
+        backends split their input at every character outside their word-character class and emit such a
+        character as a token of its own, so each text, and the text between two protected terms, is segmented
+        exactly as if it were cut on its own. The memo maps the separator to itself, a term's marker to
+        what the term becomes, and every other token to its filtered form.
+        """
+        memo = self._memo
+        if len(memo) > 2_000_000:  # bound memory on endless vocabularies
+            memo.clear()
+        memo[_TEXT_SEPARATOR] = _TEXT_SEPARATOR
+        needs_preparing = self._needs_preparing
+        joined = _TEXT_SEPARATOR.join([self._prepare(t) if needs_preparing(t) else t for t in texts])
+        if self.automaton is not None:
+            joined = self._mark_terms(joined, memo)
+        kept = list(filter(None, map(memo.__getitem__, self.cut(joined, self.config.hmm))))
+        tokens: list[list[str]] = []
+        find, start = kept.index, 0
+        for _ in range(len(texts) - 1):
+            end = find(_TEXT_SEPARATOR, start)
+            tokens.append(kept[start:end])
+            start = end + 1
+        tokens.append(kept[start:])
+        if self.config.numbers == "normalize":
+            tokens = [_merge_percent(t) if _PERCENT_SIGN in t else t for t in tokens]
+        return tokens
+
+    def _mark_terms(self, text: str, memo: dict[str, str]) -> str:
+        """``text`` with each protected term replaced by a private-use marker that the memo maps back."""
         kept_terms = self.protected_kept
+        markers: dict[int, str] = {}
+        parts: list[str] = []
         position = 0
-        for index, start, end in self.automaton(text):
-            if start > position:
-                extend(out, cut(text[position:start], hmm))
-            if kept_terms[index]:
-                out.append(kept_terms[index])
+        for index, start, end in self.automaton(text):  # type: ignore[misc]
+            marker = markers.get(index)
+            if marker is None:
+                if len(markers) == _MAX_TERM_MARKS:  # a text of over 100,000 distinct protected terms
+                    raise ValueError(f"a text holds more than {_MAX_TERM_MARKS:,} distinct protected terms")
+                marker = markers[index] = chr(_FIRST_TERM_MARK + len(markers))
+                memo[marker] = kept_terms[index]
+            parts.append(text[position:start])
+            parts.append(marker)
             position = end
-        if position < len(text):
-            extend(out, cut(text[position:], hmm))
-        return out
+        if not parts:
+            return text
+        parts.append(text[position:])
+        return "".join(parts)
+
+
+def _merge_percent(tokens: list[str]) -> list[str]:
+    """``numbers="normalize"``: a number followed by ``%`` becomes ``<PCT>``; a lone ``%`` is dropped."""
+    merged: list[str] = []
+    for token in tokens:
+        if token == _PERCENT_SIGN:
+            if merged and merged[-1] == NUMBER_TOKEN:
+                merged[-1] = PERCENT_TOKEN
+            continue
+        merged.append(token)
+    return merged
 
 
 _PIPELINES: dict[tuple[TokenizerConfig, str | None], _Pipeline] = {}
@@ -661,8 +737,7 @@ def _init_worker(config: TokenizerConfig, cache_dir: str | None) -> None:
 
 
 def _work_chunk(texts: list[str]) -> list[list[str]]:
-    pipeline = _WORKER["pipeline"]
-    return [pipeline(text) for text in texts]
+    return _WORKER["pipeline"].many(texts)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -784,9 +859,9 @@ class Tokenizer:
             if workers == 1 or len(texts) < 2 * workers or total_chars < 200_000:
                 pipeline = self._pipeline
                 results = []
-                for text in texts:
-                    results.append(pipeline(text))
-                    bar.update(1)
+                for start in range(0, len(texts), 500):
+                    results.extend(pipeline.many(texts[start:start + 500]))
+                    bar.update(min(500, len(texts) - start))
                 return results
             chunks = _chunk_by_size(texts, n_chunks=workers * 8)
             results = []

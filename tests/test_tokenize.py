@@ -304,10 +304,10 @@ def test_warm_run_tokenizes_nothing(tmp_path: Path, seed_paragraphs, monkeypatch
     cold = tokenizer.tokenize(seed_paragraphs)
     assert tokenizer.last_stats["segmented"] == tokenizer.last_stats["unique"] > 300
 
-    def refuse(self, text):  # any segmentation now is a cache failure
+    def refuse(self, texts):  # any segmentation now is a cache failure (every path goes through a batch)
         raise AssertionError("segmented on a warm run")
 
-    monkeypatch.setattr(tk._Pipeline, "__call__", refuse)
+    monkeypatch.setattr(tk._Pipeline, "_segment_batch", refuse)
     fresh = Tokenizer(cache_dir=tmp_path)
     warm = fresh.tokenize(seed_paragraphs)
     assert warm == cold
@@ -417,6 +417,28 @@ def test_awkward_input_never_crashes(backend: str) -> None:
     assert out[10].count("乡村振兴") == 20_000
     for doc in out:
         assert all(t and not any(c.isspace() or unicodedata.category(c) in ("Cc", "Cs") for c in t) for t in doc)
+
+
+@pytest.mark.parametrize("numbers", ["drop", "normalize"])
+def test_segmenting_in_batches_equals_text_by_text(national_paragraphs, numbers: str) -> None:
+    # Texts are joined into batches of ~50,000 characters; nothing may leak across a text's edges.
+    sample = national_paragraphs[::5]  # every decade, traditional-script reports included
+    texts = sample + ["乡村振兴", "营商环境。", "", "增长6.5%", "%", "南岗区乡村振兴南岗区"] * 3
+    tokenizer = Tokenizer(cache=False, numbers=numbers, place_names=["南岗区"])
+    assert sum(map(len, texts)) > 2 * tk._BATCH_CHARS
+    batched = tokenizer.tokenize(texts)
+    assert batched == [tokenizer.tokenize_text(text) for text in texts]
+    assert any(tk.traditional_only_characters().intersection(text) for text in sample)
+    assert batched[len(sample):len(sample) + 6] == [["乡村振兴"], ["营商环境"], [],
+                                (["<PCT>"] if numbers == "normalize" else []), [], ["乡村振兴"]]
+
+
+def test_private_use_characters_in_the_input_are_spaces() -> None:
+    # The batch path marks text edges and protected terms with private-use characters; input ones must not
+    # pass for markers (U+F0000 is the first term marker) nor glue words together.
+    tokenizer = Tokenizer(cache=False)
+    texts = ["\U000f0000科技\ue000改革\U000f0001", "营商环境\ue000", "\ue001\uf8ff"]
+    assert tokenizer.tokenize(texts) == tokenizer.tokenize(["科技 改革", "营商环境", ""]) == [["科技", "改革"], ["营商环境"], []]
 
 
 def test_non_text_input_names_the_position() -> None:
