@@ -823,11 +823,12 @@ class Tokenizer:
         if isinstance(texts, str):
             raise TypeError("tokenize() takes a sequence of texts; wrap a single text in a list or use tokenize_text()")
         items = [_as_text(text, i) for i, text in enumerate(texts)]
-        keys = [_cache.hash_text(text) for text in items]
-        unique: dict[str, str] = dict(zip(keys, items))
         store = (
             _cache.ShardedStore("tokens", version=self.cache_version(), cache_dir=self.cache_dir) if self.cache else None
         )
+        # Identical texts are segmented once; without a cache the text itself is the key (no hashing needed).
+        keys = [_cache.hash_text(text) for text in items] if store is not None else items
+        unique: dict[str, str] = dict(zip(keys, items))
         found: dict[str, list[str]] = store.get_many(unique) if store is not None else {}
         missing = [key for key in unique if key not in found]
         results = self._segment_many([unique[key] for key in missing], n_jobs=n_jobs, progress=progress)
