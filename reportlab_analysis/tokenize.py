@@ -600,10 +600,13 @@ class _Pipeline:
     def _decide(self, token: str) -> str:
         """What a backend token becomes: itself, a number placeholder, or ``_DROP``."""
         cfg = self.config
-        if not token.isalnum() and not _WORDISH.search(token):
-            return _PERCENT_SIGN if token in ("%", "‰") and cfg.numbers == "normalize" else _DROP
-        is_percent = bool(_PERCENT.fullmatch(token))
-        is_number = is_percent or token.isdecimal() or bool(_DECIMAL.fullmatch(token))
+        if token.isalpha():  # most tokens: letters of some script only, so no digits, % or punctuation
+            is_percent = is_number = False
+        else:
+            if not token.isalnum() and not _WORDISH.search(token):
+                return _PERCENT_SIGN if token in ("%", "‰") and cfg.numbers == "normalize" else _DROP
+            is_percent = bool(_PERCENT.fullmatch(token))
+            is_number = is_percent or token.isdecimal() or bool(_DECIMAL.fullmatch(token))
         if not is_number:
             if token in self.stopwords:
                 return _DROP
