@@ -62,6 +62,7 @@ DEFAULT_ID_COLUMNS = ("doc_id", "region", "city", "province", "adcode", "level",
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
 _WORD_CHAR = r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]"
 _WHITESPACE = re.compile(r"\s")
+_HAS_WORD_CHAR = re.compile(r"\w")
 
 
 class DictionaryError(ValueError):
@@ -308,7 +309,8 @@ def _word_tokens(text: str) -> list[str]:
     """All words of the text (rjieba, jieba's dictionary and HMM; punctuation and whitespace left out)."""
     import rjieba
 
-    return [token for token in rjieba.cut(text) if re.search(r"\w", token)]
+    has_word_char = _HAS_WORD_CHAR.search
+    return [token for token in rjieba.cut(text) if token.isalnum() or has_word_char(token)]
 
 
 def _prepare(
