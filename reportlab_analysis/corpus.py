@@ -261,7 +261,7 @@ def load_corpus(
                 executor.shutdown(cancel_futures=True)
 
     reports = pd.DataFrame(rows, columns=[*REPORT_COLUMNS, "doc_type", "_raw"]) if rows else _empty_reports()
-    reports = _disambiguate_ids(reports)
+    reports = _disambiguate_ids(reports, quality, removed)
     if manifest is not None:
         reports = apply_manifest(reports, manifest, quality)
     if not include_resolutions and len(reports):
@@ -397,7 +397,7 @@ def _build_row(
     for note in notes:
         quality.append(_note(doc_id, document.source, note.field, note.severity, note.message))
     for removal in cleaned.removed:
-        removed.append({"doc_id": doc_id, "rule": removal.rule, "text": removal.text})
+        removed.append({"doc_id": doc_id, "rule": removal.rule, "text": removal.text, "source": document.source})
     quality.extend(_text_notes(doc_id, document.source, cleaned.text))
     row: dict[str, object] = {
         "doc_id": doc_id,
@@ -418,13 +418,27 @@ def _empty_reports() -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series(dtype="object") for name in [*REPORT_COLUMNS, "doc_type", "_raw"]})
 
 
-def _disambiguate_ids(reports: pd.DataFrame) -> pd.DataFrame:
-    """Byte-identical raw texts (the same file twice) share a hash: suffix the later ones with their position."""
+def _disambiguate_ids(
+    reports: pd.DataFrame, quality: list[dict[str, object]], removed: list[dict[str, object]]
+) -> pd.DataFrame:
+    """Byte-identical raw texts (the same file twice) share a hash: suffix the later ones with their position.
+
+    The quality notes and removed blocks of a renamed report follow it (they are matched by source, which is
+    unique per report: a file path, or a path plus row for table formats).
+    """
     if reports.empty or reports["doc_id"].is_unique:
         return reports
     reports = reports.copy()
     counts = reports.groupby("doc_id").cumcount()
-    reports["doc_id"] = [d if c == 0 else f"{d}-{c + 1}" for d, c in zip(reports["doc_id"], counts)]
+    new_ids = [d if c == 0 else f"{d}-{c + 1}" for d, c in zip(reports["doc_id"], counts)]
+    renamed = {
+        (source, old): new for source, old, new in zip(reports["source"], reports["doc_id"], new_ids) if old != new
+    }
+    for entry in [*quality, *removed]:
+        new_id = renamed.get((entry.get("source"), entry["doc_id"]))
+        if new_id is not None:
+            entry["doc_id"] = new_id
+    reports["doc_id"] = new_ids
     return reports
 
 

@@ -160,6 +160,25 @@ def test_the_same_report_scraped_twice_with_other_boilerplate_is_a_duplicate(tmp
     assert len(load_corpus(tmp_path, drop_duplicates=True)) == 2
 
 
+def test_a_file_copied_twice_keeps_its_own_notes_and_removals(tmp_path):
+    text = (RAW / "000_207fb4099e85d4c9.txt").read_text(encoding="utf-8")
+    scraped = "当前位置：首页 > 政务公开\n分享到：\n" + text + "\n上一篇：无\n下一篇：无"
+    (tmp_path / "a.txt").write_text(scraped, encoding="utf-8")
+    (tmp_path / "copy_of_a.txt").write_text(scraped, encoding="utf-8")
+    corpus = load_corpus(tmp_path, cache=False)
+    ids = dict(zip(corpus.reports["source"], corpus.reports["doc_id"]))
+    first, second = ids["a.txt"], ids["copy_of_a.txt"]
+    assert second == first + "-2"
+    notes = corpus.quality
+    # every note about the copy names the copy, and the copy has the first file's notes besides "duplicate of"
+    assert set(notes.loc[notes["source"] == "copy_of_a.txt", "doc_id"]) == {second}
+    assert set(notes.loc[notes["source"] == "a.txt", "doc_id"]) == {first}
+    own = notes[notes["source"] == "copy_of_a.txt"]
+    assert own["message"].str.startswith("duplicate of " + first).sum() == 1
+    removed = corpus.removed.groupby("doc_id")["text"].apply(list)
+    assert len(removed[first]) > 0 and removed[first] == removed[second]
+
+
 def test_find_duplicates_ignores_shared_formulae():
     frame = pd.DataFrame({"doc_id": ["a", "b"], "text": [
         "各位代表，现在我代表区人民政府向大会报告工作，请予审议。\n甲区今年重点发展装备制造和生物医药产业。",
