@@ -18,6 +18,7 @@ Example:
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Iterator
 
 SECTIONS = ("preamble", "review", "plan", "self_building", "closing", "appendix", "unknown")
@@ -37,6 +38,14 @@ _PLAN = re.compile(
     r"(?:重点|主要|总体|今后|下一步)(?:工作|任务)|工作(?:安排|部署|任务|重点)|目标(?:任务)?|总体要求|政策取向|发展思路"
     r"|(?:今后|未来)(?:一个时期|五年|几年)|主要任务|奋斗目标|开局工作|今年|(?:\d{4})年(?:的)?(?:工作|任务)"
 )
+# A paragraph that announces this year's programme ("今年工作的总体要求是：…", "今年要着重做好以下八个方面工作。") opens
+# the plan when no heading does (the 2002 State Council report: an unnumbered review heading, then numbered tasks).
+_PLAN_ANNOUNCEMENT = re.compile(
+    r"(?:今年|本年度?|(?P<year>\d{4})年)(?:政府|全市|全区|全县|全省|全州|全旗)?(?:的)?"
+    r"(?:(?:工作|经济社会发展|经济和社会发展|发展)的?(?:总体要求|指导思想|主要预期目标|主要目标|总体思路)(?:是|为)"
+    r"|(?:我们)?(?:要|将)?(?:着重|重点|主要|必须)?(?:做好|抓好|突出抓好)(?:以下|下列)?.{0,6}(?:方面|项)的?(?:重点)?(?:工作|任务))"
+)
+_ANNOUNCEMENT_WITHIN = 20  # the announcement must start near the beginning of its paragraph
 _CLOSING_START = re.compile(r"^(?:各位代表[，,:：！!]|让我们)")
 _CLOSING_CALL = re.compile(r"让我们|奋斗|努力|开创|谱写|团结")
 
@@ -86,12 +95,30 @@ def _past_year_positions(body: str, year: int | None) -> list[int]:
     return [m.end() for m in re.finditer(r"(\d{4})年(?:的)?(?:国内)?工作", body) if int(m.group(1)) < year]
 
 
+def announces_plan(paragraph: str, *, year: int | None = None) -> bool:
+    """Whether a paragraph opens with the announcement of this year's programme (its requirements or tasks).
+
+    Example:
+        >>> announces_plan("根据党中央部署，今年工作的总体要求是：以邓小平理论为指导")
+        True
+        >>> announces_plan("2017年工作的总体要求是：稳中求进。", year=2018)  # last year's: a review
+        False
+    """
+    head = unicodedata.normalize("NFKC", paragraph[: _ANNOUNCEMENT_WITHIN + 40])
+    match = _PLAN_ANNOUNCEMENT.search(head)
+    if match is None or match.start() > _ANNOUNCEMENT_WITHIN:
+        return False
+    return match.group("year") is None or year is None or int(match.group("year")) >= year
+
+
 def label_paragraphs(paragraphs: list[str], *, year: int | None = None) -> list[str]:
     """Section label for each paragraph of a report body (one label per paragraph).
 
     A numbered top-level heading that names no section ("二、坚持实行扩大内需的方针") continues the current section,
     except that after a numbered review heading it opens the plan: reports go from review to tasks. When the section
     headings themselves are unnumbered ("2017年工作回顾"), numbered lines below them are subheadings and change nothing.
+    In a review, a paragraph announcing this year's programme (:func:`announces_plan`) opens the plan, and numbered
+    headings after it are top-level again (the tasks it announces).
 
     Example:
         >>> label_paragraphs(["各位代表：", "2017年工作回顾", "增长5%。", "加强政府自身建设", "依法行政。"])
@@ -103,7 +130,7 @@ def label_paragraphs(paragraphs: list[str], *, year: int | None = None) -> list[
     current = "preamble"
     found_heading = False
     opened_by_numbered = False  # was the current section opened by a numbered heading ("一、…")?
-    for section, is_numbered in zip(sections, numbered):
+    for paragraph, section, is_numbered in zip(paragraphs, sections, numbered):
         if section is not None:
             if is_numbered and found_heading and not opened_by_numbered:
                 pass  # sections opened by unnumbered headings: numbered lines below them are subheadings
@@ -111,6 +138,8 @@ def label_paragraphs(paragraphs: list[str], *, year: int | None = None) -> list[
                 current, found_heading, opened_by_numbered = section, True, is_numbered
         elif is_numbered and opened_by_numbered and current == "review":
             current = "plan"
+        elif current == "review" and announces_plan(paragraph, year=year):
+            current, opened_by_numbered = "plan", True
         labels.append(current)
     if not found_heading:
         # No recognisable structure: say so rather than pretend everything is preamble.

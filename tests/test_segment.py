@@ -64,6 +64,24 @@ def test_numbered_subheadings_under_unnumbered_sections_change_nothing():
                                             "plan", "plan", "plan", "self_building", "self_building"]
 
 
+def test_a_paragraph_announcing_this_years_programme_opens_the_plan():
+    # The 2002 State Council report: an unnumbered review heading, then the announcement, then numbered tasks.
+    record = next(json.loads(line) for line in (DATA / "national" / "national_gwr.jsonl").read_text(encoding="utf-8").splitlines()
+                  if json.loads(line)["year"] and int(json.loads(line)["year"]) == 2002)
+    pairs = segment_report(record["content"], year=2002)
+    sections = [s for s, _ in pairs]
+    first_plan = sections.index("plan")
+    assert set(sections[2:first_plan]) == {"review"} and "今年工作的总体要求是" in pairs[first_plan][1]
+    assert pairs[sections.index("self_building")][1].startswith("七、")  # the numbered tasks are top-level again
+    # Made-up reports: the announcement opens the plan only in its own year and near the start of a paragraph.
+    body = ["各位代表：", "2017年工作回顾", "增长。", "今年政府工作的总体要求是：稳中求进。", "一、推进产业升级", "新增长。"]
+    assert label_paragraphs(body, year=2018) == ["preamble", "review", "review", "plan", "plan", "plan"]
+    past = ["各位代表：", "2017年工作回顾", "2017年工作的总体要求是：稳中求进。", "增长。"]
+    assert label_paragraphs(past, year=2018) == ["preamble", "review", "review", "review"]
+    late = ["各位代表：", "2017年工作回顾", "我们认真落实上级部署，按照省委、市委确定的各项要求和既定的工作思路，今年要着重做好以下八个方面工作的精神扎实推进。"]
+    assert label_paragraphs(late, year=2018)[-1] == "review"
+
+
 def test_report_without_headings_is_unknown_not_guessed():
     paragraphs = ["各位代表：", "现在，我代表国务院向大会报告政府工作。", "一年来经济发展。", "今后要继续努力。"]
     labels = label_paragraphs(paragraphs)
