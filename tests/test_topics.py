@@ -65,6 +65,27 @@ def test_prepare_documents_units_and_tokenizer_fingerprint(paragraphs, model):
         topics.prepare_documents(paragraphs)
 
 
+def test_topic_documents_keep_nouns_and_verbs_by_default(paragraphs):
+    from collections import Counter
+
+    from reportlab_analysis import load_corpus
+
+    every_tag = topics.prepare_documents(load_corpus(RAW), unit="paragraph", pos=None)
+    assert list(every_tag["para_id"]) == list(paragraphs["para_id"])
+    kept = Counter(t for tokens in paragraphs["tokens"] for t in tokens)
+    everything = Counter(t for tokens in every_tag["tokens"] for t in tokens)
+    # the default is a filter of the full token stream: nothing added, order kept within each paragraph
+    for filtered, full in zip(paragraphs["tokens"], every_tag["tokens"]):
+        it = iter(full)
+        assert all(token in it for token in filtered)
+    assert 0.7 < sum(kept.values()) / sum(everything.values()) < 0.95
+    # adverbs and adjectives go; nouns, verbs, verbal nouns and the protected policy terms (tag nz) stay
+    assert everything["必须"] > 5 and everything["始终"] > 5 and kept["必须"] == kept["始终"] == 0
+    for term in ("企业", "改造", "服务", "营商环境", "高质量发展"):
+        assert kept[term] == everything[term] > 0, term
+    assert paragraphs.attrs["tokenizer_hash"] != every_tag.attrs["tokenizer_hash"]
+
+
 # --------------------------------------------------------------------------------------------------
 # Fitting
 # --------------------------------------------------------------------------------------------------
@@ -88,6 +109,27 @@ def test_model_shapes_and_shares(paragraphs, model):
     assert (model.documents.loc[fitted, "n_tokens"] > 0).all()
     assert "tokens" not in model.documents.columns
     assert {"doc_id", "section", "region"} <= set(model.documents.columns)
+
+
+def test_default_passes_scale_down_as_the_corpus_grows():
+    sizes = [1, 100, 310, 2_000, 5_861, 20_000, 100_000, 463_000]
+    passes = [topics.default_passes(n) for n in sizes]
+    assert passes == [50, 50, 50, 50, 18, 5, 1, 1]
+    assert all(a >= b for a, b in zip(passes, passes[1:]))
+    # between the bounds, passes x documents reaches the target of document visits without a spare pass
+    for n, p in zip(sizes, passes):
+        if 1 < p < 50:
+            assert p * n >= topics.PASS_DOCUMENT_VISITS > (p - 1) * n
+
+
+def test_default_passes_fit_small_corpora_further(paragraphs, model):
+    adaptive = topics.fit_lda(paragraphs, k=6, seed=1, min_doc_freq=3)
+    n_fitted = adaptive.manifest["n_documents_fitted"]
+    assert 250 < n_fitted < 400 and adaptive.params["passes"] == topics.default_passes(n_fitted) == 50
+    assert np.array_equal(adaptive.topic_word, topics.fit_lda(paragraphs, k=6, seed=1, min_doc_freq=3).topic_word)
+    # more passes, a better fit: the per-word variational bound on the fitted paragraphs rises over 5 passes'
+    bows = [b for b in (adaptive.dictionary.doc2bow(t) for t in paragraphs["tokens"]) if b]
+    assert adaptive.lda.log_perplexity(bows) > model.lda.log_perplexity(bows) + 0.05
 
 
 def test_dictionary_filtering_follows_document_frequencies(paragraphs, model):
