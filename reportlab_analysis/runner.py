@@ -537,6 +537,9 @@ def render_html(notebook: str | os.PathLike[str], target: str | os.PathLike[str]
     from nbconvert import HTMLExporter
 
     nb = nbformat.read(str(notebook), as_version=4)
+    for cell in nb.cells:
+        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
+            cell["id"] = "injected-parameters"  # papermill gives it a random id: the page would change every run
     exporter = HTMLExporter(
         template_name="lab",
         embed_images=True,

@@ -235,6 +235,22 @@ def test_run_renders_offline_html_and_an_index(probe_run):
 
 
 @pytest.mark.slow
+def test_html_does_not_change_with_papermills_random_cell_id(probe_run, tmp_path: Path):
+    from reportlab_analysis.runner import render_html
+
+    root, _ = probe_run
+    executed = nbformat.read(str(root / "out" / "notebooks" / "01_probe.ipynb"), as_version=4)
+    pages = []
+    for run_id in ("a1b2c3d4", "e5f6a7b8"):  # what papermill would draw on two runs
+        injected = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+        assert len(injected) == 1
+        injected[0]["id"] = run_id
+        nbformat.write(executed, str(tmp_path / f"{run_id}.ipynb"))
+        pages.append(render_html(tmp_path / f"{run_id}.ipynb", tmp_path / f"{run_id}.html", include_code=True).read_bytes())
+    assert pages[0] == pages[1] and b"injected-parameters" in pages[0]
+
+
+@pytest.mark.slow
 def test_failing_notebook_stops_the_run_names_the_cell_and_keeps_the_partial_notebook(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     folder = tmp_path / "notebooks"
