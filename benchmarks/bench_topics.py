@@ -2,14 +2,19 @@
 
 On each bundled corpus (the seed district reports and the national State Council reports, paragraph level):
 
-* **Coherence.** ``ours``: the package tokenizer (policy lexicon, stopwords, place names masked) and dictionary
-  filtering (``min_doc_freq=5``, ``max_doc_share=0.3``). ``naive``: ``jieba.lcut`` with no lexicon and no
-  stopwords (only whitespace and punctuation tokens dropped, so that the baseline is not a straw man) and no
-  maximum document share. Both fit gensim ``LdaModel`` with the same K, passes and seeds; c_npmi (top 10 terms,
-  window 10) is averaged over seeds, measured twice: against the corpus itself (``c_npmi``) and against a larger
-  reference corpus, the seed and national paragraphs together (``c_npmi_reference``), each tokenized by the same
-  pipeline. The second matters for the five seed reports: 300 paragraphs are too few for co-occurrence
-  statistics, and there NPMI rewards topics of function words (的, 和, 等), which co-occur in almost every window.
+* **Coherence.** ``ours``: the package's default pipeline, ``topics.prepare_documents`` (policy lexicon,
+  stopwords, place names masked, nouns and verbs kept: ``topics.TOPIC_POS``) and ``topics.fit_lda`` defaults
+  (``min_doc_freq=5``, ``max_doc_share=0.3``, passes from ``topics.default_passes``). ``ours_all_pos``: the same
+  with every part of speech kept (``pos=None``), to show what the part-of-speech filter does. ``naive``:
+  ``jieba.lcut`` with no lexicon and no stopwords (only whitespace and punctuation tokens dropped, so that the
+  baseline is not a straw man) and no maximum document share. All fit gensim ``LdaModel`` with the same K, seeds
+  and passes rule (``--passes N`` fixes the passes of every fit); c_npmi (top 10 terms) is averaged over seeds,
+  measured the same way for every pipeline on its own tokens: in windows of 10 tokens of the corpus itself
+  (``c_npmi``, the headline), in whole paragraphs of the corpus (``c_npmi_paragraph``: co-occurrence in the same
+  paragraph, which does not depend on how many tokens a pipeline drops between two words) and in windows of 10
+  tokens of a larger reference corpus, the seed and national paragraphs together (``c_npmi_reference``). The
+  last two matter for the five seed reports: 300 paragraphs are too few for window statistics, and there NPMI
+  rewards topics of function words (的, 和, 等), which co-occur in almost every window.
   We also count the boilerplate terms (发展, 建设, 推进, ... ) among the topics' top 10 terms.
 * **Fit time.** ``fit_lda`` (gensim variational Bayes, one process) against tomotopy ``LDAModel`` (collapsed Gibbs
   sampling, one worker) on the same token lists and K; the tomotopy topics are scored with the same c_npmi.
@@ -41,19 +46,23 @@ from reportlab_analysis import topics  # noqa: E402
 
 CORPORA = {"seeds": REPO_ROOT / "data" / "raw", "national": REPO_ROOT / "data" / "national" / "national_gwr.jsonl"}
 K = {"seeds": 8, "national": 15}
+PIPELINES = ("ours", "ours_all_pos", "naive")
+#: a window longer than any paragraph: NPMI of co-occurrence in the same paragraph
+PARAGRAPH_WINDOW = 1_000_000
 BOILERPLATE = ["发展", "建设", "推进", "加强", "推动", "实施", "工作", "全面", "坚持", "加快", "提高", "进一步"]
 _WORDLIKE = re.compile(r"[\w\u4e00-\u9fff]")
 
 
-def load_paragraphs(path: Path) -> pd.DataFrame:
-    """Paragraphs (appendix excluded) of a bundled corpus, tokenized by the package's default pipeline
-    (``Tokenizer.for_corpus``: lexicon, stopwords, the corpus' place names masked; no token cache)."""
+def load_paragraphs(path: Path, *, pos=topics.TOPIC_POS) -> pd.DataFrame:
+    """Paragraphs (appendix excluded) of a bundled corpus, tokenized as ``topics.prepare_documents`` does by
+    default (``Tokenizer.for_corpus`` with ``pos``: lexicon, stopwords, the corpus' place names masked, nouns and
+    verbs kept), without the token cache so that the tokenizing time is real."""
     from reportlab_analysis import load_corpus
     from reportlab_analysis.tokenize import Tokenizer
 
     corpus = load_corpus(path)
     return topics.prepare_documents(corpus, unit="paragraph", metadata=["region", "year"],
-                                    tokenizer=Tokenizer.for_corpus(corpus, cache=False))
+                                    tokenizer=Tokenizer.for_corpus(corpus, cache=False, pos=pos))
 
 
 def naive_tokens(texts: list[str]) -> list[list[str]]:
@@ -80,15 +89,16 @@ def tomotopy_fit(texts: list[list[str]], *, k: int, seed: int, iterations: int):
     return model
 
 
-def tomotopy_npmi(model, texts: list[list[str]], dictionary) -> float:
+def tomotopy_npmi(model, texts: list[list[str]], dictionary, window_size: int | None = None) -> float:
     from gensim.models.coherencemodel import CoherenceModel
 
     top = [[w for w, _ in model.get_topic_words(t, top_n=10)] for t in range(model.k)]
-    cm = CoherenceModel(topics=top, texts=texts, dictionary=dictionary, coherence="c_npmi", topn=10, processes=1)
+    cm = CoherenceModel(topics=top, texts=texts, dictionary=dictionary, coherence="c_npmi", topn=10, processes=1,
+                        window_size=window_size)
     return float(np.nanmean(cm.get_coherence_per_topic()))
 
 
-def run(corpora: list[str], seeds: list[int], passes: int, tomotopy_iterations: int) -> pd.DataFrame:
+def run(corpora: list[str], seeds: list[int], passes: int | None, tomotopy_iterations: int) -> pd.DataFrame:
     # Tokenize every bundled corpus with both pipelines first: each pipeline's tokens of all corpora together
     # are also its large reference corpus for coherence ("c_npmi_reference" below).
     prepared = {}
@@ -97,13 +107,18 @@ def run(corpora: list[str], seeds: list[int], passes: int, tomotopy_iterations: 
         paragraphs = load_paragraphs(CORPORA[name])
         tokenize_ours = time.perf_counter() - started  # includes loading the corpus
         started = time.perf_counter()
+        all_pos = load_paragraphs(CORPORA[name], pos=None)["tokens"].tolist()
+        tokenize_all_pos = time.perf_counter() - started
+        started = time.perf_counter()
         naive = naive_tokens(paragraphs["text"].tolist())
         tokenize_naive = time.perf_counter() - started
         prepared[name] = (paragraphs, {"ours": (paragraphs["tokens"].tolist(), tokenize_ours),
+                                       "ours_all_pos": (all_pos, tokenize_all_pos),
                                        "naive": (naive, tokenize_naive)})
     reference = {pipeline: [doc for _, tokens in prepared.values() for doc in tokens[pipeline][0]]
-                 for pipeline in ("ours", "naive")}
-    filters = {"ours": {"min_doc_freq": 5, "max_doc_share": 0.3}, "naive": {"min_doc_freq": 5, "max_doc_share": 1.0}}
+                 for pipeline in PIPELINES}
+    # fit_lda's defaults (min_doc_freq=5, max_doc_share=0.3, adaptive passes) unless said otherwise
+    filters = {"ours": {}, "ours_all_pos": {}, "naive": {"max_doc_share": 1.0}}
     rows = []
     for name in corpora:
         paragraphs, tokenized = prepared[name]
@@ -116,14 +131,18 @@ def run(corpora: list[str], seeds: list[int], passes: int, tomotopy_iterations: 
                 fit_seconds = time.perf_counter() - started
                 rows.append({
                     "corpus": name, "pipeline": pipeline, "engine": "gensim", "seed": seed, "k": k,
-                    "documents": len(docs), "terms": len(model.dictionary), "tokenize_s": tokenize_seconds,
-                    "fit_s": fit_seconds, "c_npmi": topics.coherence(model, tokens, measure="c_npmi"),
+                    "documents": len(docs), "terms": len(model.dictionary), "passes": model.params["passes"],
+                    "tokenize_s": tokenize_seconds, "fit_s": fit_seconds,
+                    "c_npmi": topics.coherence(model, tokens, measure="c_npmi"),
+                    "c_npmi_paragraph": topics.coherence(model, tokens, measure="c_npmi",
+                                                         window_size=PARAGRAPH_WINDOW),
                     "c_npmi_reference": topics.coherence(model, reference[pipeline], measure="c_npmi"),
                     "boilerplate_in_top10": boilerplate_in_top_terms(model),
                     "example_topic": " ".join(topics.top_terms(model, n=6).query("topic == 0")["term"]),
                 })
-                print(f"{name:9} {pipeline:6} gensim   seed {seed}: c_npmi {rows[-1]['c_npmi']:.4f} "
-                      f"(reference {rows[-1]['c_npmi_reference']:.4f}), fit {fit_seconds:.1f}s, "
+                print(f"{name:9} {pipeline:12} gensim   seed {seed}: c_npmi {rows[-1]['c_npmi']:.4f} "
+                      f"(paragraph {rows[-1]['c_npmi_paragraph']:.4f}, reference "
+                      f"{rows[-1]['c_npmi_reference']:.4f}), passes {model.params['passes']}, fit {fit_seconds:.1f}s, "
                       f"boilerplate {rows[-1]['boilerplate_in_top10']}", flush=True)
                 if pipeline == "ours":
                     # tomotopy on exactly the token lists gensim saw (terms kept by the same dictionary)
@@ -133,14 +152,16 @@ def run(corpora: list[str], seeds: list[int], passes: int, tomotopy_iterations: 
                     tm_seconds = time.perf_counter() - started
                     rows.append({
                         "corpus": name, "pipeline": pipeline, "engine": "tomotopy", "seed": seed, "k": k,
-                        "documents": len(docs), "terms": len(model.dictionary), "tokenize_s": tokenize_seconds,
-                        "fit_s": tm_seconds, "c_npmi": tomotopy_npmi(tm, tokens, model.dictionary),
+                        "documents": len(docs), "terms": len(model.dictionary), "passes": np.nan,
+                        "tokenize_s": tokenize_seconds, "fit_s": tm_seconds,
+                        "c_npmi": tomotopy_npmi(tm, tokens, model.dictionary),
+                        "c_npmi_paragraph": tomotopy_npmi(tm, tokens, model.dictionary, window_size=PARAGRAPH_WINDOW),
                         "c_npmi_reference": tomotopy_npmi(tm, reference[pipeline], model.dictionary),
                         "boilerplate_in_top10": int(sum(w in BOILERPLATE for t in range(k)
                                                         for w, _ in tm.get_topic_words(t, top_n=10))),
                         "example_topic": " ".join(w for w, _ in tm.get_topic_words(0, top_n=6)),
                     })
-                    print(f"{name:9} {pipeline:6} tomotopy seed {seed}: c_npmi {rows[-1]['c_npmi']:.4f}, "
+                    print(f"{name:9} {pipeline:12} tomotopy seed {seed}: c_npmi {rows[-1]['c_npmi']:.4f}, "
                           f"fit {tm_seconds:.1f}s", flush=True)
     return pd.DataFrame(rows)
 
@@ -148,8 +169,10 @@ def run(corpora: list[str], seeds: list[int], passes: int, tomotopy_iterations: 
 def summarize(results: pd.DataFrame) -> pd.DataFrame:
     return (results.groupby(["corpus", "pipeline", "engine"], sort=False)
             .agg(k=("k", "first"), documents=("documents", "first"), terms=("terms", "first"),
-                 seeds=("seed", "size"), c_npmi_mean=("c_npmi", "mean"), c_npmi_sd=("c_npmi", "std"),
-                 c_npmi_reference=("c_npmi_reference", "mean"),
+                 passes=("passes", "first"), seeds=("seed", "size"), c_npmi_mean=("c_npmi", "mean"),
+                 c_npmi_sd=("c_npmi", "std"), c_npmi_paragraph=("c_npmi_paragraph", "mean"),
+                 c_npmi_paragraph_sd=("c_npmi_paragraph", "std"), c_npmi_reference=("c_npmi_reference", "mean"),
+                 c_npmi_reference_sd=("c_npmi_reference", "std"),
                  fit_s_mean=("fit_s", "mean"), boilerplate_in_top10=("boilerplate_in_top10", "mean"))
             .reset_index())
 
@@ -158,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpora", nargs="+", default=list(CORPORA), choices=list(CORPORA))
     parser.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3])
-    parser.add_argument("--passes", type=int, default=10)
+    parser.add_argument("--passes", type=int, default=None,
+                        help="passes of every gensim fit (default: fit_lda's adaptive topics.default_passes)")
     parser.add_argument("--tomotopy-iterations", type=int, default=500)
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "benchmarks" / "out" / "topics")
     args = parser.parse_args(argv)
@@ -169,7 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     summary = summarize(results)
     args.out.mkdir(parents=True, exist_ok=True)
     results.to_csv(args.out / "bench_topics.csv", index=False)
-    header = (f"gensim {gensim.__version__} (passes={args.passes}), tomotopy {tomotopy.__version__} "
+    passes = "adaptive (topics.default_passes)" if args.passes is None else args.passes
+    header = (f"gensim {gensim.__version__} (passes={passes}), tomotopy {tomotopy.__version__} "
               f"({args.tomotopy_iterations} Gibbs iterations, 1 worker), Python {platform.python_version()}, "
               f"seeds {args.seeds}\n\n")
     table = summary.to_markdown(index=False, floatfmt=".3f") if _has_tabulate() else summary.to_string(index=False)
