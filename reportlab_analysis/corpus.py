@@ -28,7 +28,15 @@ import pandas as pd
 from . import segment
 from .cleaning import clean_text
 from .metadata import extract_metadata
-from .reading import RawDocument, ReadError, find_report_files, read_documents
+from .reading import (
+    SUPPORTED_SUFFIXES,
+    UNREAD_DOCUMENT_SUFFIXES,
+    RawDocument,
+    ReadError,
+    find_report_files,
+    find_unread_documents,
+    read_documents,
+)
 
 OnError = Literal["raise", "warn"]
 
@@ -189,7 +197,8 @@ def load_corpus(
     """Load reports from a folder (recursive) or one file into a :class:`Corpus`.
 
     Args:
-        path: a folder, or one ``.txt``/``.html``/``.htm``/``.csv``/``.jsonl`` file.
+        path: a folder, or one ``.txt``/``.html``/``.htm``/``.docx``/``.csv``/``.jsonl`` file. PDF and other
+            office files in the folder are not read; each gets a warning in the quality report.
         manifest: optional CSV (or DataFrame) overriding any field of any report; its key column is ``doc_id``,
             ``source`` or ``file`` (a file name or path ending). Extraction works without it.
         on_error: ``"warn"`` skips an unreadable file with a warning and a quality note; ``"raise"`` stops on it.
@@ -216,12 +225,14 @@ def load_corpus(
     if not path.exists():
         raise FileNotFoundError(f"corpus path {str(path)!r} does not exist")
     files = find_report_files(path)
+    unread = find_unread_documents(path)
     if isinstance(manifest, (str, Path)) and Path(manifest).exists():
         files = [f for f in files if not Path(f).resolve() == Path(manifest).resolve()]  # the sheet is no report
     workers = _worker_count(n_jobs, len(files))
     root = path if path.is_dir() else path.parent
     options = dict(manifest=_manifest_fingerprint(manifest), on_error=on_error, include_resolutions=include_resolutions,
-                   drop_duplicates=drop_duplicates, text_column=text_column, title_column=title_column)
+                   drop_duplicates=drop_duplicates, text_column=text_column, title_column=title_column,
+                   unread=[relative_source(str(f), root) for f in unread])
     store, key = (_corpus_cache(files, root, options, cache_dir) if cache and files else (None, ""))
     if store is not None:
         cached = store.get(key)
@@ -232,9 +243,18 @@ def load_corpus(
     load_warnings: list[str] = []
     quality: list[dict[str, object]] = []
     removed: list[dict[str, object]] = []
+    for file in unread:  # a PDF among the reports is named, not passed over
+        source = relative_source(str(file), root)
+        kind = UNREAD_DOCUMENT_SUFFIXES[file.suffix.lower()]
+        how = "with pdftotext -layout, or copy the text" if kind == "PDF" else "with Save As in Word or WPS"
+        message = f"not read: {kind} files are not supported; save the report as .txt or .docx ({how}) and load again"
+        quality.append(_note(None, source, "file", "warning", message))
+        load_warnings.append(f"{source}: {message}")
+        warnings.warn(f"{source}: {message}", CorpusWarning, stacklevel=2)
     rows: list[dict[str, object]] = []
     if not files:
-        warnings.warn(f"{path}: no report files (.txt, .html, .htm, .csv, .jsonl) found", CorpusWarning, stacklevel=2)
+        supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
+        warnings.warn(f"{path}: no report files ({supported}) found", CorpusWarning, stacklevel=2)
 
     from tqdm import tqdm  # plain text bar: tqdm.auto would need ipywidgets (and CDN scripts in the HTML)
 

@@ -1,6 +1,8 @@
 """Read raw report files: detect the encoding and the format, return decoded documents.
 
-One file holds one report (``.txt``, ``.html``/``.htm``) or one report per row (``.csv``, ``.tsv``, ``.jsonl``).
+One file holds one report (``.txt``, ``.html``/``.htm``, ``.docx``) or one report per row (``.csv``, ``.tsv``,
+``.jsonl``). PDF and other office formats are not read; :func:`find_unread_documents` lists them so that the
+loader can say so.
 Every document records where it came from (``source``), how it was decoded (``encoding``) and, for table rows,
 the other columns of its row (``fields``). Raw files are only ever opened for reading.
 
@@ -31,11 +33,14 @@ from typing import Iterable, Sequence
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
+    "UNREAD_DOCUMENT_SUFFIXES",
+    "find_unread_documents",
     "TEXT_COLUMN_CANDIDATES",
     "TITLE_COLUMN_CANDIDATES",
     "RawDocument",
     "ReadError",
     "decode_bytes",
+    "docx_to_text",
     "find_report_files",
     "html_to_text",
     "read_documents",
@@ -50,6 +55,20 @@ SUPPORTED_SUFFIXES: dict[str, str] = {
     ".tsv": "csv",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".docx": "docx",
+}
+#: Document formats that reports are often published in but that are not read; :func:`load_corpus` notes each
+#: such file in the quality report instead of passing over it in silence.
+UNREAD_DOCUMENT_SUFFIXES: dict[str, str] = {
+    ".pdf": "PDF",
+    ".doc": "Word 97-2003 (.doc)",
+    ".wps": "WPS",
+    ".rtf": "RTF",
+    ".odt": "OpenDocument text",
+    ".xls": "Excel",
+    ".xlsx": "Excel",
+    ".pptx": "PowerPoint",
+    ".ppt": "PowerPoint",
 }
 #: Column names tried, in this order and ignoring case, when no ``text_column`` is given.
 TEXT_COLUMN_CANDIDATES: tuple[str, ...] = ("text", "content", "body", "正文", "内容", "全文", "fulltext", "full_text")
@@ -165,6 +184,26 @@ def find_report_files(path: str | Path) -> list[Path]:
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
 
 
+def find_unread_documents(path: str | Path) -> list[Path]:
+    """Files under a folder whose format reports come in but that are not read (PDF, .doc, ...; see
+    :data:`UNREAD_DOCUMENT_SUFFIXES`), in the same order and with the same hidden-file rule as
+    :func:`find_report_files`.
+
+    Example:
+        >>> find_unread_documents("data/raw")
+        []
+    """
+    root = Path(path)
+    if not root.is_dir():
+        return []
+    found = [
+        candidate for candidate in root.rglob("*")
+        if candidate.suffix.lower() in UNREAD_DOCUMENT_SUFFIXES and candidate.is_file()
+        and not any(part.startswith(".") for part in candidate.relative_to(root).parts)
+    ]
+    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+
+
 def _supported_list() -> str:
     return ", ".join(sorted(SUPPORTED_SUFFIXES))
 
@@ -209,6 +248,9 @@ def read_documents(
     except OSError as exc:
         raise ReadError(file, f"cannot be opened ({exc.strerror or exc})") from exc
 
+    if kind == "docx":
+        return [RawDocument(source=str(file), format="docx", encoding="docx", text=docx_to_text(data, source=file),
+                            fields={})]
     if kind == "html":
         text, used = decode_bytes(data, source=file, encoding=encoding or _declared_charset(data))
         body, fields = html_to_text(text)
@@ -228,6 +270,47 @@ def read_documents(
         delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
         return _read_csv(file, text, used, delimiter=delimiter, text_column=text_column, title_column=title_column)
     return _read_jsonl(file, text, used, text_column=text_column, title_column=title_column)
+
+
+def docx_to_text(data: bytes, *, source: str | Path = "<bytes>") -> str:
+    """The text of a Word ``.docx`` file: one line per paragraph, and one per table row (cells joined by a tab),
+    in document order (python-docx).
+
+    Raises:
+        ReadError: the bytes are not a readable .docx file (an old .doc renamed, a damaged archive), or it holds
+            no text.
+
+    Example:
+        >>> import io, docx
+        >>> document = docx.Document(); _ = document.add_paragraph("政府工作报告")
+        >>> buffer = io.BytesIO(); document.save(buffer)
+        >>> docx_to_text(buffer.getvalue())
+        '政府工作报告'
+    """
+    import docx
+    from docx.table import Table
+
+    if not data:
+        raise ReadError(source, "file is empty")
+    if not data.startswith(b"PK"):
+        kind = _binary_signature(data)
+        raise ReadError(source, f"not a .docx file (it looks like {kind or 'something else'}); save it as .docx or .txt")
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except Exception as exc:  # noqa: BLE001 - zipfile, lxml and python-docx each raise their own errors
+        raise ReadError(source, f"not a readable .docx file ({type(exc).__name__}: {exc})") from exc
+    lines: list[str] = []
+    for block in document.iter_inner_content():
+        if isinstance(block, Table):
+            for row in block.rows:
+                cells = [cell.text.strip() for cell in row.cells]
+                lines.append("\t".join(dict.fromkeys(c for c in cells if c)))  # merged cells repeat their text
+        else:
+            lines.append(block.text)
+    text = "\n".join(lines)
+    if not text.strip():
+        raise ReadError(source, "the .docx file holds no text")
+    return text
 
 
 # --------------------------------------------------------------------------------------------------

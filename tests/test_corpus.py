@@ -268,3 +268,29 @@ def test_a_second_load_comes_from_the_cache_and_a_changed_file_does_not(tmp_path
         entry.write_bytes(b"not a pickle")
     with pytest.warns(CorpusWarning):
         assert load_corpus(folder, cache_dir=cache_dir).reports["region"].tolist() == ["江干区"]
+
+
+def test_docx_reports_load_like_text_and_pdfs_are_named_not_skipped_silently(tmp_path):
+    import io
+
+    import docx
+
+    text = (RAW / "001_f479d68ab5149bf3.txt").read_text(encoding="utf-8")
+    document = docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    (tmp_path / "word").mkdir()
+    (tmp_path / "word" / "report.docx").write_bytes(buffer.getvalue())
+    shutil.copy(RAW / "001_f479d68ab5149bf3.txt", tmp_path / "plain.txt")
+    (tmp_path / "word" / "report.pdf").write_bytes(b"%PDF-1.4\n" + b"\x00" * 100)
+    with pytest.warns(CorpusWarning, match="report.pdf: not read: PDF"):
+        corpus = load_corpus(tmp_path, cache=False)
+    reports = corpus.reports.set_index("source")
+    assert list(reports.index) == ["plain.txt", "word/report.docx"]
+    fields = ["region", "city", "adcode", "year", "meeting_date", "speaker", "text"]
+    assert reports.loc["word/report.docx", fields].tolist() == reports.loc["plain.txt", fields].tolist()
+    assert reports.loc["word/report.docx", "format"] == "docx"
+    pdf_notes = corpus.quality[corpus.quality["source"] == "word/report.pdf"]
+    assert pdf_notes["severity"].tolist() == ["warning"] and pdf_notes["doc_id"].isna().all()

@@ -131,8 +131,8 @@ def test_undecodable_bytes_are_refused(tmp_path):
 
 
 def test_unsupported_and_missing_files(tmp_path):
-    doc = write(tmp_path, "report.docx", b"PK\x03\x04")
-    with pytest.raises(ReadError, match="unsupported file type '.docx'"):
+    doc = write(tmp_path, "report.pdf", b"%PDF-1.4")
+    with pytest.raises(ReadError, match="unsupported file type '.pdf'"):
         read_documents(doc)
     with pytest.raises(ReadError, match="unsupported file type"):
         find_report_files(doc)
@@ -371,3 +371,62 @@ def test_jsonl_columns_by_name_and_row_numbers_are_lines(tmp_path):
     assert docs[0].fields == {"name": "甲报告", "year": 2020, "title": "甲报告"}
     assert docs[1].fields["year"] is None and docs[1].text == "各位代表：乙"
     assert isinstance(docs[0], RawDocument)
+
+
+# --------------------------------------------------------------------------------------------------
+# Word .docx
+# --------------------------------------------------------------------------------------------------
+def _docx_bytes(paragraphs: list[str], *, table: list[list[str]] | None = None) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for paragraph in paragraphs:
+        document.add_paragraph(paragraph)
+    if table:
+        grid = document.add_table(rows=len(table), cols=len(table[0]))
+        for row, values in zip(grid.rows, table):
+            for cell, value in zip(row.cells, values):
+                cell.text = value
+        document.add_paragraph("表后的段落。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_docx_gives_one_line_per_paragraph_and_table_row_in_order(tmp_path):
+    lines = SEED_000.read_text(encoding="utf-8").splitlines()
+    (tmp_path / "report.docx").write_bytes(_docx_bytes(lines, table=[["指标", "目标"], ["地区生产总值", "增长7%"]]))
+    [document] = read_documents(tmp_path / "report.docx")
+    assert document.format == "docx" and document.source.endswith("report.docx")
+    got = document.text.split("\n")
+    assert got[: len(lines)] == lines
+    assert got[len(lines):] == ["指标\t目标", "地区生产总值\t增长7%", "表后的段落。"]
+    assert [p.name for p in find_report_files(tmp_path)] == ["report.docx"]
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"", "empty"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "old Microsoft Office document"),
+        (b"PK\x03\x04 broken archive" * 20, "not a readable .docx"),
+        (None, "holds no text"),
+    ],
+)
+def test_bad_docx_files_get_clear_errors(tmp_path, data, problem):
+    path = tmp_path / "bad.docx"
+    path.write_bytes(_docx_bytes(["", "  "]) if data is None else data)
+    with pytest.raises(ReadError, match=problem) as caught:
+        read_documents(path)
+    assert "bad.docx" in str(caught.value)
+
+
+def test_pdf_and_doc_files_are_listed_as_unread(tmp_path):
+    from reportlab_analysis.reading import find_unread_documents
+
+    for name in ("a.pdf", "sub/b.DOC", "c.txt", ".hidden/d.pdf", "e.jpg"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    assert [p.relative_to(tmp_path).as_posix() for p in find_unread_documents(tmp_path)] == ["a.pdf", "sub/b.DOC"]
