@@ -17,6 +17,8 @@ table gives MB per CPU second (this process plus its worker processes), which a 
 * ``ours/rjieba xN``: the same with ``n_jobs`` = number of CPUs (worker start-up included).
 * ``cache cold`` / ``cache warm``: the default tokenizer with the cache on, first on an empty cache folder,
   then again in a new process (a warm run must segment nothing).
+* ``interleaved``: bare ``rjieba.cut`` and ours/rjieba on each replica in turn in one process, at the largest
+  size: the ratio of their speeds, which drifts less than either speed on a shared machine.
 
 Results: ``benchmarks/out/tokenize/bench_tokenize.csv`` and ``.md`` (the table printed at the end).
 
@@ -124,6 +126,36 @@ def run_case(case: str, size: int, cache_dir: str | None) -> dict:
     return result
 
 
+def run_interleaved(size: int) -> dict:
+    """Bare ``rjieba.cut`` and our tokenizer (rjieba, one process) on each replica in turn, in one process.
+
+    On a shared virtual machine the CPU speed drifts by up to 2x within a minute, so the ratio of the two,
+    measured side by side on the same replicas, is steadier than either speed alone.
+    """
+    import rjieba
+
+    from reportlab_analysis.tokenize import Tokenizer
+
+    texts = load_paragraphs()
+    engine = rjieba.Jieba()
+    tokenizer = Tokenizer(cache=False)
+    tokenizer.tokenize_text("加载词典")
+    mb = bare = ours = 0.0
+    for k in range(size):
+        batch = replica(texts, k)
+        mb += sum(len(t.encode("utf-8")) for t in batch) / 1e6
+        start = time.process_time()
+        tokens = [[w for w in engine.cut(t) if w.strip()] for t in batch]
+        bare += time.process_time() - start
+        del tokens
+        start = time.process_time()
+        tokens = tokenizer.tokenize(batch)
+        ours += time.process_time() - start
+        del tokens
+    return {"size": size, "MB": mb, "bare MB per CPU s": mb / bare, "ours MB per CPU s": mb / ours,
+            "ours / bare": bare / ours}
+
+
 def in_subprocess(case: str, size: int, cache_dir: str | None) -> dict:
     command = [sys.executable, __file__, "--one", case, "--size", str(size)]
     if cache_dir:
@@ -163,7 +195,8 @@ def main() -> None:
     parser.add_argument("--cache-dir", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_case(args.one, args.size, args.cache_dir)))
+        result = run_interleaved(args.size) if args.one == "interleaved" else run_case(args.one, args.size, args.cache_dir)
+        print(json.dumps(result))
         return
 
     rows = []
@@ -174,8 +207,14 @@ def main() -> None:
         for case in ("cache cold", "cache warm"):
             rows.append(in_subprocess(case, 1, cache_dir))
             print(f"{case:>16} x1    {rows[-1]['seconds']:7.2f} s, segmented {rows[-1]['segmented']}", flush=True)
+    side_by_side = in_subprocess("interleaved", max(args.sizes), None)
+    print(f"     interleaved x{side_by_side['size']:<4} ours / bare rjieba = {side_by_side['ours / bare']:.2f}", flush=True)
     load = os.getloadavg()
-    table = format_table(rows)
+    table = format_table(rows) + (
+        f"\n\nSide by side, one process, {side_by_side['size']} replicas ({side_by_side['MB']:.0f} MB): bare "
+        f"`rjieba.cut` {side_by_side['bare MB per CPU s']:.2f} MB per CPU second, ours/rjieba "
+        f"{side_by_side['ours MB per CPU s']:.2f}; ours runs at {side_by_side['ours / bare']:.2f} of bare rjieba's speed."
+    )
     note = (f"\n\nMachine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python "
             f"{platform.python_version()}; load average at the end {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}. "
             f"Warm run segmented {rows[-1]['segmented']} texts.")
