@@ -275,7 +275,8 @@ def test_rjieba_bundled_dictionary_is_jiebas(seed_paragraphs) -> None:
 
 
 def test_parallel_equals_serial(national_paragraphs) -> None:
-    texts = national_paragraphs[:6000]
+    # Workers send tokens back joined by NUL and SOH: texts holding those, or nothing, must come back intact.
+    texts = national_paragraphs[:6000] + ["", "乡村\x00振兴\x01营商环境", "\x01\x00", "只有一个词"] * 5
     tokenizer = Tokenizer(cache=False)
     serial = tokenizer.tokenize(texts)
     parallel = tokenizer.tokenize(texts, n_jobs=2, progress=True)
