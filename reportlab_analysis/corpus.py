@@ -197,8 +197,8 @@ def load_corpus(
     """Load reports from a folder (recursive) or one file into a :class:`Corpus`.
 
     Args:
-        path: a folder, or one ``.txt``/``.html``/``.htm``/``.docx``/``.csv``/``.jsonl`` file. PDF and other
-            office files in the folder are not read; each gets a warning in the quality report.
+        path: a folder, or one ``.txt``/``.html``/``.htm``/``.docx``/``.pdf``/``.csv``/``.jsonl`` file. Other
+            office files in the folder (.doc, WPS, ...) are not read; each gets a warning in the quality report.
         manifest: optional CSV (or DataFrame) overriding any field of any report; its key column is ``doc_id``,
             ``source`` or ``file`` (a file name or path ending). Extraction works without it.
         on_error: ``"warn"`` skips an unreadable file with a warning and a quality note; ``"raise"`` stops on it.
@@ -246,8 +246,8 @@ def load_corpus(
     for file in unread:  # a PDF among the reports is named, not passed over
         source = relative_source(str(file), root)
         kind = UNREAD_DOCUMENT_SUFFIXES[file.suffix.lower()]
-        how = "with pdftotext -layout, or copy the text" if kind == "PDF" else "with Save As in Word or WPS"
-        message = f"not read: {kind} files are not supported; save the report as .txt or .docx ({how}) and load again"
+        message = (f"not read: {kind} files are not supported; save the report as .docx or .txt (Save As in Word or "
+                   f"WPS) and load again")
         quality.append(_note(None, source, "file", "warning", message))
         load_warnings.append(f"{source}: {message}")
         warnings.warn(f"{source}: {message}", CorpusWarning, stacklevel=2)

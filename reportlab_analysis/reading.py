@@ -1,8 +1,8 @@
 """Read raw report files: detect the encoding and the format, return decoded documents.
 
-One file holds one report (``.txt``, ``.html``/``.htm``, ``.docx``) or one report per row (``.csv``, ``.tsv``,
-``.jsonl``). PDF and other office formats are not read; :func:`find_unread_documents` lists them so that the
-loader can say so.
+One file holds one report (``.txt``, ``.html``/``.htm``, ``.docx``, ``.pdf`` with a text layer) or one report per
+row (``.csv``, ``.tsv``, ``.jsonl``). Other office formats (.doc, WPS, ...) are not read;
+:func:`find_unread_documents` lists them so that the loader can say so.
 Every document records where it came from (``source``), how it was decoded (``encoding``) and, for table rows,
 the other columns of its row (``fields``). Raw files are only ever opened for reading.
 
@@ -27,6 +27,7 @@ import io
 import json
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -41,6 +42,7 @@ __all__ = [
     "ReadError",
     "decode_bytes",
     "docx_to_text",
+    "pdf_to_text",
     "find_report_files",
     "html_to_text",
     "read_documents",
@@ -56,11 +58,11 @@ SUPPORTED_SUFFIXES: dict[str, str] = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
     ".docx": "docx",
+    ".pdf": "pdf",
 }
 #: Document formats that reports are often published in but that are not read; :func:`load_corpus` notes each
 #: such file in the quality report instead of passing over it in silence.
 UNREAD_DOCUMENT_SUFFIXES: dict[str, str] = {
-    ".pdf": "PDF",
     ".doc": "Word 97-2003 (.doc)",
     ".wps": "WPS",
     ".rtf": "RTF",
@@ -248,6 +250,9 @@ def read_documents(
     except OSError as exc:
         raise ReadError(file, f"cannot be opened ({exc.strerror or exc})") from exc
 
+    if kind == "pdf":
+        return [RawDocument(source=str(file), format="pdf", encoding="pdf", text=pdf_to_text(data, source=file),
+                            fields={})]
     if kind == "docx":
         return [RawDocument(source=str(file), format="docx", encoding="docx", text=docx_to_text(data, source=file),
                             fields={})]
@@ -311,6 +316,108 @@ def docx_to_text(data: bytes, *, source: str | Path = "<bytes>") -> str:
     if not text.strip():
         raise ReadError(source, "the .docx file holds no text")
     return text
+
+
+_PAGE_NUMBER = re.compile(r"^[\s\-—–－·]*(?:第\s*)?\d{1,4}(?:\s*页)?(?:\s*[/／]\s*\d{1,4})?[\s\-—–－·]*$")
+_PARAGRAPH_END = "。！？!?；;：:”’」』）)"
+_NUMBERED_START = re.compile(r"^(?:[一二三四五六七八九十]{1,3}、|[（(][一二三四五六七八九十]{1,3}[)）]|第[一二三四五六七八九十]{1,3}[部章节])")
+
+
+@dataclass
+class _PdfLine:
+    page: int
+    x0: float
+    x1: float
+    y0: float
+    text: str
+    spaced: bool = False  # the line ended with a space (a word break in Latin text)
+
+
+def pdf_to_text(data: bytes, *, source: str | Path = "<bytes>") -> str:
+    """The text of a PDF with a text layer (pdfminer.six), one line per paragraph.
+
+    PDF stores lines, not paragraphs, so lines are joined back into paragraphs: a line starts a new paragraph when
+    it is indented from the left margin, when the line before it stops short of the right margin (the end of a
+    paragraph, or a heading), or when the line before it ends a sentence and it opens with a heading number
+    (一、, （二）, 第三部分; not the inline (55) or 1. of a list). Page numbers (``- 3 -``, ``第3页``, ``3/12``) and repeats of a running header or footer (the
+    same line at the top or bottom of most pages) are dropped.
+
+    Raises:
+        ReadError: the file is not a readable PDF, is encrypted, or has no text layer (a scan needs OCR first).
+    """
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams, LTTextContainer, LTTextLine
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    if not data:
+        raise ReadError(source, "file is empty")
+    if not data.lstrip()[:5] == b"%PDF-":
+        kind = _binary_signature(data)
+        raise ReadError(source, f"not a PDF file (it looks like {kind or 'something else'})")
+    lines: list[_PdfLine] = []
+    n_pages = 0
+    try:
+        for page in extract_pages(io.BytesIO(data), laparams=LAParams()):
+            n_pages += 1
+            for box in page:
+                if not isinstance(box, LTTextContainer):
+                    continue
+                for line in box:
+                    raw = line.get_text().rstrip("\n") if isinstance(line, LTTextLine) else ""
+                    if raw.strip():
+                        lines.append(_PdfLine(n_pages, line.x0, line.x1, line.y0, raw.strip(), raw.endswith(" ")))
+    except (PDFEncryptionError, PDFPasswordIncorrect) as exc:
+        raise ReadError(source, "the PDF is encrypted; save an unprotected copy or its text") from exc
+    except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds of errors on damaged files
+        raise ReadError(source, f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    lines = _drop_page_furniture(lines, n_pages)
+    if not lines:
+        raise ReadError(source, "the PDF has no text layer (a scanned document?); run OCR on it first")
+    return "\n".join(_join_pdf_lines(lines))
+
+
+def _drop_page_furniture(lines: list[_PdfLine], n_pages: int) -> list[_PdfLine]:
+    """Lines without page numbers (a number alone as the top or bottom line of its page) and without running
+    headers or footers (the same top or bottom line on more than half of 3 or more pages; the first is kept)."""
+    pages_with: Counter[str] = Counter(text for _, text in {(line.page, line.text) for line in lines})
+    repeated = {text for text, count in pages_with.items() if n_pages >= 3 and count > n_pages / 2}
+    top: dict[int, float] = {}
+    bottom: dict[int, float] = {}
+    for line in lines:
+        top[line.page] = max(top.get(line.page, line.y0), line.y0)
+        bottom[line.page] = min(bottom.get(line.page, line.y0), line.y0)
+    kept, seen = [], set()
+    for line in lines:
+        at_edge = line.y0 in (top[line.page], bottom[line.page])
+        if at_edge and (_PAGE_NUMBER.match(line.text) or (line.text in repeated and line.text in seen)):
+            continue  # a page number, or a running header/footer after its first appearance (often the title)
+        seen.add(line.text)
+        kept.append(line)
+    return kept
+
+
+def _join_pdf_lines(lines: list[_PdfLine]) -> list[str]:
+    """Join wrapped lines into paragraphs (see :func:`pdf_to_text`)."""
+    left = sorted(line.x0 for line in lines)[len(lines) // 10]  # the left margin, robust to indented lines
+    right = sorted(line.x1 for line in lines)[(len(lines) * 9) // 10]
+    widths = sorted((line.x1 - line.x0) / len(line.text) for line in lines if len(line.text) >= 4)
+    char = widths[len(widths) // 2] if widths else 10.0
+    paragraphs: list[str] = []
+    previous: _PdfLine | None = None
+    for line in lines:
+        ended = previous is not None and previous.text.endswith(tuple(_PARAGRAPH_END))
+        new_paragraph = (
+            previous is None
+            or line.x0 > left + 1.5 * char  # indented first line
+            or previous.x1 < right - 1.5 * char  # the line before stopped short
+            or (ended and (line.x0 > left + 0.5 * char or _NUMBERED_START.match(line.text) is not None))
+        )
+        if new_paragraph:
+            paragraphs.append(line.text)
+        else:  # Chinese wraps anywhere, even inside a number; only a line that ended with a space broke a word gap
+            paragraphs[-1] += (" " if previous is not None and previous.spaced else "") + line.text
+        previous = line
+    return paragraphs
 
 
 # --------------------------------------------------------------------------------------------------

@@ -270,10 +270,11 @@ def test_a_second_load_comes_from_the_cache_and_a_changed_file_does_not(tmp_path
         assert load_corpus(folder, cache_dir=cache_dir).reports["region"].tolist() == ["江干区"]
 
 
-def test_docx_reports_load_like_text_and_pdfs_are_named_not_skipped_silently(tmp_path):
+def test_docx_and_pdf_reports_load_like_text_and_doc_files_are_named_not_skipped_silently(tmp_path):
     import io
 
     import docx
+    from pdf_samples import make_pdf, typeset
 
     text = (RAW / "001_f479d68ab5149bf3.txt").read_text(encoding="utf-8")
     document = docx.Document()
@@ -283,14 +284,19 @@ def test_docx_reports_load_like_text_and_pdfs_are_named_not_skipped_silently(tmp
     document.save(buffer)
     (tmp_path / "word").mkdir()
     (tmp_path / "word" / "report.docx").write_bytes(buffer.getvalue())
+    paragraphs = [line.strip() for line in text.replace("\xa0", " ").splitlines() if line.strip()]
+    (tmp_path / "report.pdf").write_bytes(make_pdf(typeset(paragraphs), header="松北区政府工作报告"))
     shutil.copy(RAW / "001_f479d68ab5149bf3.txt", tmp_path / "plain.txt")
-    (tmp_path / "word" / "report.pdf").write_bytes(b"%PDF-1.4\n" + b"\x00" * 100)
-    with pytest.warns(CorpusWarning, match="report.pdf: not read: PDF"):
+    (tmp_path / "word" / "old.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100)
+    with pytest.warns(CorpusWarning, match="old.doc: not read: Word 97-2003"):
         corpus = load_corpus(tmp_path, cache=False)
     reports = corpus.reports.set_index("source")
-    assert list(reports.index) == ["plain.txt", "word/report.docx"]
-    fields = ["region", "city", "adcode", "year", "meeting_date", "speaker", "text"]
-    assert reports.loc["word/report.docx", fields].tolist() == reports.loc["plain.txt", fields].tolist()
-    assert reports.loc["word/report.docx", "format"] == "docx"
-    pdf_notes = corpus.quality[corpus.quality["source"] == "word/report.pdf"]
-    assert pdf_notes["severity"].tolist() == ["warning"] and pdf_notes["doc_id"].isna().all()
+    assert list(reports.index) == ["plain.txt", "report.pdf", "word/report.docx"]
+    fields = ["region", "city", "adcode", "year", "meeting_date", "speaker"]
+    for source in ("report.pdf", "word/report.docx"):
+        assert reports.loc[source, fields].tolist() == reports.loc["plain.txt", fields].tolist()
+    assert reports.loc["word/report.docx", "text"] == reports.loc["plain.txt", "text"]
+    assert reports.loc["report.pdf", "text"].endswith(reports.loc["plain.txt", "text"].replace("\xa0", " ")[-2000:])
+    assert reports[["format"]].loc[["report.pdf", "word/report.docx"], "format"].tolist() == ["pdf", "docx"]
+    doc_notes = corpus.quality[corpus.quality["source"] == "word/old.doc"]
+    assert doc_notes["severity"].tolist() == ["warning"] and doc_notes["doc_id"].isna().all()

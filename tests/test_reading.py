@@ -131,8 +131,8 @@ def test_undecodable_bytes_are_refused(tmp_path):
 
 
 def test_unsupported_and_missing_files(tmp_path):
-    doc = write(tmp_path, "report.pdf", b"%PDF-1.4")
-    with pytest.raises(ReadError, match="unsupported file type '.pdf'"):
+    doc = write(tmp_path, "report.doc", b"\xd0\xcf\x11\xe0")
+    with pytest.raises(ReadError, match="unsupported file type '.doc'"):
         read_documents(doc)
     with pytest.raises(ReadError, match="unsupported file type"):
         find_report_files(doc)
@@ -423,10 +423,56 @@ def test_bad_docx_files_get_clear_errors(tmp_path, data, problem):
     assert "bad.docx" in str(caught.value)
 
 
-def test_pdf_and_doc_files_are_listed_as_unread(tmp_path):
+def test_doc_and_wps_files_are_listed_as_unread(tmp_path):
     from reportlab_analysis.reading import find_unread_documents
 
-    for name in ("a.pdf", "sub/b.DOC", "c.txt", ".hidden/d.pdf", "e.jpg"):
+    for name in ("a.wps", "sub/b.DOC", "c.txt", ".hidden/d.doc", "e.jpg", "f.pdf"):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_bytes(b"x")
-    assert [p.relative_to(tmp_path).as_posix() for p in find_unread_documents(tmp_path)] == ["a.pdf", "sub/b.DOC"]
+    assert [p.relative_to(tmp_path).as_posix() for p in find_unread_documents(tmp_path)] == ["a.wps", "sub/b.DOC"]
+
+
+# --------------------------------------------------------------------------------------------------
+# PDF
+# --------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("seed", sorted(RAW.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_pdf_paragraphs_are_reassembled_from_wrapped_lines(tmp_path, seed):
+    from pdf_samples import make_pdf, typeset
+
+    # The seed reports typeset 30 characters wide, 40 lines a page, first lines indented, with a running header
+    # and page numbers: the reader must give back exactly the paragraphs, and the header only once.
+    # (the test font's encoding has no middle dot, and shows a no-break space as a space)
+    text = seed.read_text(encoding="utf-8").replace("\xa0", " ").replace("·", "")
+    paragraphs = [line.strip() for line in text.splitlines()]
+    paragraphs = [p for p in paragraphs if p]
+    pages = typeset(paragraphs)
+    assert len(pages) >= 3
+    (tmp_path / "report.pdf").write_bytes(make_pdf(pages, header="政府工作报告"))
+    [document] = read_documents(tmp_path / "report.pdf")
+    assert document.format == "pdf"
+    assert document.text.split("\n") == ["政府工作报告", *paragraphs]
+
+
+def test_pdf_keeps_numbers_that_are_not_page_numbers(tmp_path):
+    from pdf_samples import make_pdf
+
+    page = [("一、主要指标", False), ("2023", True), ("全年地区生产总值增长百分之六。", True)]
+    (tmp_path / "a.pdf").write_bytes(make_pdf([page, page]))
+    text = read_documents(tmp_path / "a.pdf")[0].text
+    assert text.split("\n") == ["一、主要指标", "2023", "全年地区生产总值增长百分之六。"] * 2  # "- 1 -", "- 2 -" gone
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"", "empty"),
+        (b"PK\x03\x04" + b"\x00" * 100, "not a PDF"),
+        (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n", "no text layer|not a readable PDF"),
+        (b"%PDF-1.4 \x00\x01 garbage" * 10, "not a readable PDF|no text layer"),
+    ],
+)
+def test_bad_pdf_files_get_clear_errors(tmp_path, data, problem):
+    (tmp_path / "bad.pdf").write_bytes(data)
+    with pytest.raises(ReadError, match=problem) as caught:
+        read_documents(tmp_path / "bad.pdf")
+    assert "bad.pdf" in str(caught.value)
