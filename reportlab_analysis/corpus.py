@@ -419,6 +419,9 @@ def _build_row(
     for removal in cleaned.removed:
         removed.append({"doc_id": doc_id, "rule": removal.rule, "text": removal.text, "source": document.source})
     quality.extend(_text_notes(doc_id, document.source, cleaned.text))
+    if document.format == "pdf":  # paragraph breaks are inferred from the layout: say so, so they can be checked
+        quality.append(_note(doc_id, document.source, "text", "info",
+                             "text from the PDF's text layer; paragraphs re-assembled from its lines"))
     row: dict[str, object] = {
         "doc_id": doc_id,
         "source": document.source,

@@ -298,5 +298,7 @@ def test_docx_and_pdf_reports_load_like_text_and_doc_files_are_named_not_skipped
     assert reports.loc["word/report.docx", "text"] == reports.loc["plain.txt", "text"]
     assert reports.loc["report.pdf", "text"].endswith(reports.loc["plain.txt", "text"].replace("\xa0", " ")[-2000:])
     assert reports[["format"]].loc[["report.pdf", "word/report.docx"], "format"].tolist() == ["pdf", "docx"]
+    pdf_notes = corpus.quality[corpus.quality["source"] == "report.pdf"]
+    assert "re-assembled" in " ".join(pdf_notes["message"]) and set(pdf_notes["doc_id"]) == {reports.loc["report.pdf", "doc_id"]}
     doc_notes = corpus.quality[corpus.quality["source"] == "word/old.doc"]
     assert doc_notes["severity"].tolist() == ["warning"] and doc_notes["doc_id"].isna().all()
