@@ -243,7 +243,7 @@ def load_corpus(
     load_warnings: list[str] = []
     quality: list[dict[str, object]] = []
     removed: list[dict[str, object]] = []
-    for file in unread:  # a PDF among the reports is named, not passed over
+    for file in unread:  # a .doc among the reports is named, not passed over
         source = relative_source(str(file), root)
         kind = UNREAD_DOCUMENT_SUFFIXES[file.suffix.lower()]
         message = (f"not read: {kind} files are not supported; save the report as .docx or .txt (Save As in Word or "
@@ -569,7 +569,7 @@ def _reresolve_division(reports: pd.DataFrame, index: int, quality: list[dict[st
 
 
 def _text_or_none(value: object) -> str | None:
-    return None if value is None or (isinstance(value, float) and pd.isna(value)) or pd.isna(value) else str(value)
+    return None if value is None or pd.isna(value) else str(value)
 
 
 def _manifest_matches(reports: pd.DataFrame, row: Mapping[str, object]) -> list[int]:

@@ -176,18 +176,11 @@ def find_report_files(path: str | Path) -> list[Path]:
         if root.suffix.lower() not in SUPPORTED_SUFFIXES:
             raise ReadError(root, f"unsupported file type {root.suffix!r}; supported: {_supported_list()}")
         return [root]
-    found = []
-    for candidate in root.rglob("*"):
-        relative = candidate.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts):
-            continue
-        if candidate.is_file() and candidate.suffix.lower() in SUPPORTED_SUFFIXES:
-            found.append(candidate)
-    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+    return _files_under(root, SUPPORTED_SUFFIXES)
 
 
 def find_unread_documents(path: str | Path) -> list[Path]:
-    """Files under a folder whose format reports come in but that are not read (PDF, .doc, ...; see
+    """Files under a folder whose format reports come in but that are not read (.doc, WPS, ...; see
     :data:`UNREAD_DOCUMENT_SUFFIXES`), in the same order and with the same hidden-file rule as
     :func:`find_report_files`.
 
@@ -196,11 +189,16 @@ def find_unread_documents(path: str | Path) -> list[Path]:
         []
     """
     root = Path(path)
-    if not root.is_dir():
-        return []
+    return _files_under(root, UNREAD_DOCUMENT_SUFFIXES) if root.is_dir() else []
+
+
+def _files_under(root: Path, suffixes: Iterable[str]) -> list[Path]:
+    """Files in the tree under ``root`` with one of ``suffixes`` (any case), hidden files and folders skipped,
+    sorted by relative path so that every run sees the same order."""
+    wanted = set(suffixes)
     found = [
         candidate for candidate in root.rglob("*")
-        if candidate.suffix.lower() in UNREAD_DOCUMENT_SUFFIXES and candidate.is_file()
+        if candidate.suffix.lower() in wanted and candidate.is_file()
         and not any(part.startswith(".") for part in candidate.relative_to(root).parts)
     ]
     return sorted(found, key=lambda p: p.relative_to(root).as_posix())
@@ -250,12 +248,9 @@ def read_documents(
     except OSError as exc:
         raise ReadError(file, f"cannot be opened ({exc.strerror or exc})") from exc
 
-    if kind == "pdf":
-        return [RawDocument(source=str(file), format="pdf", encoding="pdf", text=pdf_to_text(data, source=file),
-                            fields={})]
-    if kind == "docx":
-        return [RawDocument(source=str(file), format="docx", encoding="docx", text=docx_to_text(data, source=file),
-                            fields={})]
+    if kind in _DOCUMENT_READERS:  # binary document formats: the reader finds the text, there is no encoding
+        text = _DOCUMENT_READERS[kind](data, source=file)
+        return [RawDocument(source=str(file), format=kind, encoding=kind, text=text, fields={})]
     if kind == "html":
         text, used = decode_bytes(data, source=file, encoding=encoding or _declared_charset(data))
         body, fields = html_to_text(text)
@@ -339,8 +334,8 @@ def pdf_to_text(data: bytes, *, source: str | Path = "<bytes>") -> str:
     PDF stores lines, not paragraphs, so lines are joined back into paragraphs: a line starts a new paragraph when
     it is indented from the left margin, when the line before it stops short of the right margin (the end of a
     paragraph, or a heading), or when the line before it ends a sentence and it opens with a heading number
-    (一、, （二）, 第三部分; not the inline (55) or 1. of a list). Page numbers (``- 3 -``, ``第3页``, ``3/12``) and repeats of a running header or footer (the
-    same line at the top or bottom of most pages) are dropped.
+    (一、, （二）, 第三部分; not the inline (55) or 1. of a list). Page numbers (``- 3 -``, ``第3页``, ``3/12``) and
+    repeats of a running header or footer (the same line at the top or bottom of most pages) are dropped.
 
     Raises:
         ReadError: the file is not a readable PDF, is encrypted, or has no text layer (a scan needs OCR first).
@@ -418,6 +413,9 @@ def _join_pdf_lines(lines: list[_PdfLine]) -> list[str]:
             paragraphs[-1] += (" " if previous is not None and previous.spaced else "") + line.text
         previous = line
     return paragraphs
+
+
+_DOCUMENT_READERS = {"docx": docx_to_text, "pdf": pdf_to_text}
 
 
 # --------------------------------------------------------------------------------------------------

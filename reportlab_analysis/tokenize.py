@@ -484,7 +484,8 @@ _NFKC_CHARS = r"\uff10-\uff19\uff21-\uff3a\uff41-\uff5a\uff05\uff0b\uff0e\ufe6a\
 _NEEDS_NFKC = re.compile(f"[{_NFKC_CHARS}]")
 # Private-use characters. The batch path below uses them as markers (text separator, protected terms); any in the
 # input (glyphs of a scraped site's private font) become spaces.
-_PRIVATE_USE = r"\ue000-\uf8ff\U000f0000-\U0010ffff"
+_PRIVATE_USE_BMP = r"\ue000-\uf8ff"
+_PRIVATE_USE = _PRIVATE_USE_BMP + r"\U000f0000-\U0010ffff"
 _PRIVATE_USE_CHARS = re.compile(f"[{_PRIVATE_USE}]")
 _TEXT_SEPARATOR = "\ue000"
 _FIRST_TERM_MARK = 0xF0000
@@ -593,7 +594,7 @@ class _Pipeline:
         # characters, (with simplify) characters written only in traditional script, and any character beyond
         # the BMP (rare; listing such characters one by one would make the search scan a list at every position).
         bmp_traditional = _char_class(char for char in self.traditional_chars if char <= "\uffff")
-        special = _NFKC_CHARS + _CONTROL_CHARS.pattern[1:-1] + r"\ue000-\uf8ff" + bmp_traditional + r"\U00010000-\U0010ffff"
+        special = _NFKC_CHARS + _CONTROL_CHARS.pattern[1:-1] + _PRIVATE_USE_BMP + bmp_traditional + r"\U00010000-\U0010ffff"
         self._needs_preparing = re.compile(f"[{special}]").search
 
     # -- filters ---------------------------------------------------------------------------------------
@@ -637,8 +638,9 @@ class _Pipeline:
     def __call__(self, text: str) -> list[str]:
         return self.many([text])[0]
 
-    def many(self, texts: Sequence[str]) -> list[list[str]]:
-        """Tokens of each text, segmented in batches of about ``_BATCH_CHARS`` characters."""
+    def many(self, texts: Sequence[str], *, on_batch: Callable[[int], object] | None = None) -> list[list[str]]:
+        """Tokens of each text, segmented in batches of about ``_BATCH_CHARS`` characters; ``on_batch`` is
+        called with the number of texts of each batch done (a progress bar's ``update``)."""
         results: list[list[str]] = []
         batch: list[str] = []
         size = 0
@@ -647,9 +649,13 @@ class _Pipeline:
             size += len(text)
             if size >= _BATCH_CHARS:
                 results.extend(self._segment_batch(batch))
+                if on_batch is not None:
+                    on_batch(len(batch))
                 batch, size = [], 0
         if batch:
             results.extend(self._segment_batch(batch))
+            if on_batch is not None:
+                on_batch(len(batch))
         return results
 
     def _prepare(self, text: str) -> str:
@@ -861,12 +867,7 @@ class Tokenizer:
         bar = _progress_bar(len(texts), enabled=progress)
         try:
             if workers == 1 or len(texts) < 2 * workers or total_chars < 200_000:
-                pipeline = self._pipeline
-                results = []
-                for start in range(0, len(texts), 500):
-                    results.extend(pipeline.many(texts[start:start + 500]))
-                    bar.update(min(500, len(texts) - start))
-                return results
+                return self._pipeline.many(texts, on_batch=bar.update)
             chunks = _chunk_by_size(texts, n_chunks=workers * 8)
             results = []
             for chunk, chunk_tokens in zip(chunks, self._worker_pool(workers).map(_work_chunk, chunks)):

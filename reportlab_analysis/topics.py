@@ -614,12 +614,7 @@ def top_terms(model: TopicModel, *, n: int = 10, lambda_: float = 1.0) -> pd.Dat
     if not 0 <= float(lambda_) <= 1:
         raise TopicModelError(f"lambda_ must be in [0, 1], got {lambda_}")
     phi = model.topic_word
-    frequency = model.term_frequency
-    p_w = frequency / frequency.sum()
-    with np.errstate(divide="ignore"):
-        log_phi = np.log(phi)
-        lift = phi / np.where(p_w > 0, p_w, np.nan)
-        relevance = lambda_ * log_phi + (1 - lambda_) * np.log(lift)
+    lift, relevance = _lift_and_relevance(model, lambda_)
     vocab = model.vocabulary
     labels = model.labels or auto_labels(model)
     rows = []
@@ -629,6 +624,16 @@ def top_terms(model: TopicModel, *, n: int = 10, lambda_: float = 1.0) -> pd.Dat
             rows.append((topic, labels[topic], rank, vocab[term_id], float(phi[topic, term_id]),
                          float(lift[topic, term_id]), float(relevance[topic, term_id])))
     return pd.DataFrame(rows, columns=["topic", "label", "rank", "term", "probability", "lift", "relevance"])
+
+
+def _lift_and_relevance(model: TopicModel, lambda_: float) -> tuple[np.ndarray, np.ndarray]:
+    """Topic x term matrices of lift ``p(w|t) / p(w)`` and relevance (see :func:`top_terms`)."""
+    phi = model.topic_word
+    p_w = model.term_frequency / model.term_frequency.sum()
+    with np.errstate(divide="ignore"):
+        lift = phi / np.where(p_w > 0, p_w, np.nan)
+        relevance = lambda_ * np.log(phi) + (1 - lambda_) * np.log(lift)
+    return lift, relevance
 
 
 def auto_labels(model: TopicModel, *, n_terms: int = 3, lambda_: float = 0.6, pool: int = 30) -> list[str]:
@@ -642,15 +647,13 @@ def auto_labels(model: TopicModel, *, n_terms: int = 3, lambda_: float = 0.6, po
         ['T0 生态·污染·河长', 'T1 企业·项目·投资']
     """
     phi = model.topic_word
-    p_w = model.term_frequency / model.term_frequency.sum()
+    _, relevance = _lift_and_relevance(model, lambda_)
     vocab = model.vocabulary
     labels = []
     for topic in range(model.k):
         candidates = np.argsort(-phi[topic], kind="stable")[:pool]
-        with np.errstate(divide="ignore"):
-            relevance = lambda_ * np.log(phi[topic, candidates]) + (1 - lambda_) * np.log(
-                phi[topic, candidates] / np.where(p_w[candidates] > 0, p_w[candidates], np.nan))
-        order = candidates[np.lexsort((candidates, -np.nan_to_num(relevance, nan=-np.inf)))][:n_terms]
+        scores = np.nan_to_num(relevance[topic, candidates], nan=-np.inf)
+        order = candidates[np.lexsort((candidates, -scores))][:n_terms]
         labels.append(f"T{topic} " + "·".join(vocab[i] for i in order))
     return labels
 
