@@ -189,6 +189,7 @@ def load_corpus(
     drop_duplicates: bool = False,
     text_column: str | None = None,
     title_column: str | None = None,
+    encoding: str | None = None,
     progress: bool | None = None,
     n_jobs: int | None = None,
     cache: bool = True,
@@ -205,6 +206,8 @@ def load_corpus(
         include_resolutions: keep NPC resolutions *about* a report (flagged by ``doc_type``); dropped by default.
         drop_duplicates: drop reports detected as duplicates of an earlier one (they are always reported).
         text_column, title_column: column names for CSV/JSONL input (auto-detected by default).
+        encoding: decode every text file (.txt, .html, .csv, .jsonl) with this codec (e.g. ``"big5"``) instead of
+            detecting one; a file it cannot decode is skipped with an error note.
         progress: show a progress bar (default: when there are more than 20 files).
         n_jobs: worker processes for reading, cleaning and metadata (default: one per core for more than 200
             files, else 1). The result is the same for any value.
@@ -232,7 +235,7 @@ def load_corpus(
     root = path if path.is_dir() else path.parent
     options = dict(manifest=_manifest_fingerprint(manifest), on_error=on_error, include_resolutions=include_resolutions,
                    drop_duplicates=drop_duplicates, text_column=text_column, title_column=title_column,
-                   unread=[relative_source(str(f), root) for f in unread])
+                   encoding=encoding, unread=[relative_source(str(f), root) for f in unread])
     store, key = (_corpus_cache(files, root, options, cache_dir) if cache and files else (None, ""))
     if store is not None:
         cached = store.get(key)
@@ -259,7 +262,8 @@ def load_corpus(
     from tqdm import tqdm  # plain text bar: tqdm.auto would need ipywidgets (and CDN scripts in the HTML)
 
     show = progress if progress is not None else len(files) > 20
-    load = partial(_load_file, root=root, text_column=text_column, title_column=title_column, on_error=on_error)
+    load = partial(_load_file, root=root, text_column=text_column, title_column=title_column, encoding=encoding,
+                   on_error=on_error)
     bar = tqdm(total=len(files), desc="loading reports", unit="file", **({} if show else {"disable": True}))
     with bar:
         if workers == 1:
@@ -365,17 +369,27 @@ def _worker_count(n_jobs: int | None, n_files: int) -> int:
 
 
 def _load_file(file: Path, *, root: Path, text_column: str | None, title_column: str | None,
-               on_error: OnError) -> _FileResult:
-    """Read, clean and annotate the reports of one file (run in a worker process for large corpora)."""
+               encoding: str | None, on_error: OnError) -> _FileResult:
+    """Read, clean and annotate the reports of one file (run in a worker process for large corpora).
+
+    With ``on_error="warn"``, what can be saved is: a malformed CSV/JSONL row is skipped and a few damaged UTF-8
+    bytes are replaced, each with a warning note, so the rest of the file still loads."""
     result = _FileResult()
+    problems: list[str] | None = [] if on_error == "warn" else None
     try:
-        documents = read_documents(file, text_column=text_column, title_column=title_column)
+        documents = read_documents(file, text_column=text_column, title_column=title_column, encoding=encoding,
+                                   problems=problems)
     except ReadError as error:
         if on_error == "raise":
             raise
         result.warnings.append(f"skipped {error}")
         result.quality.append(_note(None, relative_source(str(file), root), "file", "error", str(error)))
         return result
+    source = relative_source(str(file), root)
+    doc_id = make_doc_id(documents[0].text) if len(documents) == 1 and "#" not in documents[0].source else None
+    for problem in problems or []:
+        result.warnings.append(f"{source}: {problem}")
+        result.quality.append(_note(doc_id, source, "file", "warning", problem))
     for document in documents:
         try:
             result.rows.append(_build_row(document, result.quality, result.removed, root=root))

@@ -217,6 +217,7 @@ def read_documents(
     text_column: str | None = None,
     title_column: str | None = None,
     encoding: str | None = None,
+    problems: list[str] | None = None,
 ) -> list[RawDocument]:
     """Read one file into its documents: one for ``.txt``/``.html``, one per row for ``.csv``/``.jsonl``.
 
@@ -227,10 +228,13 @@ def read_documents(
         title_column: CSV/JSONL column holding the title, stored as ``fields["title"]``; default: the first of
             :data:`TITLE_COLUMN_CANDIDATES` present, if any.
         encoding: force a codec instead of detecting one (decoded strictly).
+        problems: a list to collect recoverable problems in, each as a message: a malformed CSV/JSONL row is
+            skipped (one bad row does not lose the others), and a few invalid bytes in an otherwise UTF-8 file
+            are replaced by U+FFFD. Default (None): raise a ReadError on the first.
 
     Raises:
         ReadError: the file is missing, empty, binary, undecodable, of an unsupported type, or a CSV/JSONL
-            file is malformed (the message names the line or row).
+            file is malformed (the message names the line or row) or has no good row at all.
 
     Example:
         >>> docs = read_documents("data/national/national_gwr.jsonl")   # doctest: +SKIP
@@ -252,13 +256,13 @@ def read_documents(
         text = _DOCUMENT_READERS[kind](data, source=file)
         return [RawDocument(source=str(file), format=kind, encoding=kind, text=text, fields={})]
     if kind == "html":
-        text, used = decode_bytes(data, source=file, encoding=encoding or _declared_charset(data))
+        text, used = decode_bytes(data, source=file, encoding=encoding or _declared_charset(data), problems=problems)
         body, fields = html_to_text(text)
         if not body.strip():
             raise ReadError(file, "HTML page has no visible text")
         return [RawDocument(source=str(file), format="html", encoding=used, text=body, fields=fields)]
 
-    text, used = decode_bytes(data, source=file, encoding=encoding)
+    text, used = decode_bytes(data, source=file, encoding=encoding, problems=problems)
     if kind == "txt":
         if _LOOKS_LIKE_HTML.match(text):  # a scraped page saved as .txt
             body, fields = html_to_text(text)
@@ -268,8 +272,9 @@ def read_documents(
         return [RawDocument(source=str(file), format="txt", encoding=used, text=text, fields={})]
     if kind == "csv":
         delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
-        return _read_csv(file, text, used, delimiter=delimiter, text_column=text_column, title_column=title_column)
-    return _read_jsonl(file, text, used, text_column=text_column, title_column=title_column)
+        return _read_csv(file, text, used, delimiter=delimiter, text_column=text_column, title_column=title_column,
+                         problems=problems)
+    return _read_jsonl(file, text, used, text_column=text_column, title_column=title_column, problems=problems)
 
 
 def docx_to_text(data: bytes, *, source: str | Path = "<bytes>") -> str:
@@ -421,7 +426,8 @@ _DOCUMENT_READERS = {"docx": docx_to_text, "pdf": pdf_to_text}
 # --------------------------------------------------------------------------------------------------
 # Decoding
 # --------------------------------------------------------------------------------------------------
-def decode_bytes(data: bytes, *, source: str | Path = "<bytes>", encoding: str | None = None) -> tuple[str, str]:
+def decode_bytes(data: bytes, *, source: str | Path = "<bytes>", encoding: str | None = None,
+                 problems: list[str] | None = None) -> tuple[str, str]:
     """Decode the bytes of a text file and name the codec used.
 
     Order: byte-order mark, strict UTF-8, strict GB18030, UTF-16 without BOM (when NUL bytes suggest it),
@@ -431,6 +437,9 @@ def decode_bytes(data: bytes, *, source: str | Path = "<bytes>", encoding: str |
         data: the file's bytes.
         source: the file, for error messages.
         encoding: decode with this codec only (strictly) instead of detecting.
+        problems: when a list is given, UTF-8 text damaged by a few invalid bytes (at most one per 50 good
+            characters) is decoded with each bad byte sequence replaced by U+FFFD, and a message saying how many
+            and where is appended; without it such text raises a ReadError.
 
     Returns:
         ``(text, encoding)``; a BOM is not part of the text.
@@ -480,11 +489,17 @@ def decode_bytes(data: bytes, *, source: str | Path = "<bytes>", encoding: str |
     except UnicodeDecodeError as exc:
         utf8_error = exc
     if _mostly_utf8(data):
-        raise ReadError(
-            source,
-            f"is UTF-8 text with invalid bytes at offset {utf8_error.start} ({utf8_error.reason}); "
-            "the file looks damaged (fix it, or pass encoding=... to force a codec)",
-        )
+        if problems is None:
+            raise ReadError(
+                source,
+                f"is UTF-8 text with invalid bytes at offset {utf8_error.start} ({utf8_error.reason}); the file "
+                "looks damaged (fix it; load_corpus keeps it with the bad bytes replaced and a warning)",
+            )
+        text = data.decode("utf-8", errors="replace")
+        replaced = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
+        problems.append(f"damaged UTF-8: {replaced} invalid byte sequence(s) replaced by U+FFFD, the first at byte "
+                        f"offset {utf8_error.start}; check the text there")
+        return _checked(text, source, "utf-8"), "utf-8"
 
     try:
         text = data.decode("gb18030")
@@ -782,8 +797,24 @@ def _row_fields(row: dict[str, object], text_col: str, title_col: str | None) ->
     return fields
 
 
+def _skip_or_raise(file: Path, message: str, problems: list[str] | None) -> None:
+    """Record a malformed row in ``problems`` (the caller skips it), or raise when the caller wants no skipping."""
+    if problems is None:
+        raise ReadError(file, message)
+    problems.append(message)
+
+
+def _no_rows(file: Path, kind: str, empty: str, skipped: list[str]) -> ReadError:
+    """The error for a CSV/JSONL file none of whose rows could be read."""
+    if not skipped:
+        return ReadError(file, empty)
+    more = f" (and {len(skipped) - 1} more)" if len(skipped) > 1 else ""
+    return ReadError(file, f"no {kind} row could be read: {skipped[0]}{more}")
+
+
 def _read_csv(
-    file: Path, text: str, encoding: str, *, delimiter: str, text_column: str | None, title_column: str | None
+    file: Path, text: str, encoding: str, *, delimiter: str, text_column: str | None, title_column: str | None,
+    problems: list[str] | None = None,
 ) -> list[RawDocument]:
     csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))  # a whole report fits in one cell
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -807,6 +838,7 @@ def _read_csv(
     title_col = _pick_column(header, title_column, TITLE_COLUMN_CANDIDATES, role="title", file=file)
 
     documents = []
+    already = len(problems or [])  # problems found before the rows (damaged bytes)
     row_number = 0
     while True:
         start_line = reader.line_num + 1
@@ -820,10 +852,9 @@ def _read_csv(
             continue  # blank line
         row_number += 1
         if len(values) != len(header):
-            raise ReadError(
-                file,
-                f"malformed CSV at line {start_line} (row {row_number}): {len(values)} fields, header has {len(header)}",
-            )
+            _skip_or_raise(file, f"malformed CSV at line {start_line} (row {row_number}): {len(values)} fields, "
+                                 f"header has {len(header)}", problems)
+            continue
         row: dict[str, object] = {name: (value if value != "" else None) for name, value in zip(header, values)}
         body = row.get(text_col) or ""
         documents.append(
@@ -836,14 +867,16 @@ def _read_csv(
             )
         )
     if not documents:
-        raise ReadError(file, "CSV file has a header but no rows")
+        raise _no_rows(file, "CSV", "CSV file has a header but no rows", (problems or [])[already:])
     return documents
 
 
 def _read_jsonl(
-    file: Path, text: str, encoding: str, *, text_column: str | None, title_column: str | None
+    file: Path, text: str, encoding: str, *, text_column: str | None, title_column: str | None,
+    problems: list[str] | None = None,
 ) -> list[RawDocument]:
     documents = []
+    already = len(problems or [])  # problems found before the rows (damaged bytes)
     text_col: str | None = None
     title_col: str | None = None
     # Split on "\n" only: JSON strings may legally hold U+2028 and other characters str.splitlines() breaks on.
@@ -854,9 +887,11 @@ def _read_jsonl(
         try:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise ReadError(file, f"line {line_number} is not valid JSON ({exc.msg} at column {exc.colno})") from exc
+            _skip_or_raise(file, f"line {line_number} is not valid JSON: {exc.msg} (column {exc.colno})", problems)
+            continue
         if not isinstance(row, dict):
-            raise ReadError(file, f"line {line_number} is a JSON {type(row).__name__}, expected an object")
+            _skip_or_raise(file, f"line {line_number} is a JSON {type(row).__name__}, expected an object", problems)
+            continue
         if text_col is None:
             keys = list(row)
             text_col = _pick_column(keys, text_column, TEXT_COLUMN_CANDIDATES, role="text", file=file)
@@ -870,7 +905,8 @@ def _read_jsonl(
         body = row.get(text_col)
         if not isinstance(body, str):
             problem = "is missing" if text_col not in row else f"is {type(body).__name__}, not text"
-            raise ReadError(file, f"line {line_number}: text field {text_col!r} {problem}")
+            _skip_or_raise(file, f"line {line_number}: text field {text_col!r} {problem}", problems)
+            continue
         documents.append(
             RawDocument(
                 source=f"{file}#row={line_number}",
@@ -881,5 +917,5 @@ def _read_jsonl(
             )
         )
     if not documents:
-        raise ReadError(file, "JSONL file has no records")
+        raise _no_rows(file, "JSONL", "JSONL file has no records", (problems or [])[already:])
     return documents

@@ -136,6 +136,39 @@ def test_bad_files_are_skipped_with_a_note_and_the_rest_loads(tmp_path):
         load_corpus(tmp_path, on_error="raise")
 
 
+def test_a_bad_row_or_a_few_damaged_bytes_lose_nothing_else(tmp_path):
+    import json
+
+    seed = (RAW / "003_c7f94249779b73e0.txt").read_text(encoding="utf-8")
+    nangang = (RAW / "000_207fb4099e85d4c9.txt").read_text(encoding="utf-8")
+    (tmp_path / "damaged.txt").write_bytes(nangang[:300].encode() + b"\xff\xfe" + nangang[300:].encode())
+    lines = [json.dumps({"title": "杭州市江干区政府工作报告", "content": seed}, ensure_ascii=False),
+             '{"title": "broken", "content": "未闭合']
+    (tmp_path / "rows.jsonl").write_text("\n".join(lines), encoding="utf-8")
+    with pytest.warns(CorpusWarning, match="line 2 is not valid JSON"):
+        corpus = load_corpus(tmp_path, cache=False)
+    assert sorted(corpus.reports["region"]) == ["南岗区", "江干区"]
+    notes = corpus.quality.set_index("source")
+    assert "line 2 is not valid JSON" in notes.loc["rows.jsonl", "message"]
+    damaged = notes.loc[["damaged.txt"]].query("field == 'file'").iloc[0]
+    assert damaged["severity"] == "warning" and "2 invalid byte sequence(s)" in damaged["message"]
+    assert damaged["doc_id"] == corpus.reports.set_index("region").loc["南岗区", "doc_id"]
+    with pytest.raises(ReadError, match="rows.jsonl|damaged.txt"):
+        load_corpus(tmp_path, on_error="raise", cache=False)
+
+
+def test_a_forced_encoding_is_used_for_every_file(tmp_path):
+    import opencc
+
+    text = opencc.OpenCC("s2t").convert((RAW / "003_c7f94249779b73e0.txt").read_text(encoding="utf-8"))
+    (tmp_path / "big5.txt").write_bytes(text.encode("big5", errors="replace"))
+    corpus = load_corpus(tmp_path, encoding="big5", cache=False)
+    assert corpus.reports["encoding"].tolist() == ["big5"]
+    assert "我代表區人民政府向大會報告工作" in corpus.reports["text"].item()
+    with pytest.warns(CorpusWarning, match="cannot be decoded as utf-16"):
+        assert len(load_corpus(tmp_path, encoding="utf-16", cache=False)) == 0
+
+
 def test_other_encodings_load_with_the_same_metadata(tmp_path):
     text = (RAW / "003_c7f94249779b73e0.txt").read_text(encoding="utf-8")
     (tmp_path / "gb.txt").write_bytes(text.encode("gb18030"))

@@ -124,6 +124,19 @@ def test_damaged_utf8_is_refused_not_decoded_as_mojibake(tmp_path, seed_text):
         read_documents(path)
 
 
+def test_damaged_utf8_is_repaired_and_reported_when_problems_are_collected(tmp_path, seed_text):
+    head = seed_text[:400].encode("utf-8")
+    path = write(tmp_path, "damaged.txt", head + b"\xff\xfe" + seed_text[400:].encode("utf-8"))  # two stray bytes
+    problems: list[str] = []
+    [doc] = read_documents(path, problems=problems)
+    assert doc.encoding == "utf-8"
+    assert doc.text == seed_text[:400] + "\ufffd\ufffd" + seed_text[400:]
+    assert problems == [f"damaged UTF-8: 2 invalid byte sequence(s) replaced by U+FFFD, the first at byte offset "
+                        f"{len(head)}; check the text there"]
+    with pytest.raises(ReadError, match="invalid bytes"):  # without a list to report to, it is refused as before
+        read_documents(path)
+
+
 def test_undecodable_bytes_are_refused(tmp_path):
     path = write(tmp_path, "junk.txt", bytes([0x81, 0x20, 0xFF, 0xFE, 0x80, 0x7F, 0xC0, 0x21]) * 30)
     with pytest.raises(ReadError, match="cannot be decoded"):
@@ -334,6 +347,32 @@ def test_jsonl_bad_line_is_named(tmp_path):
     with pytest.raises(ReadError, match=r"line 3 is not valid JSON") as info:
         read_documents(path)
     assert str(path) in str(info.value)
+
+
+def test_jsonl_bad_lines_are_skipped_and_listed_when_problems_are_collected(tmp_path):
+    good = [json.dumps({"title": t, "content": f"各位代表：{t}"}, ensure_ascii=False) for t in ("甲", "乙")]
+    rows = [good[0], '{"title": "broken", "text": "未闭合', '["a list"]', '{"title": "无正文"}', good[1]]
+    path = write(tmp_path, "mixed.jsonl", "\n".join(rows))
+    problems: list[str] = []
+    docs = read_documents(path, problems=problems)
+    assert [d.fields["title"] for d in docs] == ["甲", "乙"]
+    assert [d.source.rsplit("#", 1)[1] for d in docs] == ["row=1", "row=5"]
+    assert problems == [
+        "line 2 is not valid JSON: Unterminated string starting at (column 29)",
+        "line 3 is a JSON list, expected an object",
+        "line 4: text field 'content' is missing",
+    ]
+    # nothing good at all: still an error, naming the first bad line
+    with pytest.raises(ReadError, match=r"no JSONL row could be read: line 1 is not valid JSON.*\(and 1 more\)"):
+        read_documents(write(tmp_path, "junk.jsonl", "{oops\n[1, 2"), problems=[])
+
+
+def test_csv_row_with_wrong_field_count_is_skipped_when_problems_are_collected(tmp_path):
+    path = write(tmp_path, "r.csv", "title,text\n甲,各位代表：甲\n乙,正文,多余\n丙,各位代表：丙\n")
+    problems: list[str] = []
+    docs = read_documents(path, problems=problems)
+    assert [d.fields["title"] for d in docs] == ["甲", "丙"]
+    assert problems == ["malformed CSV at line 3 (row 2): 3 fields, header has 2"]
 
 
 @pytest.mark.parametrize(
