@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-__all__ = ["CleanResult", "Removal", "clean_text", "normalize_text", "RULES"]
+__all__ = ["CleanResult", "Removal", "clean_text", "normalize_text", "simplified", "RULES"]
 
 
 @dataclass(frozen=True)
@@ -541,3 +541,17 @@ def traditional_to_simplified_table() -> dict[int, str]:
         '政府工作报告'
     """
     return _opencc_characters()[1]
+
+
+def simplified(text: str) -> str:
+    """``text`` with every character written only in traditional script replaced by its simplified form.
+
+    One character for one, so positions and lengths are unchanged: pattern matchers (section headings, targets,
+    attention dictionaries) read this view of a traditional-script report while the report keeps its own text.
+
+    Example:
+        >>> simplified("加強政府自身建設")
+        '加强政府自身建设'
+    """
+    _, table = _opencc_characters()
+    return text.translate(table) if not traditional_only_characters().isdisjoint(text) else text

@@ -21,6 +21,8 @@ import re
 import unicodedata
 from typing import Iterator
 
+from .cleaning import simplified
+
 SECTIONS = ("preamble", "review", "plan", "self_building", "closing", "appendix", "unknown")
 
 # A top-level heading: "一、…", "第一部分 …", or an unnumbered short line. Sub-level numbering ("（一）", "1.") never
@@ -120,10 +122,13 @@ def label_paragraphs(paragraphs: list[str], *, year: int | None = None) -> list[
     In a review, a paragraph announcing this year's programme (:func:`announces_plan`) opens the plan, and numbered
     headings after it are top-level again (the tasks it announces).
 
+    Traditional-script paragraphs are read in their simplified form (:func:`cleaning.simplified`).
+
     Example:
         >>> label_paragraphs(["各位代表：", "2017年工作回顾", "增长5%。", "加强政府自身建设", "依法行政。"])
         ['preamble', 'review', 'review', 'self_building', 'self_building']
     """
+    paragraphs = [simplified(p) for p in paragraphs]
     sections = [heading_section(p, year=year) for p in paragraphs]
     numbered = [bool(_TOP_NUMBER.match(p.strip())) and _is_heading_shaped(p) for p in paragraphs]
     labels: list[str] = []

@@ -58,6 +58,7 @@ import cn2an
 import pandas as pd
 
 from . import segment
+from .cleaning import simplified
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -97,13 +98,14 @@ _DASHES = str.maketrans({"—": "-", "–": "-", "－": "-", "～": "~", "〜": 
 
 
 def normalize_text(text: str) -> str:
-    """Fold a sentence into the form the patterns read: NFKC (full-width ％，０-９ to ASCII), no spaces or line breaks.
+    """Fold a sentence into the form the patterns read: NFKC (full-width ％，０-９ to ASCII), simplified script,
+    no spaces or line breaks.
 
     Example:
-        >>> normalize_text("增长 6.5％－7％，\\n左右")
+        >>> normalize_text("增長 6.5％－7％，\\n左右")
         '增长6.5%-7%,左右'
     """
-    folded = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    folded = simplified(unicodedata.normalize("NFKC", text)).translate(_DASHES)
     return re.sub(r"\s+", "", folded)
 
 

@@ -116,3 +116,14 @@ def test_closing_after_a_lone_salutation_or_a_closing_heading():
             "奋斗创造历史，实干成就未来。让我们更加紧密地团结在一起，努力奋斗！"]
     assert label_paragraphs(body)[-2:] == ["closing", "closing"]
     assert label_paragraphs(body[:-2] + ["结束语", "各位代表!", "让我们共同努力！"])[-3:] == ["closing"] * 3
+
+
+def test_traditional_script_headings_and_closing_are_recognised():
+    import opencc
+
+    paragraphs = ["各位代表：", "一、2017年工作回顾", "增长5%。", "二、2018年重点工作", "加快发展。",
+                  "三、加强政府自身建设", "依法行政。", "各位代表，让我们团结奋斗！"]
+    traditional = [opencc.OpenCC("s2t").convert(p) for p in paragraphs]
+    assert traditional[5] == "三、加強政府自身建設"
+    assert label_paragraphs(traditional) == label_paragraphs(paragraphs) == [
+        "preamble", "review", "review", "plan", "plan", "self_building", "self_building", "closing"]

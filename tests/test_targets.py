@@ -372,3 +372,23 @@ def test_without_section_labels_local_cues_still_find_the_gold(national):
     chosen = (targets["indicator"] == "gdp_growth") & (targets["period"] == "annual") & (targets["year"] >= 2000)
     recent_gdp = targets[chosen]
     assert recent_gdp["value"].between(5, 8).all(), recent_gdp[["year", "value", "phrase"]]
+
+
+def test_a_traditional_script_report_gives_the_same_targets_and_sections_as_its_simplified_text(tmp_path):
+    import opencc
+
+    simple = (ROOT / "data" / "raw" / "003_c7f94249779b73e0.txt").read_text(encoding="utf-8")
+    traditional = opencc.OpenCC("s2t").convert(simple)
+    assert traditional != simple and "加強政府自身建設" in traditional
+    (tmp_path / "simplified").mkdir()
+    (tmp_path / "traditional").mkdir()
+    (tmp_path / "simplified" / "r.txt").write_text(simple, encoding="utf-8")
+    (tmp_path / "traditional" / "r.txt").write_bytes(traditional.encode("big5", errors="replace"))
+    both = {name: ra.load_corpus(tmp_path / name, cache=False) for name in ("simplified", "traditional")}
+    found = {name: extract_targets(corpus) for name, corpus in both.items()}
+    assert len(found["simplified"]) >= 3
+    columns = ["indicator", "section", "value", "low", "high"]
+    pd.testing.assert_frame_equal(found["traditional"][columns], found["simplified"][columns])
+    sections = {name: corpus.paragraphs()["section"].value_counts() for name, corpus in both.items()}
+    assert sections["traditional"]["self_building"] == sections["simplified"]["self_building"] > 0
+    assert sections["traditional"]["review"] == sections["simplified"]["review"]
