@@ -370,6 +370,8 @@ def pdf_to_text(data: bytes, *, source: str | Path = "<bytes>") -> str:
         raise ReadError(source, "the PDF is encrypted; save an unprotected copy or its text") from exc
     except Exception as exc:  # noqa: BLE001 - pdfminer raises many kinds of errors on damaged files
         raise ReadError(source, f"not a readable PDF ({type(exc).__name__}: {exc})") from exc
+    if n_pages == 0:
+        raise ReadError(source, "the PDF has no pages (a damaged or truncated file?)")
     lines = _drop_page_furniture(lines, n_pages)
     if not lines:
         raise ReadError(source, "the PDF has no text layer (a scanned document?); run OCR on it first")
@@ -452,7 +454,7 @@ def decode_bytes(data: bytes, *, source: str | Path = "<bytes>", encoding: str |
         ('政府工作报告', 'gb18030')
     """
     if not data.strip(b" \t\r\n\x0b\x0c"):
-        raise ReadError(source, "file is empty")
+        raise ReadError(source, "file is empty" if not data else "file is empty (only blank space)")
     kind = _binary_signature(data)
     if kind:
         raise ReadError(source, f"looks like {kind}, not a text file")
@@ -804,6 +806,22 @@ def _skip_or_raise(file: Path, message: str, problems: list[str] | None) -> None
     problems.append(message)
 
 
+_ESCAPED_BREAK = re.compile(r"\\r\\n|\\n|\\r")
+
+
+def _unescaped_line_breaks(text: str) -> str:
+    r"""A cell whose paragraphs were joined by literal ``\n`` escapes (no real line break, two or more escapes) gets
+    real line breaks back, so its report is split into paragraphs and sections like any other.
+
+    Example:
+        >>> _unescaped_line_breaks(r"各位代表：\n一、回顾\n增长5%。")
+        '各位代表：\n一、回顾\n增长5%。'
+    """
+    if "\n" in text or "\r" in text or len(_ESCAPED_BREAK.findall(text)) < 2:
+        return text
+    return _ESCAPED_BREAK.sub("\n", text)
+
+
 def _no_rows(file: Path, kind: str, empty: str, skipped: list[str]) -> ReadError:
     """The error for a CSV/JSONL file none of whose rows could be read."""
     if not skipped:
@@ -862,7 +880,7 @@ def _read_csv(
                 source=f"{file}#row={row_number}",
                 format="csv",
                 encoding=encoding,
-                text=str(body),
+                text=_unescaped_line_breaks(str(body)),
                 fields=_row_fields(row, text_col, title_col),
             )
         )
@@ -912,7 +930,7 @@ def _read_jsonl(
                 source=f"{file}#row={line_number}",
                 format="jsonl",
                 encoding=encoding,
-                text=body,
+                text=_unescaped_line_breaks(body),
                 fields=_row_fields(row, text_col, title_col),
             )
         )

@@ -96,7 +96,7 @@ def test_decode_bytes_directly():
     ("data", "problem"),
     [
         (b"", "file is empty"),
-        (b" \r\n\t\n", "file is empty"),
+        (b" \r\n\t\n", r"file is empty \(only blank space\)"),
         (codecs.BOM_UTF8 + b"  \n", "file is empty"),
         (codecs.BOM_UTF16_LE, "file is empty"),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "looks like a PDF document"),
@@ -501,13 +501,18 @@ def test_pdf_keeps_numbers_that_are_not_page_numbers(tmp_path):
     assert text.split("\n") == ["一、主要指标", "2023", "全年地区生产总值增长百分之六。"] * 2  # "- 1 -", "- 2 -" gone
 
 
+from pdf_samples import make_pdf as _make_pdf  # noqa: E402 - the hand-written PDF generator beside the tests
+
+
 @pytest.mark.parametrize(
     ("data", "problem"),
     [
         (b"", "empty"),
         (b"PK\x03\x04" + b"\x00" * 100, "not a PDF"),
-        (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n", "no text layer|not a readable PDF"),
-        (b"%PDF-1.4 \x00\x01 garbage" * 10, "not a readable PDF|no text layer"),
+        (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n", "no pages|not a readable PDF"),
+        (b"%PDF-1.4 \x00\x01 garbage" * 10, "not a readable PDF|no pages"),
+        (_make_pdf([]), r"the PDF has no pages \(a damaged or truncated file\?\)"),
+        (_make_pdf([[]]), r"no text layer \(a scanned document\?\)"),
     ],
 )
 def test_bad_pdf_files_get_clear_errors(tmp_path, data, problem):
@@ -515,3 +520,16 @@ def test_bad_pdf_files_get_clear_errors(tmp_path, data, problem):
     with pytest.raises(ReadError, match=problem) as caught:
         read_documents(tmp_path / "bad.pdf")
     assert "bad.pdf" in str(caught.value)
+
+
+def test_paragraphs_joined_by_literal_backslash_n_escapes_get_their_line_breaks_back(tmp_path, seed_text):
+    escaped = seed_text.replace("\n", "\\n")
+    assert "\n" not in escaped
+    tsv = write(tmp_path, "r.tsv", "title\ttext\n南岗区政府工作报告\t" + escaped + "\n")
+    jsonl = write(tmp_path, "r.jsonl", json.dumps({"title": "南岗区", "content": escaped}, ensure_ascii=False))
+    for path in (tsv, jsonl):
+        [doc] = read_documents(path)
+        assert doc.text == seed_text
+    # one escape in otherwise ordinary text is left alone (a Windows path, a formula)
+    [doc] = read_documents(write(tmp_path, "one.tsv", "title\ttext\n甲\t路径 C:\\new 文本\n"))
+    assert doc.text == "路径 C:\\new 文本"
