@@ -72,16 +72,27 @@ _SPEAKER_TITLE_END = re.compile(rf"(?:{_SPEAKER_TITLES})(?:[（(]代[)）])?[:�
 _RESOLUTION_SPEAKER = re.compile(
     rf"总理([{_HAN}]{{2,3}})(?:同志)?(?:代表国务院)?所作|([{_HAN}]{{2,3}})(?:同志)?总理(?:代表国务院)?所作"
 )
+# What sits between an issuer's name and 政府工作报告 in titles: years ("2021年", "二〇二一年", "2021年度"),
+# periods ("2021-2025年", "2021年至2025年") and five-year plan names ("“十四五”规划纲要暨", "第十四个五年规划和").
+_YEAR_DIGITS = r"(?:\d{4}|[〇○零一二三四五六七八九]{4})"
+_PERIOD_DASH = r"[-—–－~～至到]"
+_YEAR_OR_PERIOD = rf"{_YEAR_DIGITS}年?(?:{_PERIOD_DASH}{_YEAR_DIGITS})?年度?"
+_PLAN_NAME = (r"[“\"「『]?(?:十[一二三四五六七八九]?五|第[一二三四五六七八九十]{1,3}个五年)[”\"」』]?"
+              r"(?:时期|期间)?(?:发展规划|规划纲要|规划|计划)?(?:纲要)?[暨和与及、]?")
+_TITLE_INFIX = rf"(?:{_YEAR_OR_PERIOD}|{_PLAN_NAME})*"
+_PERIOD = re.compile(rf"(?<!\d)({_YEAR_DIGITS})年?{_PERIOD_DASH}({_YEAR_DIGITS})年")
 _ZONE_SUFFIX = re.compile(r"(?:新区|经济技术开发区|高新技术产业开发区|经济开发区|开发区|高新区|工业园区|示范区|试验区|管理区)"
-                          r"(?=管委会|管理委员会|人民政府|政府|第|\d{4}年|工作|国民经济)")
+                          rf"(?=管委会|管理委员会|人民政府|政府|第|{_YEAR_OR_PERIOD}|工作|国民经济)")
 _ZONE_START = re.compile(r".*(?:[^\u4e00-\u9fff]|[在经于年日届])")
 _MEETING_MONTH = re.compile(rf"(?<![发布成文印日期:：])({_NUM})\s*年\s*({_NUM})\s*月\s*(?:在|经|于|召开的)"
                             r"[^。；;！!]{0,40}?(?:人民代表大会|人大|代表大会|会议)")
-_ISSUER_AFTER = re.compile(r"(?:人民政府|政府|管委会|管理委员会|第[一二三四五六七八九十\d]{1,3}届|人大|人民代表大会|\d{4}年|国民经济|"
-                           r"政府工作|工作报告|区长|县长|市长|省长|旗长|州长|主席)")
+_ISSUER_WORDS = (r"人民政府|政府|管委会|管理委员会|第[一二三四五六七八九十\d]{1,3}届|人大|人民代表大会|国民经济|"
+                 r"政府工作|工作报告|区长|县长|市长|省长|旗长|州长|主席")
+#: What follows an issuer's name: words of a government or congress, after any years and plan names, or a year.
+_ISSUER_AFTER = re.compile(rf"{_TITLE_INFIX}(?:{_ISSUER_WORDS})|{_YEAR_OR_PERIOD}")
 _GENERIC_ISSUER = re.compile(
     r"(?:^|在|经|年)(" + "|".join(sorted(dv.GENERIC_COUNTY_NAMES, key=len, reverse=True)) + r")"
-    r"(?=人民政府|政府工作|第[一二三四五六七八九十\d]{1,3}届|人大|人民代表大会|\d{4}年)"
+    rf"(?={_TITLE_INFIX}(?:人民政府|政府工作|第[一二三四五六七八九十\d]{{1,3}}届|人大|人民代表大会)|{_YEAR_OR_PERIOD})"
 )
 _MEETING_WORDS = re.compile(r"人民代表大会|人大|会议")
 _NATIONAL = re.compile(r"国务院|全国人民代表大会第|全国人民代表大会.{0,8}次会议|全国人大.{0,8}次会议|中华人民共和国国务院")
@@ -280,10 +291,20 @@ def _year_from_meeting(meeting_date: str | tuple[int, int] | None) -> int | None
 
 
 def _year_from_title(title: str | None) -> int | None:
+    """The one year a title names ("2019年…"); the years of a period ("2021-2025年") do not count."""
     if not title:
         return None
-    match = _YEAR_IN_TITLE.search(_squeeze(_simplify(title)))
+    match = _YEAR_IN_TITLE.search(_PERIOD.sub("", _squeeze(_simplify(title))))
     return _valid_year(_cn_number(match.group(1))) if match else None
+
+
+def _title_period(title: str | None) -> tuple[int, int] | None:
+    """The (first, last) years of a period named in a title ("宁波市2021-2025年…" -> (2021, 2025)), or ``None``."""
+    match = _PERIOD.search(_squeeze(_simplify(title))) if title else None
+    if not match:
+        return None
+    first, last = (_valid_year(_cn_number(year)) for year in match.groups())
+    return (first, last) if first and last else None
 
 
 def extract_year(text: str, *, title: str | None = None, meeting_date: str | tuple[int, int] | None = None,
@@ -347,7 +368,7 @@ def _chains(line: str) -> list[_Chain]:
             chains.append([mention])
     result = []
     for chain in chains:
-        after = line[chain[-1].end: chain[-1].end + 12]
+        after = line[chain[-1].end: chain[-1].end + 30]
         result.append(_Chain(tuple(chain), line, bool(_ISSUER_AFTER.match(after))))
     return result
 
@@ -581,6 +602,14 @@ def extract_metadata(text: str, *, raw_text: str | None = None,
         year = text_year
     elif text_year is not None and text_year != year:
         notes.append(Note("year", "warning", f"given year {year} differs from the text's plan year {text_year}"))
+    period = next((p for p in map(_title_period, titles) if p), None)
+    if period:
+        first, last = period
+        if year is None:
+            notes.append(Note("year", "warning", f"plan year not found: the title names a period ({first}-{last}), "
+                                                 "not one plan year"))
+        else:
+            notes.append(Note("year", "info", f"the title names a period ({first}-{last}); the plan year is {year}"))
 
     region = _region_fields(given, header=header, titles=titles, raw_header=raw_header, body=text,
                             year=year, notes=notes)
