@@ -427,7 +427,9 @@ def _build_row(
     document = replace(document, source=relative_source(document.source, root))
     cleaned = clean_text(document.text)
     doc_id = make_doc_id(document.text)
-    metadata, notes = extract_metadata(cleaned.text, raw_text=document.text, fields=document.fields)
+    whole_file = document.format not in ("csv", "jsonl")  # a table's file name says nothing about one row
+    metadata, notes = extract_metadata(cleaned.text, raw_text=document.text, fields=document.fields,
+                                       file_name=Path(document.source).name if whole_file else None)
     for note in notes:
         quality.append(_note(doc_id, document.source, note.field, note.severity, note.message))
     for removal in cleaned.removed:

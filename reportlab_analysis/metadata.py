@@ -90,6 +90,8 @@ _ISSUER_WORDS = (r"人民政府|政府|管委会|管理委员会|第[一二三�
                  r"政府工作|工作报告|区长|县长|市长|省长|旗长|州长|主席")
 #: What follows an issuer's name: words of a government or congress, after any years and plan names, or a year.
 _ISSUER_AFTER = re.compile(rf"{_TITLE_INFIX}(?:{_ISSUER_WORDS})|{_YEAR_OR_PERIOD}")
+#: In a file name the name may also end the stem ("2019_洛阳市.txt").
+_FILE_NAME_ISSUER_AFTER = re.compile(rf"{_ISSUER_AFTER.pattern}|{_TITLE_INFIX}$")
 _GENERIC_ISSUER = re.compile(
     r"(?:^|在|经|年)(" + "|".join(sorted(dv.GENERIC_COUNTY_NAMES, key=len, reverse=True)) + r")"
     rf"(?={_TITLE_INFIX}(?:人民政府|政府工作|第[一二三四五六七八九十\d]{{1,3}}届|人大|人民代表大会)|{_YEAR_OR_PERIOD})"
@@ -357,7 +359,7 @@ class _Chain:
     issuer_context: bool
 
 
-def _chains(line: str) -> list[_Chain]:
+def _chains(line: str, issuer_after: re.Pattern[str] = _ISSUER_AFTER) -> list[_Chain]:
     line = line[:80]  # issuer names sit at the start of header lines; long paragraphs are not headers
     mentions = dv.find_mentions(line)
     chains: list[list[dv.Mention]] = []
@@ -369,7 +371,7 @@ def _chains(line: str) -> list[_Chain]:
     result = []
     for chain in chains:
         after = line[chain[-1].end: chain[-1].end + 30]
-        result.append(_Chain(tuple(chain), line, bool(_ISSUER_AFTER.match(after))))
+        result.append(_Chain(tuple(chain), line, bool(issuer_after.match(after))))
     return result
 
 
@@ -438,13 +440,17 @@ def _is_division_in(mention: dv.Mention, year: int | None) -> bool:
 
 
 def _resolve_region(header: list[str], *, titles: list[str], raw_header: list[str], body: str,
-                    year: int | None, notes: list[Note]) -> dict[str, object]:
-    """Find the issuing government in the header and resolve it to a division."""
+                    year: int | None, notes: list[Note],
+                    issuer_after: re.Pattern[str] = _ISSUER_AFTER) -> dict[str, object]:
+    """Find the issuing government in the header and resolve it to a division.
+
+    ``issuer_after`` is what must follow a name for it to be the issuer (words such as 人民政府, or a year).
+    """
     empty = {"level": None, "region": None, "city": None, "province": None, "adcode": None}
     title_lines = [_squeeze(_simplify(title)) for title in titles]
     lines = title_lines + [_squeeze(_simplify(line)) for line in header]
     lines = [line for line in lines if not _PUBLISHER.search(line)]
-    chains = [c for line in lines for c in _chains(line)]
+    chains = [c for line in lines for c in _chains(line, issuer_after)]
     issuer = _pick_issuer(chains, title_lines)
     zone = _find_zone(lines, year)
     if issuer is None and zone is None and any(_NATIONAL.search(line) for line in lines):
@@ -555,8 +561,8 @@ def _zone_region(zone: str, mentions: list[dv.Mention], year: int | None, notes:
 
 
 # ------------------------------------------------------------------------------------------------ main
-def extract_metadata(text: str, *, raw_text: str | None = None,
-                     fields: Mapping[str, object] | None = None) -> tuple[dict[str, object], list[Note]]:
+def extract_metadata(text: str, *, raw_text: str | None = None, fields: Mapping[str, object] | None = None,
+                     file_name: str | None = None) -> tuple[dict[str, object], list[Note]]:
     """Extract the metadata of one report.
 
     Args:
@@ -565,6 +571,9 @@ def extract_metadata(text: str, *, raw_text: str | None = None,
             title and the region, and context to disambiguate district names. Never used for the meeting date.
         fields: metadata from a CSV/JSONL row or a manifest (``title``, ``year``, ``region``, …), used first
             where present and not null.
+        file_name: the name of the report's file ("2023年浙江省政府工作报告.txt", "2019_洛阳市.txt"). Where the
+            text names no region or gives no year, they are read from it as from a title, with an info note;
+            the text wins where it has them.
 
     Returns:
         ``(metadata, notes)``: ``metadata`` has the keys :data:`METADATA_KEYS` (``None`` where unknown);
@@ -602,6 +611,12 @@ def extract_metadata(text: str, *, raw_text: str | None = None,
         year = text_year
     elif text_year is not None and text_year != year:
         notes.append(Note("year", "warning", f"given year {year} differs from the text's plan year {text_year}"))
+    name_as_title = _file_name_as_title(file_name) if file_name else None
+    if year is None and name_as_title:
+        year = _year_from_title(name_as_title)
+        if year is not None:
+            notes.append(Note("year", "info", f"year {year} taken from the file name {file_name!r}: "
+                                              "the text gives no plan year"))
     period = next((p for p in map(_title_period, titles) if p), None)
     if period:
         first, last = period
@@ -613,6 +628,8 @@ def extract_metadata(text: str, *, raw_text: str | None = None,
 
     region = _region_fields(given, header=header, titles=titles, raw_header=raw_header, body=text,
                             year=year, notes=notes)
+    if region["region"] is None and name_as_title and not given.keys() & {"region", "adcode"}:
+        region = _region_from_file_name(name_as_title, file_name, region, body=text, year=year, notes=notes)
     speaker = given.get("speaker") or extract_speaker(
         header[:10], resolution_text=text if doc_type == "resolution" else None)
 
@@ -627,6 +644,37 @@ def extract_metadata(text: str, *, raw_text: str | None = None,
         if meta[key] is None and not any(n.field == key for n in notes):
             notes.append(Note(key, severity, message))
     return {k: meta[k] for k in METADATA_KEYS}, notes
+
+
+#: A bare year in a file name ("2019_洛阳市", "浙江省2023"), not part of a longer number or code ("a2019f").
+_BARE_YEAR = re.compile(r"(?<![0-9A-Za-z])((?:19|20)\d{2})(?![0-9A-Za-z年])")
+
+
+def _file_name_as_title(file_name: str) -> str:
+    """A file name written like a title: "2019_洛阳市.txt" -> "2019年洛阳市"; bare years get 年, separators go.
+
+    Example:
+        >>> _file_name_as_title("2019_洛阳市.txt"), _file_name_as_title("luoyang-2019.txt")
+        ('2019年洛阳市', 'luoyang2019年')
+    """
+    stem = re.sub(r"\.[A-Za-z0-9]{1,5}$", "", unicodedata.normalize("NFKC", file_name).strip())
+    stem = _BARE_YEAR.sub(r"\1年", stem)
+    return re.sub(r"[_\s.·]+|(?<![\d年])-|-(?![\d〇○零一二三四五六七八九])", "", stem)  # keeps "2021-2025年"
+
+
+def _region_from_file_name(name_as_title: str, file_name: str, found: dict[str, object], *, body: str,
+                           year: int | None, notes: list[Note]) -> dict[str, object]:
+    """The region named by the file name where the text names none; else ``found`` (the text's empty result)."""
+    name_notes: list[Note] = []
+    from_name = _resolve_region([], titles=[name_as_title], raw_header=[], body=body, year=year, notes=name_notes,
+                                issuer_after=_FILE_NAME_ISSUER_AFTER)
+    if from_name["region"] is None:
+        return found
+    notes[:] = [n for n in notes if not (n.field == "region" and n.severity == "warning")]  # "no issuer found"
+    notes.extend(name_notes)
+    notes.append(Note("region", "info", f"region {from_name['region']} taken from the file name {file_name!r}: "
+                                        "the text names no issuing government"))
+    return from_name
 
 
 def _is_missing(value: object) -> bool:

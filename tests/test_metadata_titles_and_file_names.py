@@ -1,4 +1,4 @@
-"""Region and year from titles with periods and plan names.
+"""Region and year from titles with periods and plan names, and from file names when the text has neither.
 
 Each report is a bundled seed (data/raw/004, 呼兰区 2022) with its title line replaced, loaded with load_corpus.
 """
@@ -15,6 +15,7 @@ from reportlab_analysis import load_corpus
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 SEED_004 = RAW / "004_2d83ae9706601383.txt"  # title "呼兰区2022年政府工作计划"; plan headings of 2022
+SEED_000 = RAW / "000_207fb4099e85d4c9.txt"  # 南岗区, plan year 2018, no title line
 
 
 def _body() -> str:
@@ -88,3 +89,47 @@ def test_title_period_beside_dated_headings_is_an_info_note(tmp_path):
     year_notes = quality[quality["field"] == "year"]
     assert year_notes["severity"].tolist() == ["info"]
     assert "period (2021-2025)" in year_notes["message"].item()
+
+
+# ------------------------------------------------------------------------------ file names
+@pytest.mark.parametrize("file_name, region, year, level, adcode", [
+    ("2023年浙江省政府工作报告.txt", "浙江省", 2023, "provincial", "330000"),
+    ("2019_洛阳市.txt", "洛阳市", 2019, "city", "410300"),
+    ("浙江省2023.txt", "浙江省", 2023, "provincial", "330000"),
+    ("二〇二一年 安吉县.txt", "安吉县", 2021, "county", "330523"),
+    ("luoyang-2019.txt", None, 2019, None, None),  # no Chinese name: no region invented
+    ("ab2019cd.txt", None, None, None, None),  # digits inside a code are no year
+])
+def test_region_and_year_from_the_file_name_when_the_text_has_none(tmp_path, file_name, region, year, level, adcode):
+    row, quality = _one_report(tmp_path, file_name, f"政府工作报告\n{_undated_body()}")
+    assert (_value(row, "region"), _value(row, "year"), _value(row, "level"), _value(row, "adcode")) == (
+        region, year, level, adcode)
+    notes = quality.set_index("field")["message"]
+    for field, value in (("region", region), ("year", year)):
+        messages = notes[notes.index == field].tolist()
+        if value is None:
+            assert messages and not any("file name" in m for m in messages)
+        else:
+            assert messages == [f"{field} {value} taken from the file name {file_name!r}: "
+                                + ("the text names no issuing government" if field == "region"
+                                   else "the text gives no plan year")]
+
+
+def test_text_wins_over_the_file_name(tmp_path):
+    row, quality = _one_report(tmp_path, "2023年浙江省政府工作报告.txt", SEED_000.read_text(encoding="utf-8"))
+    assert (row["region"], row["year"], row["adcode"]) == ("南岗区", 2018, "230103")
+    assert not quality["message"].str.contains("file name").any()
+
+
+def test_file_name_fills_only_what_the_text_lacks(tmp_path):
+    row, quality = _one_report(tmp_path, "2023年浙江省政府工作报告.txt", f"宁波市政府工作报告\n{_undated_body()}")
+    assert (row["region"], row["adcode"], row["year"]) == ("宁波市", "330200", 2023)
+    from_name = quality[quality["message"].str.contains("file name")]
+    assert from_name["field"].tolist() == ["year"]
+
+
+def test_a_tables_file_name_is_not_read_for_its_rows(tmp_path):
+    pd.DataFrame({"title": ["政府工作报告"], "text": [_undated_body()]}).to_csv(
+        tmp_path / "2023年浙江省.csv", index=False)
+    row = _load(tmp_path).reports.iloc[0]
+    assert pd.isna(row["region"]) and pd.isna(row["year"])
