@@ -27,7 +27,7 @@ import pandas as pd
 
 from . import segment
 from .cleaning import clean_text
-from .metadata import extract_metadata
+from .metadata import extract_metadata, parse_year
 from .reading import (
     SUPPORTED_SUFFIXES,
     UNREAD_DOCUMENT_SUFFIXES,
@@ -530,11 +530,12 @@ def apply_manifest(reports: pd.DataFrame, manifest: str | Path | pd.DataFrame, q
     """Override report fields with the non-empty cells of a manifest; unmatched rows go to the quality notes.
 
     A row is matched by ``doc_id``, else by ``source``/``file``: the report's source equals it or ends with it.
+    Years may be written 2019, 2019年, ２０１９ or 二〇一九; a cell that is no year is not set, with a warning.
 
     Example:
         >>> reports = pd.DataFrame({"doc_id": ["r1"], "source": ["data/raw/a.txt"], "year": [None]})
-        >>> apply_manifest(reports, pd.DataFrame({"file": ["a.txt"], "year": ["2019"]}), [])["year"].tolist()
-        ['2019']
+        >>> apply_manifest(reports, pd.DataFrame({"file": ["a.txt"], "year": ["二〇一九"]}), [])["year"].tolist()
+        [2019]
     """
     frame = read_manifest(manifest)
     name = "manifest" if isinstance(manifest, pd.DataFrame) else str(manifest)
@@ -550,12 +551,20 @@ def apply_manifest(reports: pd.DataFrame, manifest: str | Path | pd.DataFrame, q
         for column, value in row.items():
             if column in MANIFEST_KEYS or column in protected or value is None or str(value).strip() == "":
                 continue
+            cell: object = str(value).strip()
+            if column == "year":
+                cell = parse_year(value)
+                if cell is None:
+                    for index in matches:
+                        quality.append(_note(reports.at[index, "doc_id"], reports.at[index, "source"], "year", "warning",
+                                             f"{name} line {row_number}: {value!r} is not a year; year not set"))
+                    continue
             overridden.add(column)
             if column not in reports.columns:
                 reports[column] = pd.Series([None] * len(reports), index=reports.index, dtype="object")
             reports[column] = reports[column].astype("object")
             for index in matches:
-                reports.at[index, column] = str(value).strip()
+                reports.at[index, column] = cell
                 quality.append(_note(reports.at[index, "doc_id"], reports.at[index, "source"], column, "info",
                                      f"set from manifest line {row_number}"))
         if overridden & {"region", "city", "province"} and "adcode" not in overridden:

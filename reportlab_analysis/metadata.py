@@ -701,18 +701,32 @@ def _doc_type(title: str | None, head_text: str, notes: list[Note]) -> str:
     return "other"
 
 
+def parse_year(value: object) -> int | None:
+    """A year given in a table cell, or ``None`` if the cell holds no year between 1949 and 2100.
+
+    Accepts digits (2021, "2021.0", full-width "２０２１"), Chinese numerals ("二〇二一", "二零二一") and a
+    trailing 年 or 年度.
+
+    Example:
+        >>> parse_year("二〇二一"), parse_year("２０２１年"), parse_year(2021.0), parse_year("21")
+        (2021, 2021, 2021, None)
+    """
+    if _is_missing(value):
+        return None
+    text = unicodedata.normalize("NFKC", str(value)).strip().removesuffix("年度").removesuffix("年").strip()
+    if re.fullmatch(r"\d{4}(?:\.0*)?", text):
+        return _valid_year(int(text.split(".")[0]))
+    if re.fullmatch(r"[〇○零一二三四五六七八九]{4}", text):
+        return _valid_year(_cn_number(text))
+    return None
+
+
 def _year_field(given: Mapping[str, object], notes: list[Note]) -> int | None:
     if "year" not in given:
         return None
-    raw = given["year"]
-    try:
-        number = float(str(raw).strip().removesuffix("年"))
-        year = int(number) if number.is_integer() else None
-    except ValueError:
-        year = None
-    if _valid_year(year) is None:
-        notes.append(Note("year", "error", f"given year {raw!r} is not a year between 1949 and 2100"))
-        return None
+    year = parse_year(given["year"])
+    if year is None:
+        notes.append(Note("year", "error", f"given year {given['year']!r} is not a year between 1949 and 2100"))
     return year
 
 
