@@ -30,6 +30,7 @@ Example:
 from __future__ import annotations
 
 import re
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -57,7 +58,7 @@ __all__ = [
 DICTIONARY_DIR = Path(__file__).parent / "data" / "dictionaries"
 
 #: Report columns carried into the attention tables when present.
-DEFAULT_ID_COLUMNS = ("doc_id", "region", "city", "province", "adcode", "level", "doc_type", "year")
+DEFAULT_ID_COLUMNS = ("doc_id", "region", "city", "province", "adcode", "level", "doc_type", "year", "duplicate_of")
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
 _WORD_CHAR = r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]"
@@ -446,14 +447,32 @@ def attention_panel(
 ) -> pd.DataFrame:
     """Wide panel for regressions: one row per ``index`` value (e.g. region × year), one column per category and measure.
 
-    Reports sharing an index value (two reports of one region and year) are pooled: counts, characters and
-    tokens are summed and the rates recomputed from the sums. Rows with a missing index value are kept (as
-    their own group). Columns: ``index``, ``n_reports``, ``n_chars``, ``n_tokens``, then ``{category}_per10k``,
-    ``{category}_per1k_tok`` and ``{category}_n`` for the requested measures. ``panel.attrs["variable_labels"]``
-    holds Chinese labels (used by :func:`reportlab_analysis.export.export_table` for Stata).
+    The rows of ``scores`` sharing an index value (two reports of one region and year, or all paragraphs of a
+    section) are pooled: counts, characters and tokens are summed over exactly those rows and the rates are
+    recomputed from the sums, e.g. ``digital_per10k`` = Σ count / Σ n_chars × 10,000, as in
+    :func:`plot_attention_heatmap`. Columns: ``index``, ``n_reports`` (distinct ``doc_id``, else rows),
+    ``n_chars``, ``n_tokens``, then ``{category}_per10k``, ``{category}_per1k_tok`` and ``{category}_n`` for
+    the requested measures. ``panel.attrs["variable_labels"]`` holds Chinese labels (used by
+    :func:`reportlab_analysis.export.export_table` for Stata).
+
+    Rows of ``scores`` are not pooled across reports on a missing key: rows whose index value is missing
+    (region not found, ...) form one panel row per report, and a ``doc_id`` column (empty for the other rows)
+    is added after ``index`` to tell them apart (``row``, the text's position, if ``scores`` has no ``doc_id``);
+    a warning names those reports. Reports flagged as duplicates of another (a non-empty ``duplicate_of``
+    column, carried by default from ``corpus.reports``) are left out with a warning; for tables without that
+    column (``corpus.paragraphs()``) load the corpus with ``drop_duplicates=True``.
+
+    Raises:
+        ValueError: an unknown column or measure, or categories covering different rows of a group (filter
+            ``scores`` on rows, e.g. ``section``, never on ``count``).
 
     Example:
-        >>> attention_panel(attention_scores(corpus.reports), index=["region", "adcode", "year"])  # doctest: +SKIP
+        >>> frame = pd.DataFrame({"doc_id": ["d1", "d1", "d2"], "section": ["plan", "plan", "plan"],
+        ...                       "text": ["生态生态", "建设家园", "生态"], "tokens": [["生态"]] * 3})
+        >>> scores = attention_scores(frame, dictionaries=load_dictionaries(categories=["ecology"]),
+        ...                           id_columns=["doc_id", "section"])
+        >>> attention_panel(scores, index=["section"], measures=["per_10k_chars"]).values.tolist()
+        [['plan', 2, 10, 3, 3000.0]]
     """
     index = list(index)
     missing = [c for c in [*index, "category", "count", "n_chars", "n_tokens"] if c not in scores.columns]
@@ -463,36 +482,96 @@ def attention_panel(
     unknown = [m for m in measures if m not in allowed]
     if unknown:
         raise ValueError(f"measures: unknown {unknown}; choose from {list(allowed)}")
-    categories = list(dict.fromkeys(scores["category"]))
     labels = scores.attrs.get("categories") or dict(zip(scores["category"], scores.get("label", scores["category"])))
-    keys = index + ["doc_id"] if "doc_id" in scores.columns else index
-    sizes = scores.drop_duplicates(subset=keys)[keys + ["n_chars", "n_tokens"]]
-    base = sizes.groupby(index, dropna=False, sort=True).agg(
-        n_reports=("n_chars", "size"), n_chars=("n_chars", "sum"), n_tokens=("n_tokens", "sum")
-    )
-    counts = scores.pivot_table(index=index, columns="category", values="count", aggfunc="sum", dropna=False,
-                                observed=True, sort=True)
-    counts = counts.reindex(index=base.index, columns=categories)
-    panel = base.copy()
+    scores = _without_duplicates(scores, "attention_panel")
+    categories = list(dict.fromkeys(scores["category"]))
     variable_labels = {"n_reports": "报告数 number of reports", "n_chars": "字数 characters (no whitespace)",
                        "n_tokens": "词数 tokens"}
+    if not categories:  # no rows: an empty panel
+        panel = pd.DataFrame(columns=[*index, *variable_labels])
+        panel.attrs["variable_labels"] = variable_labels
+        return panel
+    data, by, unit = _panel_units(scores, index)
+    wide = _group_sums(data, by, dropna=False).unstack("category")
+    for size in ("n_chars", "n_tokens", "n_rows"):
+        differs = wide[size].reindex(columns=categories).nunique(axis=1, dropna=False) > 1
+        if differs.any():
+            raise ValueError(
+                f"scores: the categories cover different rows in group(s) {differs[differs].index.tolist()[:5]} "
+                f"({size} differs); pass every category for every text (filter scores on rows, not on counts)"
+            )
+    sizes = wide.xs(categories[0], axis=1, level="category")  # the same for every category (checked above)
+    panel = pd.DataFrame({"n_reports": sizes["n_docs" if "n_docs" in sizes.columns else "n_rows"],
+                          "n_chars": sizes["n_chars"], "n_tokens": sizes["n_tokens"]}).astype("int64")
+    counts = wide["count"].reindex(columns=categories).astype("int64")
+    chars = panel["n_chars"].where(panel["n_chars"] > 0)
+    tokens = panel["n_tokens"].where(panel["n_tokens"] > 0)
     for category in categories:
         label = labels.get(category, category)
-        count = counts[category].fillna(0).astype("int64")
+        count = counts[category]
         for measure in measures:
             column = f"{category}_{allowed[measure]}"
             if measure == "count":
                 panel[column] = count
                 variable_labels[column] = f"{label} 词频 (count)"
             elif measure == "per_10k_chars":
-                panel[column] = np.where(panel["n_chars"] > 0, count / panel["n_chars"].where(panel["n_chars"] > 0) * 10_000, np.nan)
+                panel[column] = count / chars * 10_000
                 variable_labels[column] = f"{label} 每万字词频 (per 10,000 characters)"
             else:
-                panel[column] = np.where(panel["n_tokens"] > 0, count / panel["n_tokens"].where(panel["n_tokens"] > 0) * 1_000, np.nan)
+                panel[column] = count / tokens * 1_000
                 variable_labels[column] = f"{label} 每千词词频 (per 1,000 tokens)"
     panel = panel.reset_index()
+    if unit is not None:
+        panel = panel.rename(columns={"_unit": unit})
+        variable_labels = {unit: f"报告编号 report id, set only where {'/'.join(index)} is missing", **variable_labels}
     panel.attrs["variable_labels"] = variable_labels
     return panel
+
+
+def _group_sums(scores: pd.DataFrame, by: list[str], *, dropna: bool) -> pd.DataFrame:
+    """Per group and category: summed ``count``, ``n_chars``, ``n_tokens``, the rows (``n_rows``) and reports (``n_docs``)."""
+    aggregations = {"count": ("count", "sum"), "n_chars": ("n_chars", "sum"), "n_tokens": ("n_tokens", "sum"),
+                    "n_rows": ("count", "size")}
+    if "doc_id" in scores.columns:
+        aggregations["n_docs"] = ("doc_id", "nunique")
+    return scores.groupby([*by, "category"], sort=True, observed=True, dropna=dropna).agg(**aggregations)
+
+
+def _without_duplicates(scores: pd.DataFrame, caller: str) -> pd.DataFrame:
+    """``scores`` without the rows of reports flagged as duplicates (``duplicate_of`` set), with a warning."""
+    if "duplicate_of" not in scores.columns:
+        return scores
+    flagged = scores["duplicate_of"].notna()
+    if not flagged.any():
+        return scores
+    names = scores.loc[flagged, "doc_id"] if "doc_id" in scores.columns else scores.index[flagged]
+    names = sorted(set(map(str, names)))
+    warnings.warn(
+        f"{caller}: left out {len(names)} report(s) flagged as duplicates of another report "
+        f"(duplicate_of): {names}", UserWarning, stacklevel=3,
+    )
+    return scores[~flagged]
+
+
+def _panel_units(scores: pd.DataFrame, index: list[str]) -> tuple[pd.DataFrame, list[str], str | None]:
+    """The scores with a ``_unit`` column that keeps rows with a missing index value apart, one unit per report.
+
+    Returns the scores, the grouping columns and the name of the unit column in the panel (None when no row
+    has a missing index value, or ``doc_id`` is itself in the index).
+    """
+    missing = scores[index].isna().any(axis=1) if index else pd.Series(False, index=scores.index)
+    if not missing.any() or "doc_id" in index:
+        return scores, index, None
+    if "doc_id" in scores.columns:
+        name, unit = "doc_id", scores["doc_id"].astype(str)
+    else:  # scores list every category for each text in turn, so the position within a category is the text
+        name, unit = "row", scores.groupby("category", sort=False).cumcount().astype(str)
+    names = sorted(set(unit[missing]))
+    warnings.warn(
+        f"attention_panel: {len(names)} report(s) have a missing {'/'.join(index)}, each kept as its own panel "
+        f"row ({name} column) instead of being pooled with other reports: {names}", UserWarning, stacklevel=3,
+    )
+    return scores.assign(_unit=unit.where(missing)), [*index, "_unit"], name
 
 
 # ------------------------------------------------------------------------------------------------------
@@ -501,7 +580,7 @@ def attention_panel(
 
 def _pooled(scores: pd.DataFrame, by: list[str], value: str) -> pd.DataFrame:
     """Groups × categories table of ``value`` pooled over the rows of each group (sums, then the rate)."""
-    sums = scores.groupby([*by, "category"], sort=True, observed=True)[["count", "n_chars", "n_tokens"]].sum()
+    sums = _group_sums(scores, by, dropna=True)
     if value == "count":
         pooled = sums["count"].astype(float)
     elif value == "per_10k_chars":
@@ -520,7 +599,9 @@ def plot_attention_heatmap(
     """Heatmap of attention, groups (rows) × categories (columns), the values written in the cells.
 
     Rows of a group (paragraphs of a section, reports of a region) are pooled: counts, characters and tokens
-    are summed and the rate computed from the sums, so long texts weigh more than short ones.
+    are summed and the rate computed from the sums, so long texts weigh more than short ones. As in
+    :func:`attention_panel`, reports flagged as duplicates (``duplicate_of``) are left out; rows with a
+    missing group value are not drawn.
 
     How to read it: compare along a column (which district attends most to a category); rows differ in overall
     length and style, so compare shares within a row with care.
@@ -535,7 +616,7 @@ def plot_attention_heatmap(
     if missing:
         raise ValueError(f"by: unknown column(s) {missing}; the scores table has {list(scores.columns)}")
     labels = scores.attrs.get("categories") or {}
-    table = _pooled(scores, by, value)
+    table = _pooled(_without_duplicates(scores, "plot_attention_heatmap"), by, value)
     fig, ax = plt.subplots(layout="constrained", figsize=(1.0 * table.shape[1] + 3, 0.45 * table.shape[0] + 2))
     image = ax.imshow(table.to_numpy(dtype=float), cmap="YlOrRd", aspect="auto")
     ax.set_xticks(np.arange(table.shape[1]), labels=[labels.get(c, c) for c in table.columns], rotation=45, ha="right")
@@ -578,7 +659,7 @@ def plot_attention_trend(
     if unknown:
         raise ValueError(f"categories: unknown {unknown}; available {sorted(set(scores['category']))}")
     data = scores[scores["category"].isin(chosen) & scores[x].notna()]
-    table = _pooled(data, [x], value)
+    table = _pooled(_without_duplicates(data, "plot_attention_trend"), [x], value)
     fig, ax = plt.subplots(layout="constrained", figsize=(9, 5))
     for category in chosen:
         if category in table.columns:

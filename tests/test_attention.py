@@ -203,6 +203,153 @@ def test_panel_pools_reports_of_the_same_region_and_year():
     assert panel.attrs["variable_labels"]["green_per10k"].startswith("绿色 每万字词频")
 
 
+def test_panel_raises_when_categories_cover_different_rows():
+    frame = pd.DataFrame({"doc_id": ["a", "b"], "region": ["甲区", "甲区"], "text": ["生态", "数字经济"],
+                          "tokens": [["x"], ["y"]]})
+    scores = attention.attention_scores(frame, dictionaries=[GREEN, DIGITAL])
+    with pytest.raises(ValueError, match="categories cover different rows"):
+        attention.attention_panel(scores[scores["count"] > 0], index=["region"])
+
+
+def test_panel_of_an_empty_selection_is_empty():
+    scores = attention.attention_scores(pd.DataFrame({"region": ["甲区"], "text": ["生态"], "tokens": [["x"]]}),
+                                        dictionaries=[GREEN])
+    panel = attention.attention_panel(scores.iloc[:0], index=["region"])
+    assert panel.empty and panel.columns.tolist() == ["region", "n_reports", "n_chars", "n_tokens"]
+
+
+# ------------------------------------------------------------------------------------------------------
+# panel pooling on the bundled reports: rates are pooled sums over exactly the rows of each group
+
+
+@pytest.fixture(scope="module")
+def seed_paragraph_scores(seed_corpus):
+    """Attention per paragraph of the five seed reports (no tokens column: every word is counted)."""
+    paragraphs = seed_corpus.paragraphs(metadata=["region", "adcode", "year"])
+    scores = attention.attention_scores(paragraphs, id_columns=["doc_id", "section", "region", "adcode", "year"])
+    return paragraphs, scores
+
+
+def _pooled_by_hand(scores: pd.DataFrame, index: list[str]) -> pd.DataFrame:
+    """Sums and pooled rates per group and category, written out with plain loops."""
+    rows = []
+    for (*keys, category), group in scores.groupby([*index, "category"]):
+        count, chars, tokens = group["count"].sum(), group["n_chars"].sum(), group["n_tokens"].sum()
+        rows.append({**dict(zip(index, keys)), "category": category, "count": count, "n_chars": chars,
+                     "n_tokens": tokens, "n_reports": group["doc_id"].nunique(),
+                     "per10k": count / chars * 10_000, "per1k_tok": count / tokens * 1_000})
+    return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize("index", [["section"], ["region", "year"], ["region", "adcode", "year"]],
+                         ids=["section", "region-year", "default"])
+def test_panel_of_paragraphs_pools_every_row_of_the_seed_reports(seed_paragraph_scores, index):
+    paragraphs, scores = seed_paragraph_scores
+    panel = (attention.attention_panel(scores) if index == ["region", "adcode", "year"]
+             else attention.attention_panel(scores, index=index))
+    assert len(panel) == len(scores[index].drop_duplicates())
+    # characters straight from the paragraph texts: every paragraph of the group, not one per report
+    texts = paragraphs.assign(n=paragraphs["text"].str.replace(r"\s", "", regex=True).str.len())
+    chars = texts.groupby(index)["n"].sum()
+    assert panel.set_index(index)["n_chars"].sort_index().tolist() == chars.sort_index().tolist()
+    expected = _pooled_by_hand(scores, index)
+    merged = expected.merge(panel, on=index, how="left", validate="many_to_one", suffixes=("_hand", ""))
+    assert (merged["n_chars_hand"] == merged["n_chars"]).all()
+    assert (merged["n_tokens_hand"] == merged["n_tokens"]).all()
+    assert (merged["n_reports_hand"] == merged["n_reports"]).all()
+    for category, rows in merged.groupby("category"):
+        assert rows["count"].tolist() == rows[f"{category}_n"].tolist(), category
+        assert rows["per10k"].to_numpy() == pytest.approx(rows[f"{category}_per10k"].to_numpy()), category
+        assert rows["per1k_tok"].to_numpy() == pytest.approx(rows[f"{category}_per1k_tok"].to_numpy()), category
+
+
+def test_review_and_plan_table_matches_the_heatmap(seed_paragraph_scores):
+    _, scores = seed_paragraph_scores
+    chosen = scores[scores["section"].isin(["review", "plan"])]
+    table = attention.attention_panel(chosen, index=["section"], measures=["per_10k_chars"]).set_index("section")
+    plan = chosen[(chosen["section"] == "plan") & (chosen["category"] == "digital")]
+    assert table.loc["plan", "n_chars"] == plan["n_chars"].sum() > 20_000  # once a whole section, not a paragraph
+    assert table.loc["plan", "digital_per10k"] == pytest.approx(plan["count"].sum() / plan["n_chars"].sum() * 10_000)
+    assert table.loc["plan", "digital_per10k"] < 100  # matches per 10,000 characters, not per paragraph
+    _setup_fonts()
+    fig = attention.plot_attention_heatmap(chosen, by="section", value="per_10k_chars")
+    ax = fig.axes[0]
+    drawn = np.asarray(ax.images[0].get_array(), dtype=float)
+    rows = [label.get_text() for label in ax.get_yticklabels()]
+    categories = list(dict.fromkeys(chosen["category"]))
+    expected = table.loc[rows, [f"{c}_per10k" for c in categories]].to_numpy(dtype=float)
+    plt.close(fig)
+    assert drawn == pytest.approx(expected)
+
+
+# ------------------------------------------------------------------------------------------------------
+# panel units: reports without a region, duplicate copies
+
+
+@pytest.fixture(scope="module")
+def odd_corpus(tmp_path_factory):
+    """Two seed reports with their district's name removed (region not found, both 2018) and one seed twice,
+    as UTF-8 and as GBK (flagged as a duplicate by the corpus)."""
+    from reportlab_analysis import load_corpus
+
+    folder = tmp_path_factory.mktemp("odd_reports")
+    raw = ROOT / "data" / "raw"
+    for name, district in [("000_207fb4099e85d4c9.txt", "南岗"), ("003_c7f94249779b73e0.txt", "江干")]:
+        text = (raw / name).read_text(encoding="utf-8").replace(district + "区", "本区").replace(district, "本")
+        (folder / f"anon_{name}").write_text(text, encoding="utf-8")
+    text = (raw / "002_72858070d2a0e224.txt").read_text(encoding="utf-8")
+    (folder / "copy_utf8.txt").write_text(text, encoding="utf-8")
+    (folder / "copy_gbk.txt").write_bytes(text.encode("gbk", errors="replace"))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return load_corpus(folder, cache=False)
+
+
+def test_reports_without_region_are_not_pooled_together(odd_corpus):
+    reports = odd_corpus.reports.set_index("source")
+    anonymous = reports.loc[["anon_000_207fb4099e85d4c9.txt", "anon_003_c7f94249779b73e0.txt"]]
+    assert anonymous["region"].isna().all() and anonymous["year"].tolist() == [2018, 2018]  # the trap is set
+    scores = attention.attention_scores(odd_corpus.reports, tokens_col=None)
+    scores = scores[scores["duplicate_of"].isna()]  # the copies: next test
+    with pytest.warns(UserWarning, match="missing region/adcode/year") as caught:
+        panel = attention.attention_panel(scores)
+    message = " ".join(str(w.message) for w in caught)
+    assert all(doc_id in message for doc_id in anonymous["doc_id"])
+    unnamed = panel[panel["region"].isna()].set_index("doc_id")
+    assert sorted(unnamed.index) == sorted(anonymous["doc_id"]) and (unnamed["n_reports"] == 1).all()
+    for doc_id in anonymous["doc_id"]:  # each row is that report alone
+        own = scores[(scores["doc_id"] == doc_id) & (scores["category"] == "ecology")].iloc[0]
+        assert unnamed.loc[doc_id, "n_chars"] == own["n_chars"]
+        assert unnamed.loc[doc_id, "ecology_per10k"] == pytest.approx(own["per_10k_chars"])
+    assert panel.loc[panel["region"].notna(), "doc_id"].isna().all()  # reports with a region pool as before
+    assert "doc_id" in panel.attrs["variable_labels"]
+    # the same with a region blanked by hand in the scores of the seed reports
+    with pytest.warns(UserWarning, match="missing region/year"):
+        by_year = attention.attention_panel(scores.assign(region=None), index=["region", "year"])
+    assert by_year["n_reports"].eq(1).all() and len(by_year) == scores["doc_id"].nunique()
+
+
+def test_duplicate_copies_are_left_out_of_the_panel(odd_corpus):
+    reports = odd_corpus.reports.set_index("source").loc[["copy_utf8.txt", "copy_gbk.txt"]]
+    flagged = reports["duplicate_of"].notna()
+    assert flagged.sum() == 1  # the corpus flags one copy as a duplicate of the other
+    copy, kept = reports[flagged].iloc[0], reports[~flagged].iloc[0]
+    assert copy["duplicate_of"] == kept["doc_id"] and copy["region"] == kept["region"]
+    scores = attention.attention_scores(odd_corpus.reports, tokens_col=None)
+    assert "duplicate_of" in scores.columns  # carried by default, so the panel can see the flag
+    with pytest.warns(UserWarning) as caught:
+        panel = attention.attention_panel(scores)
+    assert any("duplicate" in str(w.message) and copy["doc_id"] in str(w.message) for w in caught)
+    shahekou = panel[panel["region"] == kept["region"]]
+    original = scores[(scores["doc_id"] == kept["doc_id"]) & (scores["category"] == "digital")]
+    assert shahekou["n_reports"].tolist() == [1]
+    assert shahekou["n_chars"].tolist() == original["n_chars"].tolist()
+    assert shahekou["digital_per10k"].to_numpy() == pytest.approx(original["per_10k_chars"].to_numpy())
+    _setup_fonts()
+    with pytest.warns(UserWarning, match="plot_attention_heatmap: left out 1 report"):  # the figure agrees
+        plt.close(attention.plot_attention_heatmap(scores, by="region"))
+
+
 # ------------------------------------------------------------------------------------------------------
 # real text
 
