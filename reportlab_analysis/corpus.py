@@ -323,7 +323,7 @@ def load_corpus(
 
 
 #: The modules and data whose code decides what a load produces: a change to any of them invalidates cached loads.
-_LOADER_SOURCES = ("reading.py", "cleaning.py", "metadata.py", "divisions.py", "corpus.py",
+_LOADER_SOURCES = ("reading.py", "cleaning.py", "metadata.py", "divisions.py", "corpus.py", "segment.py",
                    "data/divisions/divisions.csv")
 
 
@@ -435,6 +435,10 @@ def _build_row(
     for removal in cleaned.removed:
         removed.append({"doc_id": doc_id, "rule": removal.rule, "text": removal.text, "source": document.source})
     quality.extend(_text_notes(doc_id, document.source, cleaned.text))
+    if metadata.get("doc_type", "report") in (None, "report") and not _has_sections(cleaned.text, metadata.get("year")):
+        quality.append(_note(doc_id, document.source, "section", "warning",
+                             "no section headings recognised (review, plan, government self-building): its paragraphs "
+                             "are labelled 'unknown' and analyses by section leave it out"))
     if document.format == "pdf":  # paragraph breaks are inferred from the layout: say so, so they can be checked
         quality.append(_note(doc_id, document.source, "text", "info",
                              "text from the PDF's text layer; paragraphs re-assembled from its lines"))
@@ -624,6 +628,13 @@ def _check_quality(reports: pd.DataFrame, quality: list[dict[str, object]]) -> N
         for name in ("year", "region"):
             if pd.isna(getattr(row, name)) and (row.doc_id, name) not in noted:
                 quality.append(_note(row.doc_id, row.source, name, "warning", f"{name} could not be determined"))
+
+
+def _has_sections(text: str, year: object) -> bool:
+    """Whether segmentation finds any section heading in a clean report text (else all is preamble/unknown)."""
+    year = int(year) if isinstance(year, (int, float)) and not pd.isna(year) else None
+    labels = {section for section, _ in segment.segment_report(text, year=year)}
+    return not labels <= {"preamble", "unknown", "closing"}
 
 
 def _text_notes(doc_id: str, source: str, text: str) -> list[dict[str, object]]:

@@ -335,3 +335,17 @@ def test_docx_and_pdf_reports_load_like_text_and_doc_files_are_named_not_skipped
     assert "re-assembled" in " ".join(pdf_notes["message"]) and set(pdf_notes["doc_id"]) == {reports.loc["report.pdf", "doc_id"]}
     doc_notes = corpus.quality[corpus.quality["source"] == "word/old.doc"]
     assert doc_notes["severity"].tolist() == ["warning"] and doc_notes["doc_id"].isna().all()
+
+
+def test_a_report_without_recognised_section_headings_gets_a_note(seeds, tmp_path):
+    text = (RAW / "003_c7f94249779b73e0.txt").read_text(encoding="utf-8")
+    # the same report with its numbered section headings removed
+    headings = [line for line in text.split("\n") if line.strip()[:2] in ("一、", "二、", "三、", "四、")]
+    assert len(headings) >= 2
+    flat = "\n".join(line for line in text.split("\n") if line not in headings)
+    (tmp_path / "flat.txt").write_text(flat, encoding="utf-8")
+    corpus = load_corpus(tmp_path, cache=False)
+    assert set(corpus.paragraphs()["section"]) <= {"preamble", "unknown", "closing"}
+    [note] = corpus.quality.query("field == 'section'")["message"]
+    assert note.startswith("no section headings recognised")
+    assert seeds.quality.query("field == 'section'").empty
