@@ -40,7 +40,7 @@ from .reading import (
 
 OnError = Literal["raise", "warn"]
 
-#: Columns of :attr:`Corpus.reports`, in this order (manifest or CSV columns may add more).
+#: Columns of :attr:`Corpus.reports`, in this order; the other columns of CSV/JSONL input and of a manifest follow.
 REPORT_COLUMNS = [
     "doc_id", "source", "format", "encoding", "title", "level", "region", "city", "province", "adcode",
     "year", "meeting_date", "speaker", "n_chars", "text", "appendix",
@@ -284,7 +284,9 @@ def load_corpus(
             if workers > 1:
                 executor.shutdown(cancel_futures=True)
 
-    reports = pd.DataFrame(rows, columns=[*REPORT_COLUMNS, "doc_type", "_raw"]) if rows else _empty_reports()
+    standard = [*REPORT_COLUMNS, "doc_type", "_raw"]
+    extra = list(dict.fromkeys(name for row in rows for name in row if name not in standard))
+    reports = pd.DataFrame(rows, columns=[*standard, *extra]) if rows else _empty_reports()
     reports = _disambiguate_ids(reports, quality, removed)
     if manifest is not None:
         reports = apply_manifest(reports, manifest, quality)
@@ -454,6 +456,10 @@ def _build_row(
         "appendix": cleaned.appendix,
         "_raw": document.text,
     }
+    if not whole_file:  # a table's other columns (url, category, a covariate) are kept, under their own names
+        for name, value in document.fields.items():
+            if name not in METADATA_FIELDS:
+                row[name if name not in row and name != "doc_type" else f"field_{name}"] = value
     return row
 
 

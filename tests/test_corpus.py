@@ -349,3 +349,21 @@ def test_a_report_without_recognised_section_headings_gets_a_note(seeds, tmp_pat
     [note] = corpus.quality.query("field == 'section'")["message"]
     assert note.startswith("no section headings recognised")
     assert seeds.quality.query("field == 'section'").empty
+
+
+def test_other_columns_of_a_table_are_kept_as_report_columns(tmp_path):
+    import json
+
+    text = (RAW / "003_c7f94249779b73e0.txt").read_text(encoding="utf-8")
+    row = {"title": "杭州市江干区政府工作报告", "content": text, "url": "https://example.gov.cn/a", "category": "区县",
+           "source": "区政府网站", "tags": ["民生", "城建"]}
+    (tmp_path / "rows.jsonl").write_text(json.dumps(row, ensure_ascii=False), encoding="utf-8")
+    for cache in (False, True, True):  # the second cached load reads the stored corpus back
+        corpus = load_corpus(tmp_path, cache=cache, cache_dir=tmp_path / "cache")
+        report = corpus.reports.iloc[0]
+        assert report["region"] == "江干区" and report["source"] == "rows.jsonl#row=1"
+        assert (report["url"], report["category"], report["field_source"]) == ("https://example.gov.cn/a", "区县", "区政府网站")
+        assert list(report["tags"]) == ["民生", "城建"]
+        assert corpus.reports.columns[:16].tolist() == [
+            "doc_id", "source", "format", "encoding", "title", "level", "region", "city", "province", "adcode",
+            "year", "meeting_date", "speaker", "n_chars", "text", "appendix"]
