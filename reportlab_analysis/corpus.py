@@ -519,6 +519,10 @@ def read_manifest(manifest: str | Path | pd.DataFrame) -> pd.DataFrame:
         name = str(manifest)
         if not Path(manifest).is_file():
             raise FileNotFoundError(f"manifest {name!r} does not exist")
+        suffix = Path(manifest).suffix.lower()
+        if suffix in (".xlsx", ".xls", ".json", ".jsonl", ".ndjson", ".ods"):
+            raise ValueError(f"manifest {name!r} must be a CSV file (comma-separated, UTF-8 or GB18030), not {suffix}; "
+                             "save it as CSV, or pass a pandas DataFrame as manifest=")
         frame = None
         for encoding in ("utf-8-sig", "gb18030"):
             try:

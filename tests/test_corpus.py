@@ -121,6 +121,10 @@ def test_malformed_manifest_names_the_file(tmp_path):
     manifest.write_text("region,year\n南岗区,2018\n", encoding="utf-8")
     with pytest.raises(ValueError, match="bad.csv"):
         load_corpus(RAW, manifest=manifest)
+    sheet = tmp_path / "manifest.jsonl"
+    sheet.write_text('{"file": "000_207fb4099e85d4c9.txt", "year": 2018}\n', encoding="utf-8")
+    with pytest.raises(ValueError, match=r"manifest '.*manifest.jsonl' must be a CSV file .* not \.jsonl"):
+        load_corpus(RAW, manifest=sheet)
 
 
 def test_bad_files_are_skipped_with_a_note_and_the_rest_loads(tmp_path):
