@@ -313,9 +313,29 @@ _APPENDIX_HEADING = re.compile(
 )
 
 
+_MENU_LABEL = re.compile(f"^[{_HAN}A-Za-z]{{2,8}}$")
+_NOT_MENU = re.compile(r"报告|政府|代表|会议|大会|主任|[省市区县州旗镇乡]长|书记")
+_MIN_MENU_ITEMS = 3
+
+
+def _site_menu_length(lines: list[str]) -> int:
+    """Lines of a site menu at the very top of the page: three or more short bare labels in a row (政务公开,
+    办事服务, 互动交流, ...), none of which could be a title, a speaker or an address. 0 if there is none."""
+    length = 0
+    for line in lines:
+        if not _MENU_LABEL.match(line) or _NOT_MENU.search(line):
+            break
+        length += 1
+    return length if _MIN_MENU_ITEMS <= length < len(lines) else 0
+
+
 def _remove_boilerplate(lines: list[str]) -> tuple[list[str], list[Removal]]:
     kept: list[str] = []
     removed: list[Removal] = []
+    menu = _site_menu_length(lines)
+    if menu:
+        removed.append(Removal("site_menu", "\n".join(lines[:menu])))
+        lines = lines[menu:]
     i = 0
     n = len(lines)
     while i < n:
@@ -470,6 +490,7 @@ def _looks_like_appendix(rest: list[str]) -> bool:
 RULES: tuple[str, ...] = (
     "breadcrumb", "metadata_block", "source_line", "share", "page_controls", "prev_next", "related_links",
     "qr_code", "footer_links", "photo_caption", "lone_bullet", "license_notice", "markup_residue", "page_chrome",
+    "site_menu",
 )
 
 

@@ -376,3 +376,23 @@ def test_clean_text_never_raises_and_is_idempotent(text):
 def test_normalize_text_is_idempotent(text):
     once = normalize_text(text)
     assert normalize_text(once) == once
+
+
+def test_a_site_menu_at_the_top_of_the_page_is_removed_and_recorded():
+    menu = "首页\n|\n政务公开\n|\n办事服务\n|\n互动交流\n新闻中心"
+    result = clean_text(menu + "\n" + BODY)
+    assert result.text == normalize_text(BODY)
+    assert Removal("site_menu", "政务公开\n办事服务\n互动交流\n新闻中心") in result.removed
+    # Short lines that may be the report's own title lines, or fewer than three labels, stay.
+    for head in ("政府工作报告\n张三\n区长", "政务公开\n办事服务", "政务公开\n2019年\n办事服务\n互动交流"):
+        kept = clean_text(head + "\n" + BODY)
+        assert all(r.rule != "site_menu" for r in kept.removed)
+    # In the body, the same lines are the report's own text.
+    body_lines = BODY.split("\n")
+    inside = "\n".join([*body_lines[:2], "政务公开", "办事服务", "互动交流", *body_lines[2:]])
+    assert clean_text(inside).text == normalize_text(inside)
+
+
+def test_no_bundled_report_loses_a_line_to_the_site_menu_rule(seeds, national):
+    for result in [*(r for _, r in seeds.values()), *national.values()]:
+        assert all(r.rule != "site_menu" for r in result.removed)
