@@ -39,6 +39,8 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from .cleaning import simplified
+
 __all__ = [
     "DictionaryError",
     "AttentionCategory",
@@ -360,7 +362,7 @@ def attention_terms(
     compiled = [_compile(c, wildcard_max) for c in dictionaries]
     rows = []
     for ids, text in zip(reports[id_columns].itertuples(index=False, name=None), reports[text_col]):
-        text = text if isinstance(text, str) else ""
+        text = simplified(text) if isinstance(text, str) else ""
         for entry in compiled:
             for term, count in sorted(_match_terms(text, entry).items()):
                 rows.append((*ids, entry.category.name, term, count))
@@ -383,7 +385,7 @@ def attention_scores(
 ) -> pd.DataFrame:
     """Attention to each category in each report: counts, per 10,000 characters and per 1,000 tokens.
 
-    Definitions: ``count`` = non-overlapping matches of the category's terms in the text (see module docstring);
+    Definitions: ``count`` = non-overlapping matches of the category's terms in the text, read in simplified script (see module docstring);
     ``n_chars`` = characters of the text excluding whitespace; ``n_tokens`` = length of the ``tokens`` column
     if the table has one (so it follows that tokenizer's stopword and length filters), else
     ``len(tokenizer(text))``, else every word of the text as jieba's dictionary cuts it (rjieba backend),
@@ -409,7 +411,7 @@ def attention_scores(
     """
     dictionaries, id_columns = _prepare(reports, dictionaries=dictionaries, text_col=text_col, id_columns=id_columns)
     compiled = [_compile(c, wildcard_max) for c in dictionaries]
-    texts = [t if isinstance(t, str) else "" for t in reports[text_col]]
+    texts = [simplified(t) if isinstance(t, str) else "" for t in reports[text_col]]  # 國家 counts as 国家
     if tokens_col is not None and tokens_col in reports.columns:
         n_tokens = [len(t) if isinstance(t, (list, tuple, np.ndarray)) else 0 for t in reports[tokens_col]]
     else:

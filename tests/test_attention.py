@@ -425,3 +425,14 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_a_traditional_script_text_scores_like_its_simplified_form():
+    import opencc
+
+    simple = (Path(__file__).resolve().parents[1] / "data" / "raw" / "003_c7f94249779b73e0.txt").read_text(encoding="utf-8")
+    frame = pd.DataFrame({"doc_id": ["s", "t"], "text": [simple, opencc.OpenCC("s2t").convert(simple)]})
+    assert frame["text"][0] != frame["text"][1]
+    scores = attention.attention_scores(frame).pivot(index="category", columns="doc_id", values="count")
+    assert scores["s"].sum() > 50
+    assert scores["t"].tolist() == scores["s"].tolist()
