@@ -422,3 +422,23 @@ def test_a_single_report_is_compared_by_its_sections(seed_corpus):
     one = seed_corpus.subset(seed_corpus.reports["region"] == "江干区").paragraphs(metadata=["region", "year"])
     assert compare.choose_grouping(one) == "section"
     assert compare.choose_grouping(seed_corpus.paragraphs(metadata=["region", "year"])) == "region"
+
+
+def test_nearly_equal_topic_mixtures_are_similar_not_nan():
+    # Two mixtures equal but for the last bit of one share: scipy's jensenshannon returns NaN for this pair
+    # (a divergence rounded below zero), which used to stop notebook 03 in the dendrogram.
+    a = np.array([0.10636090920983897, 0.030574528788570296, 0.5328246851844209, 0.03632103133213047,
+                  0.011434929592893122, 0.17839969816166668, 0.04942616323685534, 0.05465805449362419])
+    b = a.copy()
+    b[0] = 0.10636090920983898
+    mixtures = pd.DataFrame([a, b, np.full(8, 1 / 8)], index=["2019", "2020", "flat"],
+                            columns=[f"topic_{i}" for i in range(8)])
+    similarity = compare.topic_similarity(mixtures)
+    assert np.isfinite(similarity.to_numpy()).all()
+    assert similarity.loc["2019", "2020"] == 1.0
+    assert 0.0 < similarity.loc["2019", "flat"] < 1.0
+    assert compare.similarity_linkage(similarity).shape == (2, 4)
+    # otherwise the same distance as scipy's
+    from scipy.spatial.distance import jensenshannon
+
+    assert compare.jensen_shannon_distance(a, np.full(8, 1 / 8)) == pytest.approx(jensenshannon(a, np.full(8, 1 / 8), base=2))
