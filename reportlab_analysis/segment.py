@@ -30,6 +30,8 @@ SECTIONS = ("preamble", "review", "plan", "self_building", "closing", "appendix"
 _TOP_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]{1,3}\s*[、.．]|第[一二三四五六七八九十]{1,3}(?:部分|章)[、，,:：\s]?)\s*")
 _SUB_NUMBER = re.compile(r"^(?:[（(][一二三四五六七八九十\d]{1,3}[)）]|\d{1,2}\s*[、.．)）]|[①-⑳])")
 _SENTENCE_END = re.compile(r"[。！？!?；;]$")
+# The caption of a table, figure or box ("表1 2023年主要预期目标", "附表：…", "专栏2 …") names no section.
+_CAPTION = re.compile(r"^(?:附?[表图]|专栏|图表)\s*[\d一二三四五六七八九十０-９]*\s*(?:[-－—.．、:：]\s*\d*)?\s")
 _MAX_HEADING_CHARS = 48
 
 _SELF_BUILDING = re.compile(
@@ -66,9 +68,13 @@ def heading_section(line: str, *, year: int | None = None) -> str | None:
         'plan'
         >>> heading_section("（一）经济发展趋稳向好") is None
         True
+        >>> heading_section("表1 2023年主要预期目标") is None   # a table caption
+        True
     """
     text = line.strip()
     if not text or len(text) > _MAX_HEADING_CHARS or _SENTENCE_END.search(text) or _SUB_NUMBER.match(text):
+        return None
+    if _CAPTION.match(text + " "):
         return None
     numbered = bool(_TOP_NUMBER.match(text))
     body = _TOP_NUMBER.sub("", text)

@@ -127,3 +127,11 @@ def test_traditional_script_headings_and_closing_are_recognised():
     assert traditional[5] == "三、加強政府自身建設"
     assert label_paragraphs(traditional) == label_paragraphs(paragraphs) == [
         "preamble", "review", "review", "plan", "plan", "self_building", "self_building", "closing"]
+
+
+@pytest.mark.parametrize("caption", ["表1 2023年主要预期目标", "附表 2023年主要目标任务", "专栏2 今年重点工作"])
+def test_a_table_caption_naming_targets_opens_no_section(caption):
+    paragraphs = ["各位代表：", "一、2022年工作回顾", "增长6%。", "二、2023年工作安排", caption, "地区生产总值增长6%。",
+                  "三、加强政府自身建设", "坚持依法行政。"]
+    assert label_paragraphs(paragraphs, year=2023) == [
+        "preamble", "review", "review", "plan", "plan", "plan", "self_building", "self_building"]
