@@ -66,7 +66,7 @@ _CJK_PUNCT = (
 )
 _IS_HAN = re.compile(f"[{_HAN}]")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u200e\u200f\u2060\u2061-\u2064\ufeff\u00ad\u180e\u202a-\u202e\u2066-\u2069]")
-_ODD_SPACE = re.compile("[\t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u3164\uffa0]")
+_ODD_SPACE = re.compile("[\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000\u3164\uffa0]")
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\u0085\u000b\u000c]")
 _CONTROL = re.compile("[\u0000-\u0008\u000e-\u001f\u007f-\u0084\u0086-\u009f]")
 _FULLWIDTH_ALNUM = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
@@ -89,6 +89,7 @@ def normalize_text(text: str) -> str:
 
     - line endings to ``\\n``; zero-width characters and control characters removed;
     - U+3000, no-break and other odd spaces to an ASCII space; spaces at line ends stripped, runs collapsed;
+    - a tab inside a line separates table cells and stays (one tab between non-empty cells);
     - full-width digits, letters and ％ to ASCII (Chinese punctuation kept, no blanket NFKC);
     - letter-spaced Chinese ("政 府 工 作 报 告", "李　强") and digits ("1 9 9 3") closed up;
     - spaces next to Chinese punctuation, or between Chinese and ASCII digits/letters, dropped.
@@ -113,6 +114,14 @@ def normalize_text(text: str) -> str:
 
 
 def _normalize_line(line: str) -> str:
+    """One line; a tab separates cells (a table row from a .docx or a tab-separated annex table), so each cell is
+    normalized on its own and the cells stay apart, joined by one tab (empty cells and edge tabs dropped)."""
+    if "\t" not in line:
+        return _normalize_cell(line)
+    return "\t".join(cell for cell in map(_normalize_cell, line.split("\t")) if cell)
+
+
+def _normalize_cell(line: str) -> str:
     line = _SPACES.sub(" ", line.strip(" "))
     if " " not in line:
         return line

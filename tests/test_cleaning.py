@@ -396,3 +396,11 @@ def test_a_site_menu_at_the_top_of_the_page_is_removed_and_recorded():
 def test_no_bundled_report_loses_a_line_to_the_site_menu_rule(seeds, national):
     for result in [*(r for _, r in seeds.values()), *national.values()]:
         assert all(r.rule != "site_menu" for r in result.removed)
+
+
+def test_table_rows_keep_their_cells_apart():
+    rows = "主要预期目标\n指标\t单位\t2023年目标\n城镇新增就业\t万人\t3\n1\t新建改扩建中小学\t\t12所\n"
+    assert normalize_text(rows) == "主要预期目标\n指标\t单位\t2023年目标\n城镇新增就业\t万人\t3\n1\t新建改扩建中小学\t12所\n"
+    # each cell is normalized on its own; tabs used as indentation go
+    assert normalize_text("\t\u3000增长　５％\t 万 人 \t") == "增长5%\t万人"
+    assert normalize_text(normalize_text(rows)) == normalize_text(rows)
