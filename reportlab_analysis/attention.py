@@ -444,8 +444,8 @@ def attention_scores(
 def attention_panel(
     scores: pd.DataFrame,
     *,
-    index: Sequence[str] = ("region", "adcode", "year"),
-    measures: Sequence[str] = ("per_10k_chars", "per_1k_tokens", "count"),
+    index: str | Sequence[str] = ("region", "adcode", "year"),
+    measures: str | Sequence[str] = ("per_10k_chars", "per_1k_tokens", "count"),
 ) -> pd.DataFrame:
     """Wide panel for regressions: one row per ``index`` value (e.g. region × year), one column per category and measure.
 
@@ -476,7 +476,8 @@ def attention_panel(
         >>> attention_panel(scores, index=["section"], measures=["per_10k_chars"]).values.tolist()
         [['plan', 2, 10, 3, 3000.0]]
     """
-    index = list(index)
+    index = [index] if isinstance(index, str) else list(index)  # index="region" is one column, not six letters
+    measures = [measures] if isinstance(measures, str) else list(measures)
     missing = [c for c in [*index, "category", "count", "n_chars", "n_tokens"] if c not in scores.columns]
     if missing:
         raise ValueError(f"index/scores: unknown column(s) {missing}; the scores table has {list(scores.columns)}")

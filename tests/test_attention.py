@@ -436,3 +436,12 @@ def test_a_traditional_script_text_scores_like_its_simplified_form():
     scores = attention.attention_scores(frame).pivot(index="category", columns="doc_id", values="count")
     assert scores["s"].sum() > 50
     assert scores["t"].tolist() == scores["s"].tolist()
+
+
+def test_a_single_column_name_is_one_index_column():
+    frame = pd.DataFrame({"doc_id": ["a", "b"], "region": ["甲区", "乙区"], "text": ["生态环境保护", "数字经济"]})
+    scores = attention.attention_scores(frame)
+    as_string = attention.attention_panel(scores, index="region", measures="count")
+    as_list = attention.attention_panel(scores, index=["region"], measures=["count"])
+    pd.testing.assert_frame_equal(as_string, as_list)
+    assert as_string["region"].tolist() == ["乙区", "甲区"] and "ecology_n" in as_string.columns
