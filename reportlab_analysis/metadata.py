@@ -62,10 +62,10 @@ _CN_YEAR = re.compile(r"[〇○零一二三四五六七八九]{4}(?=\s*年)")
 _TITLE_HINT = re.compile(r"政府工作报告|政府工作计划|工作报告|政府工作|关于.{0,30}的决议")
 _RESOLUTION = re.compile(r"关于.{0,30}政府工作报告的决议|政府工作报告的决议")
 _REPORT_HINT = re.compile(r"政府工作报告|政府工作计划|工作报告|各位代表|向大会报告|我代表")
-_SPEAKER_TITLES = r"总理|省长|市长|区长|县长|旗长|州长|盟长|主席|专员|行政长官|主任"
+_SPEAKER_TITLES = r"总理|省长|市长|区长|县长|旗长|州长|盟长|镇长|乡长|主席|专员|行政长官|主任"
 _SPEAKER_NAME = rf"[{_HAN}]{{2,4}}|[{_HAN}]{{1,8}}·[{_HAN}·]{{1,16}}"
 _SPEAKER_LINE = re.compile(
-    rf"^(?:[^，。,、的在审议听取]{{0,20}}?(?:人民政府|政府|国务院|管委会|管理委员会|行政公署|省|市|区|县|旗|州|盟))?"
+    rf"^(?:[^，。,、的在审议听取]{{0,20}}?(?:人民政府|政府|国务院|管委会|管理委员会|行政公署|办事处|省|市|区|县|旗|州|盟|镇|乡))?"
     rf"(?:代理|代|副)?(?:{_SPEAKER_TITLES})(?:[（(]代[)）])?[:：]?({_SPEAKER_NAME})$"
 )
 _SPEAKER_TITLE_END = re.compile(rf"(?:{_SPEAKER_TITLES})(?:[（(]代[)）])?[:：]?$")
@@ -221,6 +221,8 @@ def extract_speaker(header_lines: list[str], *, resolution_text: str | None = No
         '宋博岩'
         >>> extract_speaker(["区  长  王铁立"])
         '王铁立'
+        >>> extract_speaker(["城关街道办事处主任 李明"]), extract_speaker(["镇长 陈建"])
+        ('李明', '陈建')
     """
     squeezed = [_squeeze(_simplify(line)) for line in header_lines]
     probes = list(squeezed)
