@@ -538,7 +538,7 @@ def _parse_mentions(sentence: str, names: Sequence[str], period: Period) -> list
             rows[index] = shared
             continue
         rows[index] = _read_mention(text, start, end, name, next_start)
-    _apply_respectively(text, subjects, rows)
+    rows += _apply_respectively(text, subjects, rows)
     frame_rows = []
     for row in rows:
         if row is None or row["indicator"] not in names:
@@ -553,12 +553,15 @@ _ENUMERATION = re.compile(r"[、和及]|以及")
 _LIST_SEPARATOR = re.compile(r"[、和及与,]")
 
 
-def _apply_respectively(text: str, subjects: list[tuple[int, int, str]], rows: list[dict | None]) -> None:
+def _apply_respectively(text: str, subjects: list[tuple[int, int, str]], rows: list[dict | None]) -> list[dict]:
     """"城镇和农村居民人均可支配收入分别增长8%和9%": the n-th enumerated indicator takes the n-th value.
 
     Where the order cannot be known (the list starts before the first indicator, "二氧化碳排放和能耗分别…") or
-    there are fewer values than indicators, the rows are dropped rather than given a neighbour's value.
+    there are fewer values than indicators, the rows are dropped rather than given a neighbour's value. One
+    subject naming town and country together ("城乡居民人均可支配收入分别增长5.8%和7.2%") with two values gives an
+    urban and a rural row; the rural one is returned (the urban one replaces the subject's row).
     """
+    added: list[dict] = []
     index = 0
     while index < len(subjects):
         last = index
@@ -579,6 +582,25 @@ def _apply_respectively(text: str, subjects: list[tuple[int, int, str]], rows: l
                     break
                 values.append(value)
                 position = following.end()
+            subject = text[subjects[index][0]:subjects[index][1]]
+            town_first = re.search(r"城镇(?:居民|常住居民)?[和、及与]$", text[:subjects[index][0]])
+            town_and_country = "城乡" in subject or (subject.startswith(("农村", "农民")) and town_first is not None)
+            if index == last and len(values) == 2 and town_and_country and rows[index]["indicator"] == "income_growth":
+                usable = first["value"] and not math.isnan(first["value"])
+                scale = row["value"] / first["value"] if usable else 1.0
+                for variant, value in zip(("urban", "rural"), values):
+                    low, high = sorted((value["low"] * scale, value["high"] * scale))
+                    qualifier = value["qualifier"] or values[-1]["qualifier"] or (
+                        row["qualifier"] if row["qualifier"] in _PRE_QUALIFIERS else None)  # "6%和7%左右": both
+                    split = {**row, "variant": variant, "value": value["value"] * scale, "low": low, "high": high,
+                             "qualifier": qualifier, "phrase": text[town_first.start() if town_first else subjects[index][0]:position],
+                             "note": f"{variant} value of a town-and-country 分别 pair"}
+                    if variant == "urban":
+                        rows[index] = split
+                    else:
+                        added.append(split)
+                index = last + 1
+                continue
             preceded = bool(re.search(r"[、和及与]$", text[:subjects[index][0]]))
             # The first value's sign and unit conversion ("降低", 人 -> 万人) apply to the whole list.
             usable = first and first["value"] and not math.isnan(first["value"])
@@ -594,6 +616,7 @@ def _apply_respectively(text: str, subjects: list[tuple[int, int, str]], rows: l
                 rows[i] = {**rows[i], "value": value["value"] * scale, "low": low, "high": high, "qualifier": qualifier,
                            "note": note}
         index = last + 1
+    return added
 
 
 def _check_indicators(indicators: Iterable[str] | None) -> list[str]:

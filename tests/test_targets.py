@@ -392,3 +392,20 @@ def test_a_traditional_script_report_gives_the_same_targets_and_sections_as_its_
     sections = {name: corpus.paragraphs()["section"].value_counts() for name, corpus in both.items()}
     assert sections["traditional"]["self_building"] == sections["simplified"]["self_building"] > 0
     assert sections["traditional"]["review"] == sections["simplified"]["review"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "urban", "rural", "qualifier"),
+    [
+        ("城乡居民人均可支配收入分别增长5.8%和7.2%。", 5.8, 7.2, None),
+        ("城乡居民收入分别增长6%和7%左右。", 6.0, 7.0, "左右"),
+        ("城镇和农村居民人均可支配收入分别增长8%和9%。", 8.0, 9.0, None),
+        ("城镇居民和农村居民人均可支配收入分别增长8%、9%。", 8.0, 9.0, None),
+    ],
+)
+def test_town_and_country_income_pairs_give_an_urban_and_a_rural_target(sentence, urban, rural, qualifier):
+    found = parse_sentence(sentence, indicators=["income_growth"])
+    assert found["variant"].tolist() == ["urban", "rural"]
+    assert found["value"].tolist() == [urban, rural]
+    assert [q if isinstance(q, str) else None for q in found["qualifier"]] == [qualifier, qualifier]
+    assert found["phrase"].iloc[0].startswith(("城乡", "城镇"))
