@@ -826,7 +826,14 @@ def _from_corpus(corpus: object, kind: Kind, indicators: Iterable[str] | None) -
     reports = corpus.reports  # type: ignore[attr-defined]
     fields = [f for f in _REPORT_FIELDS if f in reports.columns]
     table = table.merge(reports[["doc_id", *fields]], on="doc_id", how="left")
-    return table[["doc_id", *fields, *TARGET_COLUMNS[1:]]]
+    columns = ["doc_id", *fields, *TARGET_COLUMNS[1:]]
+    if "year" in fields:
+        # The year a figure is about: the plan year for a target, the year before it for an achievement (a
+        # report for 2018 reviews 2017); none for a five-year figure, which covers a period.
+        shift = 0 if kind == "target" else 1
+        table["figure_year"] = (table["year"] - shift).where(table["period"] == "annual").astype("Int64")
+        columns.insert(columns.index("year") + 1, "figure_year")
+    return table[columns]
 
 
 def extract_targets(corpus: object, *, indicators: Iterable[str] | None = None) -> pd.DataFrame:
@@ -837,8 +844,9 @@ def extract_targets(corpus: object, *, indicators: Iterable[str] | None = None) 
         indicators: restrict to these names of :data:`INDICATORS` (default: all).
 
     Returns:
-        DataFrame: ``doc_id``, report metadata (``region``, ``city``, ``province``, ``level``, ``year``), then
-        ``section``, ``para_id``, ``sent_id``, ``indicator``, ``variant``, ``value``, ``low``, ``high``,
+        DataFrame: ``doc_id``, report metadata (``region``, ``city``, ``province``, ``level``, ``year``),
+        ``figure_year`` (the year an annual figure is about: the plan year here, the year before it in
+        :func:`extract_achievements`; empty for five-year figures), then ``section``, ``para_id``, ``sent_id``, ``indicator``, ``variant``, ``value``, ``low``, ``high``,
         ``qualifier``, ``unit``, ``period`` ("annual" or "five_year"), ``phrase`` and ``sentence``.
         A report that sets no target for an indicator has no row for it.
 
@@ -851,7 +859,8 @@ def extract_targets(corpus: object, *, indicators: Iterable[str] | None = None) 
 
 
 def extract_achievements(corpus: object, *, indicators: Iterable[str] | None = None) -> pd.DataFrame:
-    """The figures each report gives for the past period (its review section), with the columns of targets.
+    """The figures each report gives for the past period (its review section), with the columns of targets;
+    ``figure_year`` is the reviewed year (``year`` - 1) for annual figures.
 
     Example:
         >>> from reportlab_analysis import load_corpus

@@ -409,3 +409,13 @@ def test_town_and_country_income_pairs_give_an_urban_and_a_rural_target(sentence
     assert found["value"].tolist() == [urban, rural]
     assert [q if isinstance(q, str) else None for q in found["qualifier"]] == [qualifier, qualifier]
     assert found["phrase"].iloc[0].startswith(("城乡", "城镇"))
+
+
+def test_figure_year_is_the_plan_year_for_targets_and_the_year_before_for_achievements(seeds):
+    found = {"targets": extract_targets(seeds), "achievements": extract_achievements(seeds)}
+    for kind, shift in (("targets", 0), ("achievements", 1)):
+        table = found[kind]
+        annual = table[table["period"] == "annual"]
+        assert len(annual) > 0 and (annual["figure_year"] == annual["year"] - shift).all()
+        assert table.loc[table["period"] == "five_year", "figure_year"].isna().all()
+        assert table.columns.tolist().index("figure_year") == table.columns.tolist().index("year") + 1
