@@ -5,11 +5,14 @@ be redistributed, unlike SimHei). It is registered with matplotlib's font manage
 site-packages or the user's font folders is changed.
 
 The package ships one *variable* font whose default instance is weight 100 (Thin), and matplotlib can only
-use a variable font's default instance, which is hard to read in a figure. :func:`build_regular_font` writes a
-static Regular (weight 400) instance of the Simplified Chinese face into a user cache folder (a one-off job of
-about ten minutes with ``fontTools``, written atomically). :func:`setup_plotting` uses it when it is there and
-otherwise falls back to the Thin default with a note, so figures always render; build the font once with
-``reportlab-analysis fonts`` for nicer figures (the runner records which font was used in ``index.html``).
+use a variable font's default instance, which is hard to read in a figure. So the first :func:`setup_plotting`
+on a machine writes a static Regular (weight 400) instance of the characters in common use (GB 2312: 6,763
+hanzi and the symbols, plus ASCII and punctuation) into a user cache folder: about half a minute with
+``fontTools``, once, written atomically (:func:`build_common_regular_font`). Figures are set in it, and a rarer
+character (鄠, 犇) falls back to the variable font, in Thin. ``reportlab-analysis fonts`` builds the Regular
+instance of every character instead (about ten minutes, :func:`build_regular_font`), used from then on. If the
+cache folder cannot be written, figures fall back to Thin with a note, so they always render (the runner records
+which font was used in ``index.html``).
 
 Example:
     >>> from reportlab_analysis.plotting import setup_plotting
@@ -31,6 +34,8 @@ import matplotlib
 
 FONT_FAMILY = "Noto Sans CJK SC"
 """The family name every figure is set in."""
+FALLBACK_FAMILY = "Noto Sans CJK SC Variable"
+"""The family of the variable font, for characters the common-character Regular font does not have."""
 
 _FONT_PACKAGE = "manimgx_fonts_cjk"
 _FONT_FILE = "NotoSansCJK-VF.otf.ttc"
@@ -46,14 +51,16 @@ class FontInfo:
     Attributes:
         family: Font family name used in rcParams.
         path: The font file registered with matplotlib.
-        weight: ``"regular"`` for the cached static instance, ``"thin"`` for the variable font's default.
+        weight: ``"regular"`` for a cached static instance, ``"thin"`` for the variable font's default.
         note: Human-readable remark (e.g. how to get the regular weight), or ``""``.
+        fallback: the font drawing the characters ``path`` lacks (the variable font), or None.
     """
 
     family: str
     path: Path
     weight: str
     note: str = ""
+    fallback: Path | None = None
 
 
 def cjk_font_path() -> Path:
@@ -103,6 +110,76 @@ def regular_font_path() -> Path:
     return font_cache_dir() / f"NotoSansCJKsc-Regular-{_source_fingerprint(source)}.otf"
 
 
+def common_regular_font_path() -> Path:
+    """Where the cached Regular instance of the characters in common use lives (it may not exist yet)."""
+    return font_cache_dir() / f"NotoSansCJKsc-Regular-GB2312-v2-{_source_fingerprint(cjk_font_path())}.otf"
+
+
+def _common_characters() -> set[int]:
+    """Code points of the common-character font: every character of GB 2312 (hanzi, kana, Greek, Cyrillic,
+    full-width forms, symbols), printable ASCII and Latin-1, general punctuation and CJK punctuation."""
+    characters = set(range(0x20, 0x7F)) | set(range(0xA0, 0x100)) | set(range(0x2000, 0x2070))
+    characters |= set(range(0x2100, 0x2300))  # letterlike symbols, arrows, math operators (− U+2212, ×, ≤)
+    characters |= set(range(0x2460, 0x2500)) | set(range(0x25A0, 0x2600))  # ①, ■ ● △
+    characters |= set(range(0x3000, 0x3040)) | set(range(0x3200, 0x3300)) | set(range(0xFF00, 0xFFF0))
+    for lead in range(0xA1, 0xF8):
+        for trail in range(0xA1, 0xFF):
+            try:
+                characters.add(ord(bytes((lead, trail)).decode("gb2312")))
+            except UnicodeDecodeError:
+                continue
+    return characters
+
+
+def build_common_regular_font(*, force: bool = False) -> Path:
+    """Write a static Regular (weight 400) instance of the characters in common use into the cache folder.
+
+    About half a minute on one core (7,700 glyphs instead of 65,000), once per machine; written to a
+    temporary name and renamed, so an interrupted build never leaves a broken font.
+
+    Example:
+        >>> build_common_regular_font()  # doctest: +SKIP
+        PosixPath('/home/me/.cache/reportlab_analysis/fonts/NotoSansCJKsc-Regular-GB2312-….otf')
+    """
+    from fontTools import subset
+
+    target = common_regular_font_path()
+    if target.is_file() and not force:
+        return target
+
+    def keep_common(font):
+        options = subset.Options()
+        options.layout_features = []  # matplotlib does no shaping: no alternates needed
+        options.name_IDs = ["*"]
+        options.notdef_outline = True
+        subsetter = subset.Subsetter(options)
+        subsetter.populate(unicodes=_common_characters())
+        subsetter.subset(font)
+
+    return _write_static_instance(target, before=keep_common)
+
+
+def _write_static_instance(target: Path, *, before=None) -> Path:
+    """Instantiate the SC face at Regular weight (after ``before(font)``, if given) and save it atomically."""
+    from fontTools.ttLib import TTFont
+    from fontTools.varLib import instancer
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    font = TTFont(str(cjk_font_path()), fontNumber=_SC_FACE_INDEX, recalcTimestamp=False)
+    if before is not None:
+        before(font)
+    static = instancer.instantiateVariableFont(font, {"wght": _REGULAR_WEIGHT}, updateFontNames=True)
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, suffix=".otf.tmp")
+    os.close(fd)
+    try:
+        static.save(tmp_name)
+        os.replace(tmp_name, target)
+    finally:
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
+    return target
+
+
 def build_regular_font(*, force: bool = False) -> Path:
     """Write a static Regular (weight 400) instance of Noto Sans CJK SC into the cache folder.
 
@@ -119,30 +196,10 @@ def build_regular_font(*, force: bool = False) -> Path:
         >>> build_regular_font()  # doctest: +SKIP
         PosixPath('/home/me/.cache/reportlab_analysis/fonts/NotoSansCJKsc-Regular-….otf')
     """
-    from fontTools.ttLib import TTFont
-    from fontTools.varLib import instancer
-
     target = regular_font_path()
     if target.is_file() and not force:
         return target
-    target.parent.mkdir(parents=True, exist_ok=True)
-    font = TTFont(str(cjk_font_path()), fontNumber=_SC_FACE_INDEX)
-    static = instancer.instantiateVariableFont(font, {"wght": _REGULAR_WEIGHT}, updateFontNames=True)
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, suffix=".otf.tmp")
-    os.close(fd)
-    try:
-        static.save(tmp_name)
-        os.replace(tmp_name, target)
-    finally:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
-    return target
-
-
-def _registered_paths() -> set[str]:
-    from matplotlib import font_manager
-
-    return {entry.fname for entry in font_manager.fontManager.ttflist}
+    return _write_static_instance(target)
 
 
 def register_cjk_font(*, prefer_regular: bool = True) -> FontInfo:
@@ -156,27 +213,39 @@ def register_cjk_font(*, prefer_regular: bool = True) -> FontInfo:
     """
     from matplotlib import font_manager, ft2font
 
-    def register(path: Path, face_index: int) -> None:
+    def register(path: Path, face_index: int, family: str = FONT_FAMILY) -> None:
         # One face, entered at every weight: it is the only weight matplotlib can draw from the file, and
         # this keeps findfont from logging a fallback for every bold or light text.
-        if str(path) in _registered_paths():
+        if any(entry.fname == str(path) and entry.name == family for entry in font_manager.fontManager.ttflist):
             return
         face = ft2font.FT2Font(str(path), face_index=face_index)
         entry = font_manager.ttfFontProperty(face)
         for weight in range(100, 1000, 100):
-            font_manager.fontManager.ttflist.append(dataclasses.replace(entry, name=FONT_FAMILY, weight=weight))
+            font_manager.fontManager.ttflist.append(dataclasses.replace(entry, name=family, weight=weight))
         font_manager.fontManager._findfont_cached.cache_clear()
 
+    variable = cjk_font_path()
     regular = regular_font_path()
     if prefer_regular and regular.is_file():
         register(regular, 0)
         return FontInfo(family=FONT_FAMILY, path=regular, weight="regular")
-    variable = cjk_font_path()
+    if prefer_regular:
+        try:
+            common = build_common_regular_font()
+        except (OSError, ValueError, RuntimeError) as error:  # an unwritable cache: Thin still renders
+            reason = f"the Regular font could not be cached ({error})"
+        else:
+            register(common, 0)
+            register(variable, _SC_FACE_INDEX, FALLBACK_FAMILY)
+            note = ("Figures use a Regular weight of the characters in common use (GB 2312); rarer characters "
+                    "are drawn in Thin. `reportlab-analysis fonts` caches a Regular weight of every character "
+                    "(about ten minutes, once).")
+            return FontInfo(family=FONT_FAMILY, path=common, weight="regular", note=note, fallback=variable)
+    else:
+        reason = "the Regular font was not asked for"
     register(variable, _SC_FACE_INDEX)
-    note = (
-        "Figures use the Thin default weight of the variable Noto Sans CJK font; run `reportlab-analysis fonts` "
-        "once (about ten minutes) to cache a Regular weight."
-    )
+    note = (f"Figures use the Thin default weight of the variable Noto Sans CJK font: {reason}; run "
+            "`reportlab-analysis fonts` once (about ten minutes) to cache a Regular weight.")
     return FontInfo(family=FONT_FAMILY, path=variable, weight="thin", note=note)
 
 
@@ -186,7 +255,8 @@ def setup_plotting(*, prefer_regular: bool = True, dpi: int = 150, style: str = 
     Call it once at the top of a notebook or script, before making figures.
 
     Args:
-        prefer_regular: Use the cached Regular font weight when available (see :func:`build_regular_font`).
+        prefer_regular: Use a Regular font weight: the full one when cached (:func:`build_regular_font`), else
+            the common-character one, built on first use (:func:`build_common_regular_font`).
         dpi: Resolution of saved PNG files.
         style: A matplotlib style applied first (``"default"`` resets earlier changes).
 
@@ -208,7 +278,9 @@ def setup_plotting(*, prefer_regular: bool = True, dpi: int = 150, style: str = 
     info = register_cjk_font(prefer_regular=prefer_regular)
     matplotlib.rcParams.update(
         {
-            "font.family": "sans-serif",
+            # Named families, not the "sans-serif" alias, so that matplotlib falls back glyph by glyph: a character
+            # missing from the common-character font is drawn from the variable one.
+            "font.family": [info.family, *([FALLBACK_FAMILY] if info.fallback else []), "sans-serif"],
             "font.sans-serif": [info.family, "DejaVu Sans"],
             "axes.unicode_minus": False,  # the ASCII hyphen-minus is certain to be in every font
             "svg.hashsalt": _SVG_HASHSALT,  # stable element ids in SVG

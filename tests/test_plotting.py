@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import struct
 import warnings
 from pathlib import Path
@@ -138,3 +139,35 @@ def test_docstring_examples_run(module, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_figures_are_set_in_a_regular_weight_and_rare_characters_fall_back(_plotting):
+    from fontTools.ttLib import TTFont
+
+    info = _plotting
+    assert info.weight == "regular"  # the common-character Regular font is built on first use
+    font = TTFont(str(info.path))
+    assert font["OS/2"].usWeightClass == 400 and "fvar" not in font  # a static instance, not the variable font
+    cmap = font.getBestCmap()
+    assert all(ord(ch) in cmap for ch in "政府工作报告南岗区−％（）")
+    if info.fallback is not None:  # the common-character font: 鄠 (鄠邑区) is outside GB 2312
+        assert ord("鄠") not in cmap and ord("鄠") in TTFont(str(info.fallback), fontNumber=2).getBestCmap()
+    fig, ax = plt.subplots()
+    ax.set_title("西安市鄠邑区 犇 埇桥区 −3.5%")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a missing glyph warns
+        fig.canvas.draw()
+        fig.savefig(io.BytesIO(), format="svg")
+    plt.close(fig)
+
+
+def test_an_unwritable_font_cache_falls_back_to_thin_with_a_note(tmp_path, monkeypatch):
+    blocker = tmp_path / "not_a_folder"
+    blocker.write_text("a file where the cache folder should be")
+    monkeypatch.setenv("REPORTLAB_ANALYSIS_CACHE", str(blocker))
+    # register into a copy of matplotlib's font list, so that later figures are not affected
+    monkeypatch.setattr(font_manager.fontManager, "ttflist", list(font_manager.fontManager.ttflist))
+    info = plotting.register_cjk_font()
+    font_manager.fontManager._findfont_cached.cache_clear()
+    assert info.weight == "thin" and info.path == plotting.cjk_font_path()
+    assert "could not be cached" in info.note and "reportlab-analysis fonts" in info.note
