@@ -7,7 +7,7 @@ Subcommands:
     fonts       cache a Regular-weight CJK font for figures (one-off, about ten minutes)
 
 Example:
-    $ reportlab-analysis run --params params/default.yaml -p n_topics 8 --notebooks 01 02
+    $ reportlab-analysis run --params params/default.yaml -p 02.k 8 --notebooks 01 02
     $ reportlab-analysis run --params params/national.yaml --output-dir reports/national
 """
 
@@ -48,7 +48,8 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar=("KEY", "VALUE"),
-        help="override a parameter (VALUE is read as YAML); KEY may be NN.name for one notebook",
+        help="override a parameter (VALUE is read as YAML, checked against the notebook's default); KEY may be "
+        "NN.name for one notebook, e.g. -p 02.k 8",
     )
     run.add_argument("--notebooks", nargs="+", metavar="NN", help="run only these notebooks (numbers or names)")
     run.add_argument("--output-dir", metavar="DIR", help="output folder (default: reports)")
@@ -91,26 +92,29 @@ def _run(args: argparse.Namespace) -> int:
     )
     if not result.notebooks:
         print(f"No notebooks to run in {args.notebooks_dir!r}; wrote {result.index}", file=sys.stderr)
-    for notebook in result.notebooks:
-        if notebook.status != "ok":
-            print(
-                f"error: notebook {notebook.name} failed in {notebook.error}\n"
-                f"       the partly executed notebook is kept at {notebook.executed}"
-                + (f"\n       and rendered at {notebook.html}" if notebook.html else ""),
-                file=sys.stderr,
-            )
-            return 1
+    failed = [notebook for notebook in result.notebooks if notebook.status != "ok"]
+    for notebook in failed:
+        print(
+            f"error: notebook {notebook.name} failed in {notebook.error}\n"
+            f"       the partly executed notebook is kept at {notebook.executed}"
+            + (f"\n       and rendered at {notebook.html}" if notebook.html else ""),
+            file=sys.stderr,
+        )
+    if failed:
+        print(f"{len(failed)} of {len(result.notebooks)} notebooks failed ({', '.join(nb.name for nb in failed)}); "
+              f"the others ran: open {result.index}", file=sys.stderr)
+        return 1
     print(f"Done: open {result.index}", file=sys.stderr)
     return 0
 
 
 def _list(args: argparse.Namespace) -> int:
-    from .runner import find_notebooks, notebook_parameters
+    from .runner import find_notebooks, parameter_specs
 
     for notebook in find_notebooks(args.notebooks_dir):
         print(notebook.stem)
-        for name, value in notebook_parameters(notebook).items():
-            print(f"    {name} = {value!r}")
+        for name, spec in parameter_specs(notebook).items():
+            print(f"    {name} = {spec.default!r}    ({spec.expected()})")
     return 0
 
 

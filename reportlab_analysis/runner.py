@@ -20,7 +20,11 @@ optional ``notebooks:`` mapping holds per-notebook sections keyed by the noteboo
     corpus_path: ../data/raw        # relative paths are relative to this YAML file
     seed: 1
     notebooks:
-      "02": {n_topics: 8}
+      "02": {k: 8}
+
+Before any notebook runs, every value is checked against what the notebook's ``parameters`` cell accepts
+(:func:`parameter_specs`: the default's type or an annotation, and ``one of:`` comments) and each corpus path
+must hold report files (:func:`check_corpus_paths`). A notebook that fails does not stop the others.
 
 Example:
     >>> from reportlab_analysis.runner import run_notebooks
@@ -124,7 +128,7 @@ class RunResult:
     Attributes:
         output_dir: The output folder.
         index: Path of ``index.html``.
-        notebooks: One :class:`NotebookResult` per notebook run (stops at the first failure).
+        notebooks: One :class:`NotebookResult` per notebook run, failed or not.
     """
 
     output_dir: Path
@@ -186,6 +190,7 @@ def notebook_parameters(path: str | os.PathLike[str]) -> dict[str, Any]:
 
     Every top-level assignment in that cell is a parameter; its default is the literal value (``None``
     when the value is an expression rather than a literal). A notebook without such a cell declares nothing.
+    :func:`parameter_specs` says which values each one accepts.
 
     Raises:
         RunnerError: If the notebook cannot be read or its parameters cell is not valid Python.
@@ -193,6 +198,65 @@ def notebook_parameters(path: str | os.PathLike[str]) -> dict[str, Any]:
     Example:
         >>> notebook_parameters("notebooks/01_corpus_overview.ipynb")  # doctest: +SKIP
         {'corpus_path': '../data/raw', 'output_dir': '../reports', ...}
+    """
+    return {name: spec.default for name, spec in parameter_specs(path).items()}
+
+
+@dataclasses.dataclass(frozen=True)
+class ParameterSpec:
+    """One parameter of a notebook's ``parameters`` cell and the values it accepts.
+
+    Attributes:
+        name: The variable name.
+        default: Its literal default (None when the value is an expression).
+        kind: ``"int"``, ``"float"``, ``"bool"``, ``"str"`` or ``"list"``: from the annotation (``k: int | None =
+            None``), else from the default's type; None accepts anything (a None default without annotation).
+        item_kind: For a list, the kind of its items (``list[int]``, or the type all the default's items share).
+        nullable: Whether None is accepted: the default is None or the annotation says ``| None``.
+        choices: The allowed values, from a comment ``# ..., one of: "a", "b" or "c"`` on the assignment's line.
+    """
+
+    name: str
+    default: Any
+    kind: str | None = None
+    item_kind: str | None = None
+    nullable: bool = True
+    choices: tuple[str, ...] = ()
+
+    def expected(self) -> str:
+        """What the parameter accepts, in words, e.g. ``"a whole number or None"``."""
+        if self.kind == "list":
+            items = _KIND_WORDS.get(self.item_kind, ("", "values"))[1]
+            text = f"a list of {items} (or a single one)"
+            if self.choices:
+                text += ", each one of " + ", ".join(repr(c) for c in self.choices)
+        elif self.choices:
+            text = "one of " + ", ".join(repr(c) for c in self.choices)
+        else:
+            text = _KIND_WORDS.get(self.kind, ("any value", ""))[0]
+        return text + (" or None" if self.nullable and self.kind else "")
+
+
+_KINDS: dict[str, type] = {"bool": bool, "int": int, "float": float, "str": str, "list": list}
+_KIND_WORDS = {"int": ("a whole number", "whole numbers"), "float": ("a number", "numbers"),
+               "bool": ("true or false", "true/false values"), "str": ("text", "strings")}
+_ONE_OF = re.compile(r"\bone of:?\s*(.+)$")
+_INVALID = object()
+
+
+def parameter_specs(path: str | os.PathLike[str]) -> dict[str, ParameterSpec]:
+    """The parameters a notebook declares (see :func:`notebook_parameters`) with the values each accepts.
+
+    The accepted type comes from an annotation if there is one (``k: int | None = None``; understood: ``int``,
+    ``float``, ``bool``, ``str``, ``list``, ``list[X]``, ``X | None``), else from the default's type. A comment
+    ``one of: "a", "b" or "c"`` (or ``one of: a, b, c``) on the assignment's line restricts the values.
+
+    Raises:
+        RunnerError: If the notebook cannot be read or its parameters cell is not valid Python.
+
+    Example:
+        >>> parameter_specs("notebooks/02_topics.ipynb")["k"].expected()  # doctest: +SKIP
+        'a whole number or None'
     """
     import ast
 
@@ -205,25 +269,126 @@ def notebook_parameters(path: str | os.PathLike[str]) -> dict[str, Any]:
     cells = [c for c in nb.cells if c.cell_type == "code" and "parameters" in c.get("metadata", {}).get("tags", [])]
     if not cells:
         return {}
+    source = cells[0].source
     try:
-        tree = ast.parse(cells[0].source)
+        tree = ast.parse(source)
     except SyntaxError as err:
         raise RunnerError(f"the parameters cell of {str(path)!r} is not valid Python: {err}") from err
-    parameters: dict[str, Any] = {}
+    comments = _comments_by_line(source)
+    specs: dict[str, ParameterSpec] = {}
     for statement in tree.body:
+        annotation = None
         if isinstance(statement, ast.Assign):
             targets, value = statement.targets, statement.value
         elif isinstance(statement, ast.AnnAssign) and statement.value is not None:
-            targets, value = [statement.target], statement.value
+            targets, value, annotation = [statement.target], statement.value, statement.annotation
         else:
             continue
+        try:
+            default = ast.literal_eval(value)
+        except ValueError:
+            default = None
+        if annotation is not None:
+            kind, item_kind, nullable = _annotation_kind(annotation)
+        else:
+            kind, item_kind = _value_kind(default)
+            nullable = False
+        comment = " ".join(comments.get(line, "") for line in range(statement.lineno, statement.end_lineno + 1))
+        match = _ONE_OF.search(comment)
+        choices = tuple(c.strip(" '\"") for c in re.split(r",|\bor\b", match.group(1))) if match else ()
         for target in targets:
             if isinstance(target, ast.Name):
-                try:
-                    parameters[target.id] = ast.literal_eval(value)
-                except ValueError:
-                    parameters[target.id] = None
-    return parameters
+                specs[target.id] = ParameterSpec(target.id, default, kind, item_kind,
+                                                 nullable=nullable or default is None, choices=choices)
+    return specs
+
+
+def _comments_by_line(source: str) -> dict[int, str]:
+    import io
+    import tokenize
+
+    comments = {}
+    for token in tokenize.generate_tokens(io.StringIO(source).readline):
+        if token.type == tokenize.COMMENT:
+            comments[token.start[0]] = token.string.lstrip("#").strip()
+    return comments
+
+
+def _value_kind(value: Any) -> tuple[str | None, str | None]:
+    """``(kind, item_kind)`` of a default value."""
+    for kind in ("bool", "int", "float", "str"):  # bool first: True is also an int
+        if isinstance(value, _KINDS[kind]):
+            return kind, None
+    if isinstance(value, list):
+        item_kinds = {_value_kind(item)[0] for item in value}
+        return "list", item_kinds.pop() if len(item_kinds) == 1 else None
+    return None, None
+
+
+def _annotation_kind(node: Any) -> tuple[str | None, str | None, bool]:
+    """``(kind, item_kind, nullable)`` of an annotation; an annotation not understood accepts anything."""
+    import ast
+
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.BitOr):
+        parts = [node.left, node.right]
+        if any(isinstance(p, ast.Constant) and p.value is None for p in parts):
+            other = next(p for p in parts if not (isinstance(p, ast.Constant) and p.value is None))
+            kind, item_kind, _ = _annotation_kind(other)
+            return kind, item_kind, True
+        return None, None, True
+    if isinstance(node, ast.Name) and node.id in _KINDS:
+        return node.id, None, False
+    if isinstance(node, ast.Subscript) and isinstance(node.value, ast.Name) and node.value.id == "list":
+        item = node.slice
+        return "list", item.id if isinstance(item, ast.Name) and item.id in _KINDS else None, False
+    return None, None, True
+
+
+def check_parameter_value(spec: ParameterSpec, value: Any) -> Any:
+    """The value as the notebook should receive it, or ValueError saying what the parameter accepts.
+
+    Whole numbers given as ``8.0`` become ``8`` for a whole-number parameter, ``1`` becomes ``1.0`` for a
+    number, and a single value where a list is expected becomes a one-item list (``region`` → ``["region"]``).
+
+    Example:
+        >>> check_parameter_value(ParameterSpec("panel_index", ["region", "year"], "list", "str"), "region")
+        ['region']
+        >>> check_parameter_value(ParameterSpec("k", None, "int"), "eight")
+        Traceback (most recent call last):
+        ...
+        ValueError: got 'eight', expected a whole number or None
+    """
+    checked = _converted(spec, value)
+    if checked is _INVALID:
+        hint = ""
+        if spec.kind == "str" and isinstance(value, (int, float)):
+            hint = f" (to pass {value!r} as text, quote it: '\"{value}\"')"
+        raise ValueError(f"got {value!r}, expected {spec.expected()}{hint}")
+    return checked
+
+
+def _converted(spec: ParameterSpec, value: Any) -> Any:
+    if value is None:
+        return None if spec.nullable else _INVALID
+    if spec.kind == "list":
+        items = [_as_kind(item, spec.item_kind) for item in (value if isinstance(value, list) else [value])]
+        allowed = all(item is not _INVALID and (not spec.choices or item in spec.choices) for item in items)
+        return items if allowed else _INVALID
+    checked = _as_kind(value, spec.kind)
+    return checked if not spec.choices or checked in spec.choices else _INVALID
+
+
+def _as_kind(value: Any, kind: str | None) -> Any:
+    """The value as ``kind`` where converting loses nothing (8.0 → 8 for int, 1 → 1.0 for float), else _INVALID."""
+    if kind is None:
+        return value
+    if kind == "int" and isinstance(value, float) and value.is_integer():
+        return int(value)
+    if kind == "float" and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, bool) != (kind == "bool") or not isinstance(value, _KINDS[kind]):
+        return _INVALID
+    return value
 
 
 # --------------------------------------------------------------------------------------------- parameters
@@ -243,7 +408,7 @@ def load_parameter_file(path: str | os.PathLike[str]) -> tuple[dict[str, Any], d
 
     Example:
         >>> load_parameter_file("params/default.yaml")  # doctest: +SKIP
-        ({'corpus_path': '/…/data/raw', ...}, {'02': {'n_topics': 8}})
+        ({'corpus_path': '/…/data/raw', ...}, {'02': {'k': 8}})
     """
     path = Path(path)
     if not path.is_file():
@@ -264,7 +429,7 @@ def load_parameter_file(path: str | os.PathLike[str]) -> tuple[dict[str, Any], d
     if not isinstance(sections, dict) or not all(isinstance(v, dict) or v is None for v in sections.values()):
         raise RunnerError(
             f"parameter file {str(path)!r}: '{NOTEBOOK_SECTION_KEY}' must map notebook numbers or names "
-            "to mappings of parameters, e.g. notebooks: {\"02\": {n_topics: 8}}"
+            "to mappings of parameters, e.g. notebooks: {\"02\": {k: 8}}"
         )
     base = path.parent.resolve()
     _check_names(data, where=f"parameter file {str(path)!r}")
@@ -300,11 +465,12 @@ def parse_cli_parameters(pairs: Sequence[Sequence[str]]) -> tuple[dict[str, Any]
     """Turn ``-p key value`` pairs into global and per-notebook parameters.
 
     Values are parsed as YAML (``8`` is an int, ``[a, b]`` a list, ``null`` None). ``key`` may be
-    ``02.n_topics`` to address one notebook. Relative path values are taken relative to the current folder.
+    ``02.k`` to address one notebook. Relative path values are taken relative to the current folder.
+    Values are checked against the notebooks later, by :func:`plan_parameters`.
 
     Example:
-        >>> parse_cli_parameters([["n_topics", "8"], ["02.seed", "3"]])
-        ({'n_topics': 8}, {'02': {'seed': 3}})
+        >>> parse_cli_parameters([["seed", "8"], ["02.k", "3"]])
+        ({'seed': 8}, {'02': {'k': 3}})
     """
     global_parameters: dict[str, Any] = {}
     per_notebook: dict[str, dict[str, Any]] = {}
@@ -342,42 +508,54 @@ def plan_parameters(
     sections: Mapping[str, dict[str, Any]],
     output_dir: Path,
 ) -> dict[Path, dict[str, Any]]:
-    """The parameters each notebook receives: only those its ``parameters`` cell declares.
+    """The parameters each notebook receives: only those its ``parameters`` cell declares, checked.
 
-    Path parameters are passed relative to the notebooks folder (the kernel's working directory) when possible.
+    Every value is checked against what the notebook accepts (:func:`check_parameter_value`), for all notebooks
+    in ``all_notebooks``, so that a mistake is reported before anything runs, including a per-notebook value
+    for a notebook not selected this time. Path parameters are passed relative to the notebooks folder (the
+    kernel's working directory) when possible.
 
     Raises:
-        RunnerError: For a global parameter no notebook declares, a section that matches no notebook, or a
-            per-notebook parameter the notebook does not declare.
+        RunnerError: Listing every problem: a global parameter no notebook declares, a section that matches no
+            notebook, a per-notebook parameter the notebook does not declare, a value of the wrong type or not
+            among the documented choices (naming the notebook, parameter, value and what it accepts).
     """
-    declared = {nb: notebook_parameters(nb) for nb in all_notebooks}
-    known = sorted({name for params in declared.values() for name in params})
+    specs = {nb: parameter_specs(nb) for nb in all_notebooks}
+    known = sorted({name for declared in specs.values() for name in declared})
+    problems = []
     unknown = sorted(set(global_parameters) - set(known) - {"output_dir"})
     if unknown and all_notebooks:
-        raise RunnerError(
-            f"unknown parameter(s) {', '.join(unknown)}: no notebook declares them. Known parameters: "
-            f"{', '.join(known) or 'none'}"
-        )
+        problems.append(f"unknown parameter(s) {', '.join(unknown)}: no notebook declares them. "
+                        f"Known parameters: {', '.join(known) or 'none'}")
     for key in sections:
         if not any(_matches(nb, key) for nb in all_notebooks):
-            raise RunnerError(f"parameters given for notebook {key!r}, but there is no such notebook")
+            problems.append(f"parameters given for notebook {key!r}, but there is no such notebook")
     plan: dict[Path, dict[str, Any]] = {}
-    for nb in notebooks:
+    for nb in all_notebooks:
+        declared = specs[nb]
         own = _section_for(nb, sections)
-        undeclared = sorted(set(own) - set(declared[nb]))
+        undeclared = sorted(set(own) - set(declared))
         if undeclared:
-            raise RunnerError(
-                f"unknown parameter(s) {', '.join(undeclared)} for notebook {nb.stem}; it declares: "
-                f"{', '.join(declared[nb]) or 'nothing'}"
-            )
-        values = {name: value for name, value in global_parameters.items() if name in declared[nb]}
-        values.update(own)
-        if "output_dir" in declared[nb]:
+            problems.append(f"unknown parameter(s) {', '.join(undeclared)} for notebook {nb.stem}; "
+                            f"it declares: {', '.join(declared) or 'nothing'}")
+        values = {name: value for name, value in global_parameters.items() if name in declared}
+        values.update((name, value) for name, value in own.items() if name in declared)
+        if "output_dir" in declared:
             values["output_dir"] = str(output_dir)
-        plan[nb] = {
-            name: _relative_to(nb.parent, value) if _is_path_parameter(name) else value
-            for name, value in values.items()
-        }
+        for name, value in values.items():
+            try:
+                values[name] = check_parameter_value(declared[name], value)
+            except ValueError as err:
+                problems.append(f"notebook {nb.stem}, parameter {name}: {err}")
+        if nb in notebooks:
+            plan[nb] = {
+                name: _relative_to(nb.parent, value) if _is_path_parameter(name) else value
+                for name, value in values.items()
+            }
+    if len(problems) == 1:
+        raise RunnerError(problems[0])
+    if problems:
+        raise RunnerError(f"{len(problems)} problems with the parameters:\n  " + "\n  ".join(problems))
     return plan
 
 
@@ -389,6 +567,45 @@ def _relative_to(folder: Path, value: Any) -> Any:
     if not Path(value).resolve().is_relative_to(project):
         return value
     return os.path.relpath(value, folder.resolve())
+
+
+CORPUS_PARAMETERS = ("corpus_path", "national_path")
+"""Parameters naming a corpus (folder or file of reports): checked before any notebook runs."""
+
+
+def check_corpus_paths(plan: Mapping[Path, Mapping[str, Any]]) -> None:
+    """Stop early when a notebook about to run would read a missing or empty corpus.
+
+    For each notebook, the value it will use (passed, else its default; None means the notebook skips it) of
+    each parameter in :data:`CORPUS_PARAMETERS` must be a report file or a folder holding at least one, as
+    :func:`reportlab_analysis.reading.find_report_files` finds them.
+
+    Raises:
+        RunnerError: Naming the notebook, the parameter and the path: ``no report files in …``, ``no such file
+            or folder`` or an unsupported file type.
+    """
+    from .reading import SUPPORTED_SUFFIXES, ReadError, find_report_files
+
+    checked: set[Path] = set()
+    for nb, parameters in plan.items():
+        defaults = notebook_parameters(nb)
+        for name in CORPUS_PARAMETERS:
+            value = parameters.get(name, defaults.get(name))
+            if not isinstance(value, str):
+                continue
+            path = Path(os.path.normpath(nb.parent / value))  # the kernel runs in the notebook's folder
+            if path in checked:
+                continue
+            try:
+                found = find_report_files(path)
+            except ReadError as err:
+                raise RunnerError(f"notebook {nb.stem}, parameter {name}: {err}") from err
+            if not found:
+                raise RunnerError(
+                    f"notebook {nb.stem}, parameter {name}: no report files in {path} (looked for "
+                    f"{', '.join(sorted(SUPPORTED_SUFFIXES))} files in the folder and its subfolders)"
+                )
+            checked.add(path)
 
 
 # --------------------------------------------------------------------------------------------- kernel
@@ -430,6 +647,27 @@ def current_python_kernel() -> Iterator[str]:
                 os.environ.pop("JUPYTER_PATH", None)
             else:
                 os.environ["JUPYTER_PATH"] = previous
+
+
+def quiet_shutdown_kernel_manager() -> type:
+    """A jupyter_client kernel manager that shuts a finished notebook's kernel down without interrupting it.
+
+    jupyter_client's ``shutdown_kernel`` first sends SIGINT to the kernel's whole process group, then asks it to
+    shut down. When the notebook has finished the kernel is idle, so the signal does nothing useful: it makes
+    ipykernel log ``[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel`` when it lands while the kernel is
+    still handling a message (a race, seen after successful notebooks), and it interrupts any worker process the
+    notebook left running. This manager skips that interrupt; a kernel that does not exit on the shutdown request
+    is still killed after ``shutdown_wait_time``, and interrupting at other times (a cell timeout) is unchanged.
+    """
+    from jupyter_client.manager import AsyncKernelManager
+
+    class QuietShutdownKernelManager(AsyncKernelManager):
+        async def _async_interrupt_kernel(self) -> None:
+            if self.shutting_down:  # set by shutdown_kernel just before it interrupts
+                return
+            await super()._async_interrupt_kernel()
+
+    return QuietShutdownKernelManager
 
 
 # --------------------------------------------------------------------------------------------- HTML
@@ -631,10 +869,12 @@ def run_notebooks(
         timeout: Per-cell timeout in seconds, None for no limit.
 
     Returns:
-        A :class:`RunResult`; ``result.ok`` is False when a notebook failed (the run stops there).
+        A :class:`RunResult` with every selected notebook: a failing notebook does not stop the others;
+        ``result.ok`` is False when any failed.
 
     Raises:
-        RunnerError: For bad parameters, YAML or notebook selections (before anything runs).
+        RunnerError: For bad parameters, YAML, notebook selections or a missing or empty corpus (before anything
+            runs).
     """
     notebooks_dir = Path(notebooks_dir)
     all_notebooks = find_notebooks(notebooks_dir)
@@ -658,6 +898,7 @@ def run_notebooks(
         sections=sections,
         output_dir=output_dir,
     )
+    check_corpus_paths(plan)
 
     import papermill
 
@@ -684,6 +925,7 @@ def run_notebooks(
                     progress_bar=progress,
                     log_output=False,
                     execution_timeout=timeout,
+                    kernel_manager_class=quiet_shutdown_kernel_manager(),
                 )
             except Exception as err:  # noqa: BLE001 - any failure is reported with the notebook's name
                 result.status = "failed"
@@ -698,11 +940,9 @@ def run_notebooks(
                 )
             results.append(result)
             if progress:
-                state = "done" if result.status == "ok" else "FAILED"
+                state = "done" if result.status == "ok" else f"FAILED ({result.error})"
                 print(f"    {state} in {result.seconds:.1f} s", file=sys.stderr, flush=True)
-            if result.status != "ok":
-                break
-    index = write_index(output_dir, results, global_parameters=global_parameters, planned=list(plan))
+    index = write_index(output_dir, results, global_parameters=global_parameters)
     return RunResult(output_dir=output_dir, index=index, notebooks=results)
 
 
@@ -730,7 +970,6 @@ def write_index(
     results: Sequence[NotebookResult],
     *,
     global_parameters: Mapping[str, Any],
-    planned: Sequence[Path] = (),
 ) -> Path:
     """Write ``index.html``: one row per notebook with links, outputs, parameters; library versions below."""
     esc = html.escape
@@ -760,11 +999,6 @@ def write_index(
             f"<tr class='{esc(result.status)}'><td><b>{esc(result.name)}</b><br>{links}</td><td>{status}"
             f"<br><small>{result.seconds:.1f} s</small></td><td>{outputs}</td><td>{params}</td></tr>"
         )
-    ran = {r.name for r in results}
-    for notebook in planned:
-        if notebook.stem not in ran:
-            rows.append(f"<tr class='skipped'><td><b>{esc(notebook.stem)}</b></td><td>not run (an earlier "
-                        "notebook failed)</td><td></td><td></td></tr>")
     if not rows:
         rows.append("<tr><td colspan='4'><em>No notebooks were found or selected.</em></td></tr>")
     versions = "".join(f"<tr><td>{esc(k)}</td><td>{esc(v)}</td></tr>" for k, v in library_versions().items())
@@ -781,7 +1015,7 @@ body {{ font-family: "Noto Sans CJK SC", "Noto Sans SC", "PingFang SC", "Microso
        margin: 2em auto; max-width: 70em; color: #222; }}
 table {{ border-collapse: collapse; width: 100%; margin-bottom: 2em; }}
 td, th {{ border: 1px solid #ccc; padding: 0.4em 0.6em; vertical-align: top; text-align: left; }}
-tr.failed td {{ background: #fde8e8; }} tr.skipped td {{ color: #888; }}
+tr.failed td {{ background: #fde8e8; }}
 code {{ font-size: 0.9em; }}
 </style></head><body>
 <h1>政府工作报告分析 · reportlab_analysis reports</h1>

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 import nbformat
@@ -251,20 +252,283 @@ def test_html_does_not_change_with_papermills_random_cell_id(probe_run, tmp_path
 
 
 @pytest.mark.slow
-def test_failing_notebook_stops_the_run_names_the_cell_and_keeps_the_partial_notebook(
+def test_a_failing_notebook_does_not_stop_the_others_and_is_reported_at_the_end(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]):
     folder = tmp_path / "notebooks"
-    write_notebook(folder / "01_broken.ipynb", "x = 1", "y = x + 1", "raise ValueError('地区 missing')", "z = 3")
-    write_notebook(folder / "02_after.ipynb", "x = 1", "open('ran.txt', 'w').write('ran')")
+    write_notebook(folder / "01_before.ipynb", "x = 1", "open('ran_01.txt', 'w').write('ran')")
+    write_notebook(folder / "02_broken.ipynb", "x = 1", "y = x + 1", "raise ValueError('地区 missing')", "z = 3")
+    write_notebook(folder / "03_after.ipynb", "x = 1", "open('ran_03.txt', 'w').write('ran')")
     status = cli.main(["run", "--params", "none", "--notebooks-dir", str(folder), "--output-dir", str(tmp_path / "o"),
                        "--quiet"])
     assert status == 1
+    assert (folder / "ran_01.txt").exists() and (folder / "ran_03.txt").exists()  # 03 ran after 02 failed
+    for stem in ("01_before", "02_broken", "03_after"):
+        assert (tmp_path / "o" / "html" / f"{stem}.html").is_file()
+        assert (tmp_path / "o" / "html" / f"{stem}.share.html").is_file()
     err = capsys.readouterr().err
-    assert "01_broken" in err and "ValueError: 地区 missing" in err and "raise ValueError" in err
+    assert "02_broken" in err and "ValueError: 地区 missing" in err and "raise ValueError" in err
     assert re.search(r"cell \d+", err)
-    kept = nbformat.read(str(tmp_path / "o" / "notebooks" / "01_broken.ipynb"), as_version=4)
+    assert "1 of 3 notebooks failed (02_broken)" in err.splitlines()[-1]
+    kept = nbformat.read(str(tmp_path / "o" / "notebooks" / "02_broken.ipynb"), as_version=4)
     outputs = [o for c in kept.cells if c.cell_type == "code" for o in c.get("outputs", [])]
     assert any(o.get("output_type") == "error" for o in outputs)
-    assert not (folder / "ran.txt").exists()  # the run stopped before notebook 02
     index = (tmp_path / "o" / "index.html").read_text(encoding="utf-8")
-    assert "failed" in index and "02_after" in index and "not run" in index
+    rows = re.findall(r"<tr class='(\w+)'><td><b>(\w+)</b>", index)
+    assert rows == [("ok", "01_before"), ("failed", "02_broken"), ("ok", "03_after")]
+
+
+def test_run_notebooks_runs_every_notebook_when_one_fails_in_its_parameters(tmp_path: Path):
+    # a bad value injected into one notebook only: the notebook fails, the other still runs and renders
+    folder = tmp_path / "notebooks"
+    write_notebook(folder / "01_ok.ipynb", "n = 1", "assert n == 1")
+    write_notebook(folder / "02_uses_n.ipynb", "n = 1", "assert n == 1, f'n is {n}'")
+    result = runner.run_notebooks(notebooks_dir=folder, cli_parameters=[["01.n", "2"]], output_dir=tmp_path / "o",
+                                  progress=False)
+    assert [(nb.name, nb.status) for nb in result.notebooks] == [("01_ok", "failed"), ("02_uses_n", "ok")]
+    assert "AssertionError" in result.notebooks[0].error and not result.ok
+    assert result.notebooks[1].html is not None and result.notebooks[1].html.is_file()
+
+
+@pytest.mark.slow
+def test_a_finished_notebooks_kernel_is_shut_down_without_sigint(tmp_path: Path, capfd: pytest.CaptureFixture[str]):
+    """jupyter_client interrupts a kernel (SIGINT to its process group) before shutting it down, and ipykernel
+    logs 'KeyboardInterrupt caught in kernel' when the signal lands in a message handler. The runner's kernel
+    manager skips that interrupt: a process the notebook started, in the kernel's process group, sees no SIGINT
+    (it is still ended, by SIGTERM from ipykernel's shutdown)."""
+    folder = tmp_path / "notebooks"
+    child = ("import signal, time\n"
+             "signal.signal(signal.SIGINT, lambda *_: open('got_sigint.txt', 'w').write('SIGINT'))\n"
+             "open('started.txt', 'w').write('started')\n"
+             "time.sleep(30)\n")
+    write_notebook(folder / "01_child.ipynb", "x = 1",
+                   "import os, subprocess, sys, time\n"
+                   f"subprocess.Popen([sys.executable, '-c', {child!r}])\n"
+                   "while not os.path.exists('started.txt'):\n    time.sleep(0.05)")
+    status = cli.main(["run", "--params", "none", "--notebooks-dir", str(folder), "--output-dir", str(tmp_path / "o"),
+                       "--quiet", "--no-html"])
+    assert status == 0 and (folder / "started.txt").exists()
+    time.sleep(0.5)
+    assert not (folder / "got_sigint.txt").exists()
+    assert "KeyboardInterrupt" not in capfd.readouterr().err
+
+
+# ---------------------------------------------------------------------------- checking values up front
+
+
+@pytest.fixture()
+def typed_notebooks(tmp_path: Path) -> Path:
+    folder = tmp_path / "typed"
+    write_notebook(
+        folder / "01_typed.ipynb",
+        'corpus_path = "../data/raw"\n'
+        "k: int | None = None       # topics; None: from the sweep\n"
+        "share = 0.3\n"
+        "flag = False\n"
+        "seeds = [1, 2]\n"
+        'panel_index = ["region", "year"]\n'
+        'value = "per_10k_chars"    # measure, one of: "per_10k_chars", "per_1k_tokens" or "count"\n'
+        "units = ['a']              # one of: a, b\n"
+        "label: str | None = None\n"
+        "anything = None",
+        "open('ran.txt', 'w').write('ran')",
+    )
+    write_notebook(folder / "02_other.ipynb", "seed = 1")
+    return folder
+
+
+def test_parameter_specs_read_types_from_annotations_and_defaults_and_choices_from_comments(typed_notebooks: Path):
+    specs = runner.parameter_specs(typed_notebooks / "01_typed.ipynb")
+    summary = {name: (spec.kind, spec.item_kind, spec.nullable, spec.choices) for name, spec in specs.items()}
+    assert summary == {
+        "corpus_path": ("str", None, False, ()),
+        "k": ("int", None, True, ()),
+        "share": ("float", None, False, ()),
+        "flag": ("bool", None, False, ()),
+        "seeds": ("list", "int", False, ()),
+        "panel_index": ("list", "str", False, ()),
+        "value": ("str", None, False, ("per_10k_chars", "per_1k_tokens", "count")),
+        "units": ("list", "str", False, ("a", "b")),
+        "label": ("str", None, True, ()),
+        "anything": (None, None, True, ()),
+    }
+    assert runner.notebook_parameters(typed_notebooks / "01_typed.ipynb")["k"] is None
+
+
+
+def test_notebooks_command_lists_what_each_parameter_accepts(typed_notebooks: Path,
+                                                             capsys: pytest.CaptureFixture[str]):
+    assert cli.main(["notebooks", "--notebooks-dir", str(typed_notebooks)]) == 0
+    out = capsys.readouterr().out
+    assert "    k = None    (a whole number or None)" in out
+    assert "    value = 'per_10k_chars'    (one of 'per_10k_chars', 'per_1k_tokens', 'count')" in out
+
+@pytest.mark.parametrize(
+    ("name", "given", "received"),
+    [
+        ("k", 8, 8), ("k", 8.0, 8), ("k", None, None),
+        ("share", 1, 1.0), ("share", 0.5, 0.5),
+        ("flag", True, True),
+        ("seeds", 3, [3]), ("seeds", [3, 4], [3, 4]),
+        ("panel_index", "region", ["region"]),  # a single string where a list is expected: a one-item list
+        ("value", "count", "count"), ("units", "b", ["b"]),
+        ("label", "南岗区", "南岗区"), ("anything", {"a": 1}, {"a": 1}),
+    ],
+)
+def test_good_values_are_passed_on_as_the_notebook_expects(name, given, received, typed_notebooks: Path, tmp_path):
+    notebooks = runner.find_notebooks(typed_notebooks)
+    plan = runner.plan_parameters(notebooks[:1], all_notebooks=notebooks, global_parameters={},
+                                  sections={"01": {name: given}}, output_dir=tmp_path)
+    assert plan[notebooks[0]][name] == received
+    assert type(plan[notebooks[0]][name]) is type(received)
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "expected"),
+    [
+        ("k", "eight", "got 'eight', expected a whole number or None"),
+        ("k", 2.5, "got 2.5, expected a whole number or None"),
+        ("k", True, "got True, expected a whole number or None"),
+        ("share", "high", "got 'high', expected a number"),
+        ("flag", "maybe", "got 'maybe', expected true or false"),
+        ("flag", 1, "got 1, expected true or false"),
+        ("seeds", ["a"], "got ['a'], expected a list of whole numbers (or a single one)"),
+        ("panel_index", None, "got None, expected a list of strings (or a single one)"),
+        ("value", "per_100", "got 'per_100', expected one of 'per_10k_chars', 'per_1k_tokens', 'count'"),
+        ("units", ["a", "c"], "got ['a', 'c'], expected a list of strings (or a single one), each one of 'a', 'b'"),
+        ("corpus_path", 2020, """got 2020, expected text (to pass 2020 as text, quote it: '"2020"')"""),
+    ],
+)
+def test_bad_values_are_refused_naming_notebook_parameter_value_and_type(name, given, expected,
+                                                                         typed_notebooks: Path, tmp_path: Path):
+    notebooks = runner.find_notebooks(typed_notebooks)
+    with pytest.raises(RunnerError) as err:
+        runner.plan_parameters(notebooks, all_notebooks=notebooks, global_parameters={},
+                               sections={"01": {name: given}}, output_dir=tmp_path)
+    assert str(err.value) == f"notebook 01_typed, parameter {name}: {expected}"
+
+
+def test_every_problem_is_listed_at_once(typed_notebooks: Path, tmp_path: Path):
+    notebooks = runner.find_notebooks(typed_notebooks)
+    with pytest.raises(RunnerError) as err:
+        runner.plan_parameters(notebooks, all_notebooks=notebooks, global_parameters={"seed": "x"},
+                               sections={"01": {"k": "eight", "nope": 1}}, output_dir=tmp_path)
+    message = str(err.value)
+    assert message.startswith("3 problems with the parameters:")
+    assert "unknown parameter(s) nope for notebook 01_typed" in message
+    assert "notebook 01_typed, parameter k: got 'eight'" in message
+    assert "notebook 02_other, parameter seed: got 'x'" in message
+
+
+def test_cli_refuses_a_bad_value_before_any_notebook_runs(typed_notebooks: Path, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]):
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    (tmp_path / "data" / "raw" / "a.txt").write_text("政府工作报告", encoding="utf-8")
+    status = cli.main(["run", "--params", "none", "--notebooks-dir", str(typed_notebooks), "--output-dir",
+                       str(tmp_path / "out"), "--quiet", "-p", "01.k", "eight"])
+    assert status == 2
+    err = capsys.readouterr().err
+    assert "notebook 01_typed, parameter k: got 'eight', expected a whole number or None" in err
+    assert "Traceback" not in err
+    assert not (typed_notebooks / "ran.txt").exists() and not (tmp_path / "out").exists()
+
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def project_notebooks() -> list[Path]:
+    return runner.find_notebooks(REPO / "notebooks")
+
+
+def plan_project(notebooks: list[Path], pairs: list[list[str]], select: list[str] | None = None):
+    global_parameters, sections = runner.parse_cli_parameters(pairs)
+    chosen = runner.find_notebooks(REPO / "notebooks", select=select)
+    return runner.plan_parameters(chosen, all_notebooks=notebooks, global_parameters=global_parameters,
+                                  sections=sections, output_dir=REPO / "reports")
+
+
+def test_the_testers_examples_on_the_project_notebooks(project_notebooks: list[Path]):
+    plan = plan_project(project_notebooks, [["04.panel_index", "region"]], select=["04"])
+    assert list(plan.values())[0]["panel_index"] == ["region"]
+    with pytest.raises(RunnerError, match=re.escape(
+            "notebook 02_topics, parameter k: got 'eight', expected a whole number or None")):
+        plan_project(project_notebooks, [["02.k", "eight"]])
+    with pytest.raises(RunnerError, match=re.escape(
+            "notebook 04_attention, parameter value: got 'per_100', expected one of 'per_10k_chars', "
+            "'per_1k_tokens', 'count'")):
+        plan_project(project_notebooks, [["04.value", "per_100"]])
+    with pytest.raises(RunnerError, match=re.escape("notebook 02_topics, parameter unit: got 'words'")):
+        plan_project(project_notebooks, [["unit", "words"]])
+
+
+def test_parameters_of_unselected_notebooks_are_checked_too(project_notebooks: list[Path]):
+    # notebook 04 has no parameter k: refused even when only 01 runs
+    with pytest.raises(RunnerError, match=r"unknown parameter\(s\) k for notebook 04_attention; it declares: "):
+        plan_project(project_notebooks, [["04.k", "8"]], select=["01"])
+    with pytest.raises(RunnerError, match="notebook 02_topics, parameter k: got 'eight'"):
+        plan_project(project_notebooks, [["02.k", "eight"]], select=["01"])
+    # a good value for a notebook that does not run this time is accepted (a parameter file may hold sections
+    # for every notebook) and not passed anywhere
+    plan = plan_project(project_notebooks, [["02.k", "8"], ["k", "8"]], select=["01"])
+    assert [nb.stem for nb in plan] == ["01_corpus_overview"] and "k" not in list(plan.values())[0]
+
+
+def documented_examples() -> list[str]:
+    """Every `-p KEY VALUE` the parameter files, the CLI, the runner and the README show."""
+    texts = [path.read_text(encoding="utf-8") for path in (REPO / "params").glob("*.yaml")]
+    texts += [cli.__doc__ or "", runner.__doc__ or "", (REPO / "README.md").read_text(encoding="utf-8")]
+    examples = [match for text in texts for match in re.findall(r"-p \S+ \S+?(?=`|\s|$)", text)]
+    return [example for example in examples if example.split(" ")[1].lower() not in {"key", "name"}]  # placeholders
+
+
+def test_documented_parameter_examples_are_accepted_by_the_project_notebooks(project_notebooks: list[Path],
+                                                                                tmp_path: Path):
+    examples = documented_examples()
+    assert "-p 02.k 8" in examples and len(examples) >= 4
+    for example in examples:
+        _, key, value = example.split(" ")
+        plan_project(project_notebooks, [[key, value.rstrip(",.)")]])
+    # the per-notebook YAML examples: in params/default.yaml's comment, the runner docstring and error message
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("notebooks: [1]\n", encoding="utf-8")
+    with pytest.raises(RunnerError) as err:
+        runner.load_parameter_file(bad)
+    sources = [str(err.value), runner.__doc__, (REPO / "params" / "default.yaml").read_text(encoding="utf-8")]
+    yaml_examples = [m for text in sources for m in re.findall(r'notebooks: \{"02": \{[^}]*\}\}', text)]
+    assert len(yaml_examples) == 2  # error message and default.yaml (the docstring's is a block)
+    for example in yaml_examples + ["notebooks:\n  \"02\": {k: 8}"]:
+        example_file = tmp_path / "example.yaml"
+        example_file.write_text(example + "\n", encoding="utf-8")
+        _, sections = runner.load_parameter_file(example_file)
+        runner.plan_parameters(project_notebooks, all_notebooks=project_notebooks, global_parameters={},
+                               sections=sections, output_dir=tmp_path)
+
+
+# ---------------------------------------------------------------------------- corpus checked up front
+
+
+def test_an_empty_or_missing_corpus_stops_the_run_before_any_notebook(typed_notebooks: Path, tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]):
+    empty = tmp_path / "empty"
+    (empty / "sub").mkdir(parents=True)
+    (empty / "notes.md").write_text("not a report", encoding="utf-8")
+    run = ["run", "--params", "none", "--notebooks-dir", str(typed_notebooks), "--output-dir", str(tmp_path / "out"),
+           "--quiet"]
+    assert cli.main([*run, "-p", "corpus_path", str(empty)]) == 2
+    assert f"notebook 01_typed, parameter corpus_path: no report files in {empty} (looked for .csv" in \
+        capsys.readouterr().err
+    assert cli.main([*run, "-p", "corpus_path", str(tmp_path / "missing")]) == 2
+    assert f"{tmp_path / 'missing'}: no such file or folder" in capsys.readouterr().err
+    assert cli.main(run) == 2  # the notebook's own default, ../data/raw, does not exist here either
+    assert f"no such file or folder" in capsys.readouterr().err
+    assert not (typed_notebooks / "ran.txt").exists() and not (tmp_path / "out").exists()
+
+
+def test_corpus_check_accepts_the_project_defaults_and_skips_unused_corpora(project_notebooks: list[Path],
+                                                                            tmp_path: Path):
+    runner.check_corpus_paths(plan_project(project_notebooks, []))
+    runner.check_corpus_paths(plan_project(project_notebooks, [["05.national_path", "null"]], select=["05"]))
+    with pytest.raises(RunnerError, match=r"notebook 05_targets, parameter national_path: no report files in"):
+        runner.check_corpus_paths(plan_project(project_notebooks, [["05.national_path", str(tmp_path)]]))
+    # only the notebooks that run are checked
+    runner.check_corpus_paths(plan_project(project_notebooks, [["05.national_path", str(tmp_path)]], select=["01"]))
