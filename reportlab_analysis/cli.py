@@ -4,7 +4,7 @@ Subcommands:
     run         execute the notebooks with papermill and render HTML into reports/
     notebooks   list the notebooks and the parameters each declares
     lab         open JupyterLab on the notebooks, kernels with PYTHONHASHSEED=0 and this package importable
-    fonts       cache a Regular-weight CJK font for figures (one-off, about ten minutes)
+    fonts       cache a Regular-weight CJK font of every character for figures (one-off, about ten minutes)
 
 Example:
     $ reportlab-analysis run --params params/default.yaml -p 02.k 8 --notebooks 01 02
@@ -65,7 +65,8 @@ def _parser() -> argparse.ArgumentParser:
     lab.add_argument("--notebooks-dir", default="notebooks", metavar="DIR")
     lab.epilog = "Any further options are passed to jupyter lab, e.g. --no-browser --port 8899."
 
-    fonts = commands.add_parser("fonts", help="cache a Regular-weight CJK font for figures (about ten minutes, once)")
+    fonts = commands.add_parser("fonts", help="cache a Regular-weight CJK font of every character for figures "
+                                              "(about ten minutes, once; common characters are cached on first use)")
     fonts.add_argument("--force", action="store_true", help="rebuild even if cached")
     return parser
 

@@ -957,9 +957,14 @@ def _link(path: Path | None, base: Path, label: str) -> str:
 
 def _font_note() -> str:
     try:
-        from .plotting import regular_font_path
+        from .plotting import common_regular_font_path, regular_font_path
 
-        weight = "Regular (cached static instance)" if regular_font_path().is_file() else "Thin (variable default)"
+        if regular_font_path().is_file():
+            weight = "Regular (cached static instance)"
+        elif common_regular_font_path().is_file():
+            weight = "Regular for the characters of GB 2312 (cached static instance), Thin for rarer ones"
+        else:
+            weight = "Thin (variable default)"
     except RuntimeError as err:
         weight = f"unavailable: {err}"
     return f"Noto Sans CJK SC, {weight}"
