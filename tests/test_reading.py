@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -445,6 +446,58 @@ def test_docx_gives_one_line_per_paragraph_and_table_row_in_order(tmp_path):
     assert [p.name for p in find_report_files(tmp_path)] == ["report.docx"]
 
 
+_W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+_VML_NS = 'xmlns:v="urn:schemas-microsoft-com:vml"'
+
+
+def _txbx(paragraphs: list[str]) -> str:
+    return "<w:txbxContent>" + "".join(f"<w:p><w:r><w:t>{p}</w:t></w:r></w:p>" for p in paragraphs) + "</w:txbxContent>"
+
+
+def _vml_text_box(paragraphs: list[str]) -> str:
+    """A run holding a VML text box (as older Word and WPS save it)."""
+    return (f'<w:r {_W_NS} {_VML_NS}><w:pict><v:shape type="#_x0000_t202" style="width:400pt;height:60pt">'
+            f"<v:textbox>{_txbx(paragraphs)}</v:textbox></v:shape></w:pict></w:r>")
+
+
+def _drawingml_text_box(paragraphs: list[str]) -> str:
+    """A run holding a DrawingML text box with the VML copy Word saves beside it for older readers."""
+    return (f'<w:r {_W_NS} {_VML_NS} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+            'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+            'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+            'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+            '<mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><wp:extent cx="5080000" cy="762000"/>'
+            '<wp:docPr id="1" name="文本框 1"/><a:graphic>'
+            '<a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+            f"<wps:wsp><wps:txbx>{_txbx(paragraphs)}</wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor>"
+            "</w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox>"
+            f"{_txbx(paragraphs)}</v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>")
+
+
+def test_docx_text_boxes_are_read_in_place_and_headers_and_footers_left_out(tmp_path):
+    import io
+
+    import docx
+    from docx.oxml import parse_xml
+
+    # 2018年杭州市江干区政府工作报告 (seed 003), with two of its paragraphs moved into text boxes
+    paragraphs = _seed_paragraphs(RAW / "003_c7f94249779b73e0.txt")[:12]
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "江干区政府工作报告"
+    document.sections[0].footer.paragraphs[0].text = "杭州市江干区人民政府办公室印发"
+    for paragraph in paragraphs[:5]:
+        document.add_paragraph(paragraph)
+    document.add_paragraph()._p.append(parse_xml(_vml_text_box(paragraphs[5:6])))  # a box in an empty paragraph
+    document.add_paragraph(paragraphs[6])._p.append(parse_xml(_drawingml_text_box(paragraphs[7:9])))
+    for paragraph in paragraphs[9:]:
+        document.add_paragraph(paragraph)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    (tmp_path / "report.docx").write_bytes(buffer.getvalue())
+    [read] = read_documents(tmp_path / "report.docx")
+    assert read.text.split("\n") == [*paragraphs[:5], "", *paragraphs[5:]]
+
+
 @pytest.mark.parametrize(
     ("data", "problem"),
     [
@@ -474,34 +527,116 @@ def test_doc_and_wps_files_are_listed_as_unread(tmp_path):
 # --------------------------------------------------------------------------------------------------
 # PDF
 # --------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("seed", sorted(RAW.glob("*.txt")), ids=lambda p: p.name[:3])
-def test_pdf_paragraphs_are_reassembled_from_wrapped_lines(tmp_path, seed):
-    from pdf_samples import make_pdf, typeset
+from pdf_samples import make_pdf as _make_pdf  # noqa: E402 - the hand-written PDF generator beside the tests
+from pdf_samples import make_placed_pdf, typeset  # noqa: E402
 
-    # The seed reports typeset 30 characters wide, 40 lines a page, first lines indented, with a running header
-    # and page numbers: the reader must give back exactly the paragraphs, and the header only once.
-    # (the test font's encoding has no middle dot, and shows a no-break space as a space)
+SEEDS = sorted(RAW.glob("*.txt"))
+# the numbered items of a report: 一、…  (二)…  (43)…  5.…
+_NUMBERED_ITEM = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[)）]|\d+[.、．])")
+
+
+def _seed_paragraphs(seed: Path) -> list[str]:
+    """The paragraphs of a seed report as the test font can set them (it has no middle dot, and shows a no-break
+    space as a space)."""
     text = seed.read_text(encoding="utf-8").replace("\xa0", " ").replace("·", "")
-    paragraphs = [line.strip() for line in text.splitlines()]
-    paragraphs = [p for p in paragraphs if p]
-    pages = typeset(paragraphs)
-    assert len(pages) >= 3
-    (tmp_path / "report.pdf").write_bytes(make_pdf(pages, header="政府工作报告"))
+    return [p for p in (line.strip() for line in text.splitlines()) if p]
+
+
+def _pdf_paragraphs(tmp_path: Path, pdf: bytes) -> list[str]:
+    (tmp_path / "report.pdf").write_bytes(pdf)
     [document] = read_documents(tmp_path / "report.pdf")
     assert document.format == "pdf"
-    assert document.text.split("\n") == ["政府工作报告", *paragraphs]
+    return document.text.split("\n")
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
+def test_pdf_paragraphs_are_reassembled_from_wrapped_lines(tmp_path, seed):
+    # The seed reports typeset 30 characters wide, 40 lines a page, first lines indented, with a running header
+    # and page numbers: the reader must give back exactly the paragraphs, without the header (page 1's too).
+    paragraphs = _seed_paragraphs(seed)
+    pages = typeset(paragraphs)
+    assert len(pages) >= 3
+    assert _pdf_paragraphs(tmp_path, _make_pdf(pages, header="政府工作报告")) == paragraphs
 
 
 def test_pdf_keeps_numbers_that_are_not_page_numbers(tmp_path):
-    from pdf_samples import make_pdf
-
-    page = [("一、主要指标", False), ("2023", True), ("全年地区生产总值增长百分之六。", True)]
-    (tmp_path / "a.pdf").write_bytes(make_pdf([page, page]))
-    text = read_documents(tmp_path / "a.pdf")[0].text
-    assert text.split("\n") == ["一、主要指标", "2023", "全年地区生产总值增长百分之六。"] * 2  # "- 1 -", "- 2 -" gone
+    pages = [[("一、主要指标", False), ("2023", True), ("全年地区生产总值增长百分之六。", True)],
+             [("二、主要任务", False), ("2024", True), ("全年城镇新增就业1.2万人。", True)]]
+    assert _pdf_paragraphs(tmp_path, _make_pdf(pages)) == [  # "- 1 -", "- 2 -" gone
+        "一、主要指标", "2023", "全年地区生产总值增长百分之六。", "二、主要任务", "2024", "全年城镇新增就业1.2万人。"]
 
 
-from pdf_samples import make_pdf as _make_pdf  # noqa: E402 - the hand-written PDF generator beside the tests
+@pytest.mark.parametrize("gap", [1, 3], ids=["run-together", "apart"])
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
+def test_two_column_pdf_is_read_column_by_column(tmp_path, seed, gap):
+    # Two columns of 14 characters, 40 lines each, one or three characters apart: pdfminer runs the lines of the
+    # two columns together into one line when the gap is narrow, and orders them by height when it is wide.
+    paragraphs = _seed_paragraphs(seed)
+    pdf = _make_pdf(typeset(paragraphs, width=14, lines_per_page=80), header="政府工作报告", columns=2,
+                    column_chars=14, gap_chars=gap)
+    assert _pdf_paragraphs(tmp_path, pdf) == paragraphs
+
+
+def test_two_column_page_with_a_title_across_both_columns(tmp_path):
+    # 2018年杭州市江干区政府工作报告 (seed 003): a title centred across both columns above the two columns.
+    paragraphs = _seed_paragraphs(RAW / "003_c7f94249779b73e0.txt")[6:]
+    lines = typeset(paragraphs, width=14, lines_per_page=10_000)[0]
+    while len(lines) > 40:  # the paragraphs that fill the page
+        paragraphs.pop()
+        lines = typeset(paragraphs, width=14, lines_per_page=10_000)[0]
+    page = [("江干区政府工作报告", 200.0, 780.0)]  # from x=200 to 308, over the gap at 240-276
+    for i, (text, indented) in enumerate(lines):
+        column, row = divmod(i, 20)
+        page.append((text, 72 + column * 17 * 12 + (24 if indented else 0), 750.0 - row * 18))
+    page.append(("- 1 -", 290.0, 40.0))
+    assert len(paragraphs) >= 2 and len(lines) > 20  # both columns hold text
+    assert _pdf_paragraphs(tmp_path, make_placed_pdf([page])) == ["江干区政府工作报告", *paragraphs]
+
+
+@pytest.mark.parametrize("hang", [2, 3])
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
+def test_pdf_paragraphs_with_hanging_indents(tmp_path, seed, hang):
+    # Every paragraph set with a hanging indent: the first line at the margin, the others `hang` characters in.
+    paragraphs = _seed_paragraphs(seed)
+    pdf = _make_pdf(typeset(paragraphs, hanging=hang), header="政府工作报告")
+    assert _pdf_paragraphs(tmp_path, pdf) == paragraphs
+
+
+@pytest.mark.parametrize("hang", [2, 3])
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.name[:3])
+def test_pdf_numbered_items_with_hanging_indents_among_indented_paragraphs(tmp_path, seed, hang):
+    # Only the numbered items (一、… (二)… (43)…) hang; the other paragraphs have their first line indented, by two
+    # characters: as far in as the items' hanging lines when hang=2.
+    paragraphs = _seed_paragraphs(seed)
+    pdf = _make_pdf(typeset(paragraphs, hanging=lambda p: hang if _NUMBERED_ITEM.match(p) else 0))
+    assert _pdf_paragraphs(tmp_path, pdf) == paragraphs
+
+
+def test_pdf_hanging_indent_keeps_a_target_in_one_piece(tmp_path):
+    # 2022年哈尔滨市呼兰区政府工作报告 (seed 004), its opening: "城镇新|增就业1.91万人次" wraps at a hanging indent
+    paragraphs = _seed_paragraphs(RAW / "004_2d83ae9706601383.txt")[:11]
+    assert "城镇新增就业1.91万人次" in paragraphs[9]
+    pages = typeset(paragraphs, hanging=2)
+    assert any(text.endswith("城镇新") for page in pages for text, _ in page)
+    assert _pdf_paragraphs(tmp_path, _make_pdf(pages)) == paragraphs
+
+
+def test_running_header_of_a_two_page_pdf_is_dropped_not_glued_into_a_number(tmp_path):
+    # The page break falls inside "1.91": the header at the top of page 2 must not end up between "1.9" and "1".
+    paragraphs = _seed_paragraphs(RAW / "004_2d83ae9706601383.txt")[6:10]
+    pages = typeset(paragraphs, lines_per_page=31)
+    assert len(pages) == 2 and pages[0][-1][0].endswith("1.9") and pages[1][0][0].startswith("1万人次")
+    assert _pdf_paragraphs(tmp_path, _make_pdf(pages, header="呼兰区政府工作报告")) == paragraphs
+
+
+def test_title_is_kept_when_the_same_text_runs_as_header_and_footer_above_the_page_number(tmp_path):
+    # The running header repeats the title; the title itself stands lower on page 1 and stays, once. The footer
+    # above the page number goes too.
+    paragraphs = ["南岗区政府工作报告", *_seed_paragraphs(RAW / "000_207fb4099e85d4c9.txt")]
+    pages = typeset(paragraphs, lines_per_page=36)  # the footer stands below the last line
+    assert len(pages) >= 3
+    pdf = _make_pdf(pages, header="南岗区政府工作报告", footer="哈尔滨市南岗区人民政府办公室")
+    assert _pdf_paragraphs(tmp_path, pdf) == paragraphs
 
 
 @pytest.mark.parametrize(
