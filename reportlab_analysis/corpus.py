@@ -325,8 +325,8 @@ def load_corpus(
 
 
 #: The modules and data whose code decides what a load produces: a change to any of them invalidates cached loads.
-_LOADER_SOURCES = ("reading.py", "cleaning.py", "metadata.py", "divisions.py", "corpus.py", "segment.py",
-                   "data/divisions/divisions.csv")
+_LOADER_SOURCES = ("reading.py", "documents.py", "cleaning.py", "metadata.py", "divisions.py", "corpus.py",
+                   "segment.py", "data/divisions/divisions.csv")
 
 
 def _corpus_cache(files: Sequence[Path], root: Path, options: Mapping[str, object],
