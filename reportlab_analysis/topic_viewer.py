@@ -63,7 +63,8 @@ def _inline_script(source: str) -> str:
 
 
 def viewer_html(model: TopicModel, *, title: str = "主题模型浏览器", n_terms: int = 30) -> str:
-    """The self-contained HTML page of the viewer (no external script, stylesheet or font).
+    """The self-contained HTML page of the viewer (no external script, stylesheet or font: the CJK characters it
+    shows are embedded as a font subset).
 
     Example:
         >>> "<script src" in viewer_html(model)     # doctest: +SKIP
@@ -73,12 +74,18 @@ def viewer_html(model: TopicModel, *, title: str = "主题模型浏览器", n_te
     payload = json.loads(data.to_json())
     vis_json = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     legend = "".join(f"<li>{html.escape(label)}</li>" for label in model.labels)
+    from .runner import WEBFONT_FAMILY, cjk_webfont_css
+
+    # The page embeds the CJK characters it shows (labels, terms) as a font subset, like the notebook pages, so
+    # that a reader without a Chinese system font sees Chinese, not boxes; the SVG text of the chart uses it too.
+    fonts = f"'{WEBFONT_FAMILY}','Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei','PingFang SC',sans-serif"
     return "\n".join([
         "<!DOCTYPE html>",
         '<html lang="zh-CN"><head><meta charset="utf-8">',
         f"<title>{html.escape(title)}</title>",
+        cjk_webfont_css(title + legend + vis_json).strip(),
         f"<style>{_package_asset('LDAVIS_CSS_LOCAL')}\n"
-        "body{font-family:'Noto Sans CJK SC','Noto Sans SC','Microsoft YaHei','PingFang SC',sans-serif;margin:1em}"
+        f"body,svg text{{font-family:{fonts} !important}}body{{margin:1em}}"
         "ul.topic-labels{columns:3;font-size:13px}</style>",
         f"<script>{_inline_script(_package_asset('D3_LOCAL'))}</script>",
         f"<script>{_inline_script(_package_asset('LDAVIS_LOCAL'))}</script>",

@@ -410,6 +410,22 @@ def test_viewer_html_is_self_contained(model, viewer_path):
     assert topic_viewer.viewer_html(model) == html  # deterministic
 
 
+def test_viewer_embeds_a_font_with_every_chinese_character_it_shows(model, viewer_path):
+    import base64
+    import io
+
+    from fontTools.ttLib import TTFont
+
+    page = viewer_path.read_text(encoding="utf-8")
+    embedded = re.search(r"url\(data:font/otf;base64,([A-Za-z0-9+/=]+)\)", page)
+    assert embedded, "no embedded font: a reader without a Chinese system font would see boxes"
+    cmap = TTFont(io.BytesIO(base64.b64decode(embedded.group(1)))).getBestCmap()
+    shown = page.replace(embedded.group(0), "")
+    chinese = {ch for ch in shown if "\u4e00" <= ch <= "\u9fff"}
+    assert len(chinese) > 100 and all(ord(ch) in cmap for ch in chinese)
+    assert "svg text{font-family:'RA Noto Sans CJK SC'" in page  # the chart's own text uses it too
+
+
 @pytest.mark.skipif(topic_viewer.find_chromium() is None, reason="chromium is not installed")
 def test_viewer_renders_offline_in_headless_chromium(model, viewer_path):
     counts = topic_viewer.render_check(viewer_path)
