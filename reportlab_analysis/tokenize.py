@@ -32,6 +32,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import logging
 import math
 import multiprocessing
@@ -88,6 +89,11 @@ _CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u200b-\u
 _WORDISH = re.compile(r"[^\W_]")
 _DECIMAL = re.compile(r"\d+(?:[.,]\d+)*")
 _PERCENT = re.compile(r"\d+(?:[.,]\d+)*[%‰]")
+_NUMERAL_CHARS = "〇零一二三四五六七八九十百千万亿两0123456789"
+# A Chinese-numeral quantity or date that jieba keeps as one word: 二年, 一九四九年, 第二年, 三月, 十六点七, 百分之八.
+_CHINESE_QUANTITY = re.compile(
+    f"(?:百分之|第)?[{_NUMERAL_CHARS}][{_NUMERAL_CHARS}点]*[年月日号个倍次项岁]?|百分之"
+)
 _SLOGAN = re.compile(r"[“「]([^“”「」\n]{1,40})[”」]")
 _SLOGAN_CHARS = re.compile(r"[\w+、·\-]+")
 _HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
@@ -590,6 +596,8 @@ class _Pipeline:
         self._memo: dict[str, str] = _Memo(self._decide)
         # What each protected term becomes (itself, or dropped as a stopword / by the POS filter).
         self.protected_kept = [self._decide_protected(term) for term in self.protected]
+        # Terms written in numerals (九五, 十四五) are not words inside a longer number (一九五五年).
+        self.numeral_terms = frozenset(i for i, term in enumerate(self.protected) if term.strip(_NUMERAL_CHARS) == "")
         # One search finds the texts that need work before segmenting: NFKC, control and private-use
         # characters, (with simplify) characters written only in traditional script, and any character beyond
         # the BMP (rare; listing such characters one by one would make the search scan a list at every position).
@@ -611,8 +619,9 @@ class _Pipeline:
         if not is_number:
             if token in self.stopwords:
                 return _DROP
-            # Chinese numerals (三十, 二〇一七) are numbers, unless a stopword list claims them (一是, 万一).
-            is_number = token.isnumeric()
+            # Chinese numerals (三十, 二〇一七) and quantities (二年, 一九四九年, 十六点七) are numbers, unless a
+            # stopword list claims them (一是, 万一).
+            is_number = token.isnumeric() or _CHINESE_QUANTITY.fullmatch(token) is not None
         if cfg.pos is not None:
             tag = self.tags.get(token) or _fallback_tag(token)
             if not tag.startswith(cfg.pos):
@@ -699,7 +708,11 @@ class _Pipeline:
         markers: dict[int, str] = {}
         parts: list[str] = []
         position = 0
+        numeral_terms = self.numeral_terms
         for index, start, end in self.automaton(text):  # type: ignore[misc]
+            if index in numeral_terms and ((start and text[start - 1] in _NUMERAL_CHARS)
+                                           or (end < len(text) and text[end] in _NUMERAL_CHARS)):
+                continue  # 九五 inside 一九五五年
             marker = markers.get(index)
             if marker is None:
                 if len(markers) == _MAX_TERM_MARKS:  # a text of over 100,000 distinct protected terms
@@ -796,8 +809,9 @@ class Tokenizer:
         return self.config.fingerprint()
 
     def cache_version(self) -> str:
-        """The cache folder name: configuration fingerprint plus the versions of the libraries used."""
-        return _cache.content_key(self.fingerprint(), _library_versions(), PIPELINE_VERSION)
+        """The cache folder name: configuration fingerprint, the versions of the libraries used and the tokenizer's
+        own code (so that a changed rule never serves tokens of the old one)."""
+        return _cache.content_key(self.fingerprint(), _library_versions(), PIPELINE_VERSION, _code_fingerprint())
 
     @property
     def _pipeline(self) -> _Pipeline:
@@ -981,6 +995,13 @@ class Tokenizer:
 
 
 @lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=1)
+def _code_fingerprint() -> str:
+    """Hash of the modules whose rules decide the tokens (this one, and cleaning's traditional-script tables)."""
+    package = Path(__file__).resolve().parent
+    return _cache.content_key(*(_cache.hash_file(package / name) for name in ("tokenize.py", "cleaning.py")))
+
+
 def _library_versions() -> dict[str, str]:
     from . import __version__
 

@@ -216,6 +216,28 @@ def test_numbers_policy_and_min_len() -> None:
     assert "高质量发展" in Tokenizer(min_len=6, cache=False).tokenize_text("推动高质量发展")  # lexicon is exempt
 
 
+def test_chinese_numeral_years_and_quantities_are_numbers_and_hide_no_plan_names(national_paragraphs,
+                                                                                 tmp_path) -> None:
+    lexicon = tmp_path / "plans.txt"
+    lexicon.write_text("九五\n", encoding="utf-8")  # as harvested from “九五” in the 1990s reports
+    tokenizer = Tokenizer(user_lexicons=(str(lexicon),), cache=False)
+    text = "一九五五年三月间，工业总产值比一九五二年增长百分之八，第二年完成了计划的十六点七。"
+    tokens = tokenizer.tokenize_text(text)
+    assert not {"九五", "一九五五年", "一九五二年", "百分之八", "第二年", "十六点七", "三月"} & set(tokens)
+    assert {"工业", "总产值", "计划"} <= set(tokens)
+    # the plan names written in numerals stay whole terms where they stand alone
+    assert tokenizer.tokenize_text("“九五”时期和“十四五”规划") == ["九五", "时期", "十四五", "规划"]
+    assert {"一九五五年", "一九五"} & set(Tokenizer(numbers="keep", cache=False).tokenize_text(text))
+    # on the 1950s State Council reports, 九五 comes only from the 九五 plan, never from inside a year
+    fifties = [p for p in national_paragraphs if "一九五" in p]
+    assert len(fifties) > 100
+    import re
+
+    alone = re.compile("(?<![〇零一二三四五六七八九十百千万两0-9])九五(?![〇零一二三四五六七八九十百千万两0-9])")
+    assert sum(tokens.count("九五") for tokens in tokenizer.tokenize(fifties)) == sum(
+        len(alone.findall(p)) for p in fifties)
+
+
 def test_pos_filter_keeps_only_the_requested_tags(seed_paragraphs) -> None:
     import jieba.posseg
 
