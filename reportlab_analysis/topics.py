@@ -865,8 +865,9 @@ def estimate_effect(model: TopicModel, *, formula: str, topics: Sequence[int] | 
 
     The analogue of stm's ``estimateEffect``: ``share ~ <formula>`` for each topic, e.g.
     ``formula="C(section) + year"``. Unlike stm it does not propagate the uncertainty of the topic shares
-    themselves (no method of composition): the intervals are conditional on the fitted model. With few reports
-    (clusters) clustered errors are unreliable; ``n_clusters`` is reported and a note is added below 20.
+    themselves (no method of composition): the intervals are conditional on the fitted model. Intervals and
+    p-values use the t distribution with ``n_clusters - 1`` degrees of freedom. With few reports (clusters)
+    clustered errors are still unreliable; ``n_clusters`` is reported and a note is added below 20.
 
     Returns:
         DataFrame with ``topic``, ``label``, ``term``, ``estimate``, ``std_error``, ``ci_low``, ``ci_high``,
@@ -903,7 +904,9 @@ def estimate_effect(model: TopicModel, *, formula: str, topics: Sequence[int] | 
         n_clusters = int(groups.max() + 1) if len(groups) else 0
         if n_clusters < 2:
             raise TopicModelError(f"estimate_effect: need at least two reports ({cluster!r} values), got {n_clusters}")
-        fit = ols.fit(cov_type="cluster", cov_kwds={"groups": groups})
+        # use_t: intervals and p-values from t with G - 1 degrees of freedom (G clusters), the small-sample
+        # reference for clustered errors (Cameron and Miller 2015), not the normal, which overstates certainty
+        fit = ols.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
         ci = fit.conf_int(alpha=1 - level)
         note = f"only {n_clusters} clusters: clustered SEs are unreliable" if n_clusters < 20 else ""
         for term in fit.params.index:

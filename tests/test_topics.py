@@ -339,6 +339,14 @@ def test_estimate_effect_matches_difference_of_means_with_clustered_errors(model
         assert part.loc["C(section, Treatment('review'))[T.plan]", "estimate"] == pytest.approx(
             means["plan"] - means["review"])
         assert (part["n_clusters"] == n_reports).all() and (part["std_error"] > 0).all()
+        # intervals and p-values from t with (clusters - 1) degrees of freedom, not the normal
+        from scipy import stats
+
+        t = stats.t(df=n_reports - 1)
+        half = part["ci_high"] - part["estimate"]
+        assert half.to_numpy() == pytest.approx(t.ppf(0.975) * part["std_error"].to_numpy())
+        assert part["p_value"].to_numpy() == pytest.approx(
+            2 * t.sf((part["estimate"] / part["std_error"]).abs().to_numpy()))
     assert (effects["note"].str.contains("clusters") == (n_reports < 20)).all()
     with pytest.raises(TopicModelError, match="right-hand side"):
         topics.estimate_effect(model, formula="share ~ year")
