@@ -476,11 +476,13 @@ def k_sweep(documents: pd.DataFrame, *, k_values: Sequence[int], seeds: Sequence
 
 @dataclass
 class KSuggestion:
-    """The K suggested by :func:`suggest_k`, with the per-K summary and the reason in words."""
+    """The K suggested by :func:`suggest_k`, with the per-K summary and the reason in words; ``at_edge`` is True
+    when the best mean is at the smallest or largest K tried, so the best K may lie outside the grid."""
 
     k: int
     summary: pd.DataFrame
     reason: str
+    at_edge: bool = False
 
 
 def suggest_k(sweep: pd.DataFrame, *, measure: str = "c_npmi") -> KSuggestion:
@@ -489,8 +491,9 @@ def suggest_k(sweep: pd.DataFrame, *, measure: str = "c_npmi") -> KSuggestion:
     Rule: average ``measure`` over seeds for each K; take the K with the best mean; suggest the *smallest* K
     whose mean is within one standard error (across seeds) of that best mean. Fewer topics are easier to label
     and more stable, so extra topics must earn their place by a gain larger than the seed-to-seed noise.
-    Perplexity is reported but not used: it usually keeps falling as K grows and agrees poorly with human
-    judgements of topic quality (Chang et al. 2009).
+    Perplexity is reported but not used: on held-out documents it may fall or (in small corpora, overfitting)
+    rise with K, and it agrees poorly with human judgements of topic quality (Chang et al. 2009). When the best
+    mean is at the smallest or largest K tried, the reason says so and ``at_edge`` is set: extend the grid.
 
     Example:
         >>> suggest_k(sweep).k        # doctest: +SKIP
@@ -512,7 +515,13 @@ def suggest_k(sweep: pd.DataFrame, *, measure: str = "c_npmi") -> KSuggestion:
     summary["suggested"] = summary["k"] == chosen
     reason = (f"best mean {measure} {best['mean']:.4f} at K={int(best['k'])} (SE {best['se']:.4f} over "
               f"{int(best['n_seeds'])} seeds); smallest K within one SE of it: K={chosen}")
-    return KSuggestion(k=chosen, summary=summary, reason=reason)
+    tried = summary["k"].dropna()
+    at_edge = len(tried) > 1 and int(best["k"]) in (int(tried.min()), int(tried.max()))
+    if at_edge:
+        side = "smallest" if int(best["k"]) == int(tried.min()) else "largest"
+        reason += (f". The best mean is at the {side} K tried ({int(best['k'])}): the best K may lie outside "
+                   f"the grid; extend k_values {'downwards' if side == 'smallest' else 'upwards'} to check")
+    return KSuggestion(k=chosen, summary=summary, reason=reason, at_edge=at_edge)
 
 
 # ==================================================================================================

@@ -196,6 +196,13 @@ def test_suggest_k_prefers_smaller_k_within_one_standard_error():
     result = topics.suggest_k(tight)
     assert result.k == 10
     assert result.summary.loc[result.summary["suggested"], "k"].tolist() == [10]
+    assert not result.at_edge and "outside the grid" not in result.reason
+    # the best mean at the largest K tried: the grid may stop too early, and the reason says so
+    rising = pd.DataFrame({"k": [5, 5, 10, 10, 15, 15], "c_npmi": [0.01, 0.011, 0.05, 0.051, 0.09, 0.091]})
+    edge = topics.suggest_k(rising)
+    assert edge.k == 15 and edge.at_edge and "largest K tried (15)" in edge.reason and "upwards" in edge.reason
+    falling = rising.assign(c_npmi=rising["c_npmi"][::-1].to_numpy())
+    assert topics.suggest_k(falling).at_edge and "downwards" in topics.suggest_k(falling).reason
     with pytest.raises(TopicModelError, match="c_v"):
         topics.suggest_k(tight, measure="c_v")
 
