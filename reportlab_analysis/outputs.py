@@ -152,3 +152,19 @@ def save_table(
         df.to_csv(tmp_name, index=index, encoding="utf-8", lineterminator="\n")
 
     return _atomic_write(target, write)
+
+
+def blank_missing(df: pd.DataFrame) -> pd.DataFrame:
+    """The table for reading on a page: missing values (None, NaN, <NA>) shown as empty cells instead of the
+    words ``None`` and ``NaN``. Numbers keep their values; saved tables (:func:`save_table`) are not affected.
+
+    Example:
+        >>> blank_missing(pd.DataFrame({"qualifier": ["左右", None], "value": [6.5, float("nan")]})).values.tolist()
+        [['左右', 6.5], ['', '']]
+    """
+    if not isinstance(df, pd.DataFrame):
+        raise TypeError(f"blank_missing: expected a pandas DataFrame, got {type(df).__name__}")
+    missing = df.isna()
+    if not missing.to_numpy().any():
+        return df
+    return df.astype(object).mask(missing, "")
