@@ -488,10 +488,11 @@ def attention_panel(
     labels = scores.attrs.get("categories") or dict(zip(scores["category"], scores.get("label", scores["category"])))
     scores = _without_duplicates(scores, "attention_panel")
     categories = list(dict.fromkeys(scores["category"]))
-    variable_labels = {"n_reports": "报告数 number of reports", "n_chars": "字数 characters (no whitespace)",
+    variable_labels = {**{c: _INDEX_LABELS[c] for c in index if c in _INDEX_LABELS},
+                       "n_reports": "报告数 number of reports", "n_chars": "字数 characters (no whitespace)",
                        "n_tokens": "词数 tokens"}
     if not categories:  # no rows: an empty panel
-        panel = pd.DataFrame(columns=[*index, *variable_labels])
+        panel = pd.DataFrame(columns=[*index, *(c for c in variable_labels if c not in index)])
         panel.attrs["variable_labels"] = variable_labels
         return panel
     data, by, unit = _panel_units(scores, index)
@@ -529,6 +530,14 @@ def attention_panel(
         variable_labels = {unit: f"报告编号 report id, set only where {'/'.join(index)} is missing", **variable_labels}
     panel.attrs["variable_labels"] = variable_labels
     return panel
+
+
+#: Stata variable labels of the usual panel index columns.
+_INDEX_LABELS = {
+    "region": "地区 issuing government", "city": "地级市 city", "province": "省份 province",
+    "adcode": "行政区划代码 administrative division code", "level": "行政级别 level", "year": "年份 plan year",
+    "section": "报告部分 report section", "doc_id": "报告编号 report id",
+}
 
 
 def _group_sums(scores: pd.DataFrame, by: list[str], *, dropna: bool) -> pd.DataFrame:
@@ -663,6 +672,11 @@ def plot_attention_trend(
         raise ValueError(f"categories: unknown {unknown}; available {sorted(set(scores['category']))}")
     data = scores[scores["category"].isin(chosen) & scores[x].notna()]
     table = _pooled(_without_duplicates(data, "plot_attention_trend"), [x], value)
+    positions = table.index.astype(float)
+    if len(positions) > 1 and np.allclose(positions, np.round(positions)):
+        # whole numbers (years): a missing year is a gap in the line, not a straight stroke across it
+        steps = np.arange(positions.min(), positions.max() + 1)
+        table = table.set_axis(positions).reindex(steps)
     fig, ax = plt.subplots(layout="constrained", figsize=(9, 5))
     for category in chosen:
         if category in table.columns:

@@ -445,3 +445,28 @@ def test_a_single_column_name_is_one_index_column():
     as_list = attention.attention_panel(scores, index=["region"], measures=["count"])
     pd.testing.assert_frame_equal(as_string, as_list)
     assert as_string["region"].tolist() == ["乙区", "甲区"] and "ecology_n" in as_string.columns
+
+
+def test_the_trend_line_breaks_at_a_missing_year():
+    _setup_fonts()
+    frame = pd.DataFrame({"year": [2018, 2019, 2021, 2022], "text": ["生态", "生态保护", "生态环境", "生态生态"]})
+    scores = attention.attention_scores(frame, dictionaries=[GREEN], id_columns=["year"], tokenizer=list)
+    fig = attention.plot_attention_trend(scores, x="year")
+    [line] = fig.axes[0].get_lines()
+    x, y = line.get_data()
+    assert list(x) == [2018, 2019, 2020, 2021, 2022]
+    assert np.isnan(y[2]) and not np.isnan(y[[0, 1, 3, 4]]).any()  # no stroke drawn across 2020
+    plt.close(fig)
+
+
+def test_the_panel_index_columns_carry_stata_labels(tmp_path):
+    from reportlab_analysis import export
+
+    frame = pd.DataFrame({"doc_id": ["a", "b"], "region": ["南岗区", "松北区"], "adcode": ["230103", "230109"],
+                          "year": [2018, 2021], "text": ["生态环境保护", "数字经济"]})
+    panel = attention.attention_panel(attention.attention_scores(frame, tokenizer=list))
+    path = export.export_table(panel, tmp_path / "panel.dta")
+    with pd.io.stata.StataReader(path) as reader:
+        labels = reader.variable_labels()
+    assert labels["region"].startswith("地区") and labels["adcode"].startswith("行政区划代码")
+    assert labels["year"].startswith("年份")
