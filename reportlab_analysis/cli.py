@@ -33,7 +33,8 @@ def _parser() -> argparse.ArgumentParser:
         help="execute notebooks with papermill and render HTML",
         description=(
             "Execute the notebooks in --notebooks-dir with papermill (kernel: this Python, PYTHONHASHSEED=0), "
-            "write executed notebooks, HTML, figures and tables to --output-dir and an index.html linking them."
+            "write executed notebooks, HTML, figures and tables to --output-dir and an index.html linking them. "
+            "A rerun writes the same bytes, except run_log.json (when it ran, how long each notebook took)."
         ),
     )
     run.add_argument(
@@ -52,7 +53,8 @@ def _parser() -> argparse.ArgumentParser:
         "NN.name for one notebook, e.g. -p 02.k 8",
     )
     run.add_argument("--notebooks", nargs="+", metavar="NN", help="run only these notebooks (numbers or names)")
-    run.add_argument("--output-dir", metavar="DIR", help="output folder (default: reports)")
+    run.add_argument("--output-dir", metavar="DIR", help="output folder (default: reports); a folder outside the "
+                     "project is passed to the notebooks, and shown in the pages with code, as an absolute path")
     run.add_argument("--notebooks-dir", default="notebooks", metavar="DIR", help="notebook folder (default: notebooks)")
     run.add_argument("--no-html", action="store_true", help="skip HTML rendering")
     run.add_argument("--timeout", type=int, metavar="SECONDS", help="per-cell timeout (default: none)")

@@ -9,10 +9,20 @@ working directory. Results land in the output folder::
     reports/html/NN_name.html            HTML with code
     reports/html/NN_name.share.html      HTML without code, for sharing
     reports/figures/, reports/tables/    written by the notebooks (see reportlab_analysis.outputs)
+    reports/*.html                       other pages the notebooks write (02_topics_viewer.html)
     reports/index.html                   links to all of the above, parameters and library versions
+    reports/run_log.json                 when the run started and ended, how long each notebook took
 
 The HTML opens offline: figures are embedded and the CDN scripts nbconvert's template references
 (require.js, MathJax, mermaid) are removed.
+
+A replication run (same project, parameters and output folder) gives the same bytes in every file but
+``run_log.json``: the executed notebooks are saved without papermill's and the kernel's timestamps and durations
+(:func:`make_reproducible`), the cells papermill adds get fixed ids, and ``index.html`` carries no date or run
+time. Paths are passed to the notebooks, and shown in ``index.html``, relative to the notebooks folder when they
+lie inside the project (``../data/raw``, ``../reports``), so the project can live anywhere; a path outside the
+project (``--output-dir /tmp/run_a``) stays absolute and shows in the injected parameters cell of the pages with
+code, the executed notebooks and ``index.html``.
 
 Parameter YAML: top-level keys apply to every notebook that declares them in its ``parameters`` cell; an
 optional ``notebooks:`` mapping holds per-notebook sections keyed by the notebook's number or name::
@@ -105,7 +115,8 @@ class NotebookResult:
         html: HTML with code (None if rendering was skipped).
         share_html: HTML without code.
         outputs: Figures and tables it wrote (paths relative to the output folder).
-        seconds: Wall time.
+        pages: Other HTML pages it wrote in the output folder (relative paths), e.g. ``02_topics_viewer.html``.
+        seconds: Wall time (in ``run_log.json``, not in ``index.html``).
         error: For a failed notebook: which cell and what error.
     """
 
@@ -117,6 +128,7 @@ class NotebookResult:
     html: Path | None = None
     share_html: Path | None = None
     outputs: list[str] = dataclasses.field(default_factory=list)
+    pages: list[str] = dataclasses.field(default_factory=list)
     seconds: float = 0.0
     error: str = ""
 
@@ -129,11 +141,13 @@ class RunResult:
         output_dir: The output folder.
         index: Path of ``index.html``.
         notebooks: One :class:`NotebookResult` per notebook run, failed or not.
+        run_log: Path of ``run_log.json``, the one file that changes from run to run.
     """
 
     output_dir: Path
     index: Path
     notebooks: list[NotebookResult]
+    run_log: Path | None = None
 
     @property
     def ok(self) -> bool:
@@ -258,8 +272,6 @@ def parameter_specs(path: str | os.PathLike[str]) -> dict[str, ParameterSpec]:
         >>> parameter_specs("notebooks/02_topics.ipynb")["k"].expected()  # doctest: +SKIP
         'a whole number or None'
     """
-    import ast
-
     import nbformat
 
     try:
@@ -269,11 +281,17 @@ def parameter_specs(path: str | os.PathLike[str]) -> dict[str, ParameterSpec]:
     cells = [c for c in nb.cells if c.cell_type == "code" and "parameters" in c.get("metadata", {}).get("tags", [])]
     if not cells:
         return {}
-    source = cells[0].source
+    return _specs_from_source(cells[0].source, where=f"the parameters cell of {str(path)!r}")
+
+
+def _specs_from_source(source: str, *, where: str) -> dict[str, ParameterSpec]:
+    """The parameters declared by the source of a ``parameters`` cell (see :func:`parameter_specs`)."""
+    import ast
+
     try:
         tree = ast.parse(source)
     except SyntaxError as err:
-        raise RunnerError(f"the parameters cell of {str(path)!r} is not valid Python: {err}") from err
+        raise RunnerError(f"{where} is not valid Python: {err}") from err
     comments = _comments_by_line(source)
     specs: dict[str, ParameterSpec] = {}
     for statement in tree.body:
@@ -670,6 +688,71 @@ def quiet_shutdown_kernel_manager() -> type:
     return QuietShutdownKernelManager
 
 
+# --------------------------------------------------------------------------------------------- executed notebooks
+
+_TIMING_KEYS = ("start_time", "end_time", "duration")
+_PAPERMILL_CELLS = {"injected-parameters": "injected-parameters", "papermill-error-cell-tag": "papermill-error"}
+"""Tags of the cells papermill adds (with a random id) and the fixed id the runner gives them."""
+
+
+def stable_cell_ids(nb: Any) -> Any:
+    """Give the cells papermill adds fixed ids, in place: ``injected-parameters``; ``papermill-error``, ``-2`` for
+    the two cells marking a failure. papermill draws random ones, which would change the notebook and its HTML on
+    every run. Returns the notebook.
+    """
+    seen: dict[str, int] = {}
+    for cell in nb.cells:
+        tags = cell.get("metadata", {}).get("tags", [])
+        for tag, stem in _PAPERMILL_CELLS.items():
+            if tag in tags and "id" in cell:  # nbformat < 4.5 has no cell ids
+                seen[stem] = seen.get(stem, 0) + 1
+                cell["id"] = stem if seen[stem] == 1 else f"{stem}-{seen[stem]}"
+    return nb
+
+
+def make_reproducible(nb: Any, *, input_path: str, output_path: str) -> Any:
+    """Remove from an executed notebook, in place, what changes on every run; returns the notebook.
+
+    Drops papermill's start and end times and durations (notebook and cells) and the kernel's message
+    timestamps (``metadata.execution`` of each cell), gives papermill's cells fixed ids (:func:`stable_cell_ids`)
+    and replaces papermill's record of the input and output files by the given paths (the runner passes the
+    notebook relative to the project and the executed notebook relative to the output folder). Outputs,
+    execution counts, the parameters and each cell's status and exception flag are kept. When and how long the
+    notebooks ran goes to ``run_log.json`` instead.
+
+    Example:
+        >>> from nbformat.v4 import new_notebook, new_code_cell
+        >>> nb = new_notebook(cells=[new_code_cell("1", metadata={"execution": {"iopub.status.idle": "2026-…"}})])
+        >>> nb.metadata["papermill"] = {"duration": 1.5, "input_path": "/home/me/nb.ipynb", "parameters": {}}
+        >>> make_reproducible(nb, input_path="nb.ipynb", output_path="notebooks/nb.ipynb").metadata["papermill"]
+        {'input_path': 'nb.ipynb', 'parameters': {}, 'output_path': 'notebooks/nb.ipynb'}
+        >>> nb.cells[0].metadata
+        {}
+    """
+    record = nb.metadata.get("papermill")
+    if record is not None:
+        for key in _TIMING_KEYS:
+            record.pop(key, None)
+        record["input_path"] = input_path
+        record["output_path"] = output_path
+    for cell in nb.cells:
+        metadata = cell.get("metadata", {})
+        metadata.pop("execution", None)
+        for key in _TIMING_KEYS:
+            metadata.get("papermill", {}).pop(key, None)
+    return stable_cell_ids(nb)
+
+
+def _save_reproducible(executed: Path, *, notebook: Path, output_dir: Path) -> None:
+    import nbformat
+
+    nb = nbformat.read(str(executed), as_version=4)
+    project = notebook.resolve().parent.parent
+    make_reproducible(nb, input_path=notebook.resolve().relative_to(project).as_posix(),
+                      output_path=executed.relative_to(output_dir).as_posix())
+    nbformat.write(nb, str(executed))
+
+
 # --------------------------------------------------------------------------------------------- HTML
 
 _EXTERNAL_JS = re.compile(r"""["'](?:https?:)?//[^"']+\.m?js\b""")
@@ -700,8 +783,6 @@ def make_offline(page: str) -> str:
     return _EXTERNAL_LINK.sub("", page)
 
 
-_last_webfont: list[Any] = []  # [characters, css] of the last font made
-
 WEBFONT_FAMILY = "RA Noto Sans CJK SC"
 """CSS family name of the CJK font subset embedded in every HTML page."""
 
@@ -728,10 +809,6 @@ def cjk_webfont_css(text: str) -> str:
     characters = sorted({ch for ch in text if ord(ch) >= 0x2E80})
     if not characters:
         return ""
-    # The page without code uses a subset of the characters of the page with code, rendered just before it:
-    # reuse that font instead of subsetting the 30 MB collection again.
-    if _last_webfont and set(characters) <= _last_webfont[0]:
-        return _last_webfont[1]
     font = TTFont(str(cjk_font_path()), fontNumber=_SC_FACE_INDEX, recalcTimestamp=False)
     options = subset.Options()
     options.layout_features = ["*"]
@@ -756,7 +833,6 @@ def cjk_webfont_css(text: str) -> str:
         f'pre, code {{ font-family: var(--jp-code-font-family); }}\n'
         "</style>\n"
     )
-    _last_webfont[:] = [set(characters), css]
     return css
 
 
@@ -772,12 +848,33 @@ def render_html(notebook: str | os.PathLike[str], target: str | os.PathLike[str]
         The written path.
     """
     import nbformat
+
+    body = _html_body(stable_cell_ids(nbformat.read(str(notebook), as_version=4)), include_code=include_code)
+    return _write_page(body, cjk_webfont_css(body), Path(target))
+
+
+def render_notebook_pages(notebook: str | os.PathLike[str], folder: str | os.PathLike[str]) -> tuple[Path, Path]:
+    """Render an executed notebook as ``<stem>.html`` (with code) and ``<stem>.share.html`` (without) in ``folder``.
+
+    Both pages embed one CJK font subset, made for the characters of both, so the 30 MB font collection is
+    subset once per notebook, and each page depends on this notebook only (see :func:`render_html`).
+
+    Returns:
+        ``(page with code, page without code)``.
+    """
+    import nbformat
+
+    nb = stable_cell_ids(nbformat.read(str(notebook), as_version=4))
+    with_code, without_code = _html_body(nb, include_code=True), _html_body(nb, include_code=False)
+    font_css = cjk_webfont_css(with_code + without_code)
+    stem = Path(notebook).stem
+    return (_write_page(with_code, font_css, Path(folder) / f"{stem}.html"),
+            _write_page(without_code, font_css, Path(folder) / f"{stem}.share.html"))
+
+
+def _html_body(nb: Any, *, include_code: bool) -> str:
     from nbconvert import HTMLExporter
 
-    nb = nbformat.read(str(notebook), as_version=4)
-    for cell in nb.cells:
-        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
-            cell["id"] = "injected-parameters"  # papermill gives it a random id: the page would change every run
     exporter = HTMLExporter(
         template_name="lab",
         embed_images=True,
@@ -786,11 +883,12 @@ def render_html(notebook: str | os.PathLike[str], target: str | os.PathLike[str]
         exclude_output_prompt=not include_code,
     )
     body, _ = exporter.from_notebook_node(nb)
-    body = make_offline(body)
-    font_css = cjk_webfont_css(body)
+    return make_offline(body)
+
+
+def _write_page(body: str, font_css: str, target: Path) -> Path:
     if font_css:
         body = body.replace("</head>", font_css + "</head>", 1)
-    target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(body, encoding="utf-8")
     return target
@@ -810,27 +908,58 @@ def library_versions() -> dict[str, str]:
     return versions
 
 
-def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+def _snapshot(folder: Path) -> dict[str, tuple[int, int, int]]:
+    """Files notebooks write, by path relative to the output folder, with what changes when one is written.
+
+    Figures and tables, and HTML pages in the output folder or one folder below it (``02_topics_viewer.html``),
+    but not the runner's own pages (``html/``, ``index.html``).
+    """
+    paths = [path for sub in ("figures", "tables") if (folder / sub).is_dir() for path in (folder / sub).rglob("*")]
+    paths += [path for pattern in ("*.html", "*/*.html") for path in folder.glob(pattern)
+              if not _is_runner_page(path.relative_to(folder).as_posix())]
     files = {}
-    for sub in ("figures", "tables"):
-        for path in sorted((folder / sub).rglob("*")) if (folder / sub).is_dir() else []:
-            if path.is_file():
-                stat = path.stat()
-                files[path.relative_to(folder).as_posix()] = (stat.st_mtime_ns, stat.st_size)
+    for path in sorted(paths):
+        if path.is_file():
+            stat = path.stat()  # the inode changes on an atomic replace even within one mtime tick
+            files[path.relative_to(folder).as_posix()] = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
     return files
 
 
-def _readable_parameter_cells() -> None:
-    """Make papermill write Chinese strings in the injected parameters cell as Chinese, not ``\\uXXXX``."""
+def _is_runner_page(name: str) -> bool:
+    return name == "index.html" or name.startswith("html/")
+
+
+def _is_page(name: str) -> bool:
+    return name.endswith(".html") and not name.startswith(("figures/", "tables/"))
+
+
+def _register_python_translator() -> None:
+    """Make papermill read and write parameters cells the way the runner does.
+
+    * Chinese strings in the injected parameters cell are written as Chinese, not ``\\uXXXX``.
+    * papermill finds a notebook's parameters with :func:`parameter_specs`, not with its own line-by-line pattern,
+      which misses annotations such as ``k: int | None = None`` (and lines with a second ``=`` in a comment) and
+      then warns ``Passed unknown parameter: k`` although the value is applied.
+    """
+    from papermill.models import Parameter
     from papermill.translators import PythonTranslator, papermill_translators
 
-    class ReadablePythonTranslator(PythonTranslator):
+    class RunnerPythonTranslator(PythonTranslator):
         @classmethod
         def translate_str(cls, val: str) -> str:
             # a JSON string literal is also a valid Python string literal
             return json.dumps(val, ensure_ascii=False)
 
-    papermill_translators.register("python", ReadablePythonTranslator)
+        @classmethod
+        def inspect(cls, parameters_cell: Any) -> list[Any]:
+            try:
+                specs = _specs_from_source(parameters_cell.source, where="the parameters cell")
+            except RunnerError:
+                return []  # papermill's contract: ignore what cannot be inspected
+            return [Parameter(name=spec.name, inferred_type_name=str(spec.kind), default=repr(spec.default),
+                              help=spec.expected()) for spec in specs.values()]
+
+    papermill_translators.register("python", RunnerPythonTranslator)
 
 
 def _describe_failure(err: BaseException) -> str:
@@ -902,10 +1031,11 @@ def run_notebooks(
 
     import papermill
 
-    _readable_parameter_cells()
+    _register_python_translator()
     for sub in ("notebooks", "html", "figures", "tables"):
         (output_dir / sub).mkdir(parents=True, exist_ok=True)
     results: list[NotebookResult] = []
+    started = _dt.datetime.now(_dt.timezone.utc)
     with current_python_kernel() as kernel_name:
         for number, (notebook, parameters) in enumerate(plan.items(), start=1):
             executed = output_dir / "notebooks" / notebook.name
@@ -931,19 +1061,24 @@ def run_notebooks(
                 result.status = "failed"
                 result.error = _describe_failure(err)
             result.seconds = time.perf_counter() - start
-            after = _snapshot(output_dir)
-            result.outputs = sorted(name for name, stamp in after.items() if before.get(name) != stamp)
+            written = sorted(name for name, stamp in _snapshot(output_dir).items() if before.get(name) != stamp)
+            result.pages = [name for name in written if _is_page(name)]
+            result.outputs = [name for name in written if not _is_page(name)]
+            if executed.is_file():
+                _save_reproducible(executed, notebook=notebook, output_dir=output_dir)
             if html and executed.is_file():
-                result.html = render_html(executed, output_dir / "html" / f"{notebook.stem}.html", include_code=True)
-                result.share_html = render_html(
-                    executed, output_dir / "html" / f"{notebook.stem}.share.html", include_code=False
-                )
+                result.html, result.share_html = render_notebook_pages(executed, output_dir / "html")
             results.append(result)
             if progress:
                 state = "done" if result.status == "ok" else f"FAILED ({result.error})"
                 print(f"    {state} in {result.seconds:.1f} s", file=sys.stderr, flush=True)
-    index = write_index(output_dir, results, global_parameters=global_parameters)
-    return RunResult(output_dir=output_dir, index=index, notebooks=results)
+    shown_parameters = {
+        name: _relative_to(notebooks_dir, value) if _is_path_parameter(name) else value
+        for name, value in global_parameters.items()
+    }
+    index = write_index(output_dir, results, global_parameters=shown_parameters)
+    run_log = write_run_log(output_dir, results, started=started)
+    return RunResult(output_dir=output_dir, index=index, notebooks=results, run_log=run_log)
 
 
 # --------------------------------------------------------------------------------------------- index
@@ -976,7 +1111,11 @@ def write_index(
     *,
     global_parameters: Mapping[str, Any],
 ) -> Path:
-    """Write ``index.html``: one row per notebook with links, outputs, parameters; library versions below."""
+    """Write ``index.html``: one row per notebook with links, outputs, parameters; library versions below.
+
+    The page has no date and no run times (those are in ``run_log.json``), so a replication run writes the same
+    bytes. ``global_parameters`` are shown as given: the runner passes paths as the notebooks receive them.
+    """
     esc = html.escape
     rows = []
     for result in results:
@@ -990,6 +1129,7 @@ def write_index(
                 ],
             )
         )
+        links += "".join(f'<br><a href="{esc(name)}">{esc(name)}</a>' for name in result.pages)
         outputs = "<br>".join(
             f'<a href="{esc(name)}">{esc(name)}</a>' for name in result.outputs
         ) or "<em>none</em>"
@@ -1001,8 +1141,8 @@ def write_index(
         )
         status = esc(result.status) if not result.error else f"{esc(result.status)}: {esc(result.error)}"
         rows.append(
-            f"<tr class='{esc(result.status)}'><td><b>{esc(result.name)}</b><br>{links}</td><td>{status}"
-            f"<br><small>{result.seconds:.1f} s</small></td><td>{outputs}</td><td>{params}</td></tr>"
+            f"<tr class='{esc(result.status)}'><td><b>{esc(result.name)}</b><br>{links}</td><td>{status}</td>"
+            f"<td>{outputs}</td><td>{params}</td></tr>"
         )
     if not rows:
         rows.append("<tr><td colspan='4'><em>No notebooks were found or selected.</em></td></tr>")
@@ -1012,7 +1152,6 @@ def write_index(
         f"<tr><td><code>{esc(k)}</code></td><td><code>{esc(repr(v))}</code></td></tr>"
         for k, v in global_parameters.items()
     ) or "<tr><td colspan='2'><em>none</em></td></tr>"
-    stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     page = f"""<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>reportlab_analysis reports</title>
 <style>
@@ -1024,14 +1163,17 @@ tr.failed td {{ background: #fde8e8; }}
 code {{ font-size: 0.9em; }}
 </style></head><body>
 <h1>政府工作报告分析 · reportlab_analysis reports</h1>
-<p>Generated {esc(stamp)} by <code>reportlab-analysis run</code>. "report" opens the HTML without code for sharing;
-"with code" shows every cell. Figures are PNG and SVG, tables UTF-8 CSV.</p>
+<p>Generated by <code>reportlab-analysis run</code>. "report" opens the HTML without code for sharing;
+"with code" shows every cell; other pages a notebook wrote are listed below its links. Figures are PNG and SVG,
+tables UTF-8 CSV. When the run took place and how long each notebook took is in <a href="run_log.json">run_log.json</a>,
+the one file that changes from run to run.</p>
 <h2>Notebooks</h2>
 <table><tr><th>Notebook</th><th>Status</th><th>Figures and tables written</th>
 <th>Parameters used (<b>bold</b>: passed by the runner; others: the notebook's defaults)</th></tr>
 {"".join(rows)}
 </table>
 <h2>Run parameters</h2>
+<p>Paths inside the project are relative to the notebooks folder, as the notebooks receive them.</p>
 <table><tr><th>Parameter</th><th>Value</th></tr>{globals_html}</table>
 <h2>Software</h2>
 <table><tr><th>Library</th><th>Version</th></tr>{versions}</table>
@@ -1043,9 +1185,26 @@ code {{ font-size: 0.9em; }}
     return index
 
 
+def write_run_log(output_dir: Path, results: Sequence[NotebookResult], *, started: _dt.datetime) -> Path:
+    """Write ``run_log.json``: when the run started and finished (UTC) and each notebook's status and wall time.
+
+    This is the one output file that changes from run to run; ``index.html`` links to it.
+    """
+    finished = _dt.datetime.now(_dt.timezone.utc)
+    log = {
+        "started": started.isoformat(timespec="seconds"),
+        "finished": finished.isoformat(timespec="seconds"),
+        "notebooks": [{"name": nb.name, "status": nb.status, "seconds": round(nb.seconds, 1)} for nb in results],
+    }
+    path = output_dir / "run_log.json"
+    path.write_text(json.dumps(log, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
 def remove_outputs(output_dir: str | os.PathLike[str]) -> None:
-    """Delete the runner's output folders (notebooks, html, figures, tables) and index.html."""
+    """Delete the runner's output folders (notebooks, html, figures, tables), index.html and run_log.json."""
     root = Path(output_dir)
     for sub in ("notebooks", "html", "figures", "tables"):
         shutil.rmtree(root / sub, ignore_errors=True)
     (root / "index.html").unlink(missing_ok=True)
+    (root / "run_log.json").unlink(missing_ok=True)

@@ -122,20 +122,31 @@ def test_notebook_runs_and_writes_what_it_promises(path: Path, run_one):
         assert not re.search(r"<link[^>]+href=[\"']?(https?:)?//", text)
         if any(name.startswith("figures/") for name in promised_files(path)):
             assert "data:image/png;base64" in text or "<svg" in text, "figures are embedded"
+    shared = notebook.share_html.read_text(encoding="utf-8")
+    assert str(result.output_dir) not in shared and str(REPO) not in shared, "the shared page shows no machine path"
     index = (result.output_dir / "index.html").read_text(encoding="utf-8")
     assert f'href="html/{path.stem}.share.html"' in index
+    extra_pages = [p.name for p in result.output_dir.glob("*.html") if p.name != "index.html"]
+    assert notebook.pages == extra_pages  # 02 writes 02_topics_viewer.html
+    for name in extra_pages:
+        assert f'<a href="{name}">{name}</a>' in index
 
 
 @pytest.mark.slow
-def test_notebook_01_tables_and_figures_are_byte_identical_across_runs(run_one):
+def test_notebook_01_outputs_are_byte_identical_across_runs(run_one):
     path = REPO / "notebooks" / "01_corpus_overview.ipynb"
     first, second = run_one(path, "main"), run_one(path, "again")
     assert first.ok and second.ok
     files = sorted(p.relative_to(first.output_dir) for sub in ("figures", "tables")
                    for p in (first.output_dir / sub).iterdir())
     assert len(files) == len(promised_files(path))
-    for name in files:
+    for name in files + [Path("html/01_corpus_overview.share.html")]:
         assert (first.output_dir / name).read_bytes() == (second.output_dir / name).read_bytes(), name
+    # the two runs wrote to different folders outside the project: that folder is the only difference
+    for name in ("html/01_corpus_overview.html", "notebooks/01_corpus_overview.ipynb", "index.html"):
+        texts = [(run.output_dir / name).read_text(encoding="utf-8") for run in (first, second)]
+        assert str(second.output_dir) in texts[1], name
+        assert texts[0].replace(str(first.output_dir), "OUT") == texts[1].replace(str(second.output_dir), "OUT"), name
 
 
 @pytest.mark.slow

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import time
 from pathlib import Path
 
@@ -532,3 +533,147 @@ def test_corpus_check_accepts_the_project_defaults_and_skips_unused_corpora(proj
         runner.check_corpus_paths(plan_project(project_notebooks, [["05.national_path", str(tmp_path)]]))
     # only the notebooks that run are checked
     runner.check_corpus_paths(plan_project(project_notebooks, [["05.national_path", str(tmp_path)]], select=["01"]))
+
+
+# ---------------------------------------------------------------------------- the same bytes on a replication run
+
+
+def test_make_reproducible_drops_timings_and_gives_papermills_cells_fixed_ids():
+    nb = new_notebook(cells=[
+        new_markdown_cell("error", metadata={"tags": ["papermill-error-cell-tag"]}),
+        new_code_cell("k = 6", metadata={"tags": ["injected-parameters"], "execution": {
+            "iopub.status.busy": "2026-11-23T02:31:05.1Z"}, "papermill": {
+            "start_time": "2026-11-23T02:31:05", "end_time": "2026-11-23T02:31:06", "duration": 1.0,
+            "status": "completed", "exception": False}}),
+        new_markdown_cell("anchor", metadata={"tags": ["papermill-error-cell-tag"]}),
+    ])
+    nb.metadata["papermill"] = {"start_time": "2026-11-23T02:31:05", "end_time": "2026-11-23T02:31:09",
+                                "duration": 4.0, "input_path": "/home/me/project/notebooks/01_a.ipynb",
+                                "output_path": "/tmp/run_a/notebooks/01_a.ipynb", "parameters": {"k": 6}}
+    runner.make_reproducible(nb, input_path="notebooks/01_a.ipynb", output_path="notebooks/01_a.ipynb")
+    assert nb.metadata["papermill"] == {"input_path": "notebooks/01_a.ipynb", "output_path": "notebooks/01_a.ipynb",
+                                        "parameters": {"k": 6}}
+    assert nb.cells[1].metadata == {"tags": ["injected-parameters"],
+                                    "papermill": {"status": "completed", "exception": False}}
+    assert [cell.id for cell in nb.cells] == ["papermill-error", "injected-parameters", "papermill-error-2"]
+    nbformat.validate(nb)
+
+
+def make_small_project(root: Path) -> Path:
+    """A project folder with one report, a parameter file and a notebook that writes a figure and an extra page."""
+    (root / "data" / "raw").mkdir(parents=True)
+    (root / "data" / "raw" / "report.txt").write_bytes(
+        next(p for p in sorted((REPO / "data" / "raw").iterdir()) if p.suffix == ".txt").read_bytes())
+    (root / "params").mkdir()
+    (root / "params" / "small.yaml").write_text("corpus_path: ../data/raw\noutput_dir: ../reports\n", encoding="utf-8")
+    write_notebook(
+        root / "notebooks" / "01_small.ipynb",
+        'corpus_path = "../data/raw"\n'
+        "k: int | None = None     # topics; None = the K the sweep suggests\n"
+        'output_dir = "../reports"',
+        "from pathlib import Path\nimport matplotlib.pyplot as plt\n"
+        "from reportlab_analysis.outputs import save_figure\nfrom reportlab_analysis.plotting import setup_plotting\n"
+        "setup_plotting()\nfig, ax = plt.subplots()\nax.plot([1, 2, k])\nax.set_title('主题数')\n"
+        "saved = save_figure(fig, '01_small', output_dir=output_dir)",
+        "page = Path(output_dir) / '01_small_viewer.html'\n"
+        "page.write_text('<p>主题浏览器</p>', encoding='utf-8')\n"
+        "print(page.relative_to(output_dir), corpus_path)",
+    )
+    return root
+
+
+def output_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def replication(tmp_path_factory: pytest.TempPathFactory):
+    """The small project run twice into its reports folder, once as a copy elsewhere, once into a folder outside
+    the project; every run with ``-p k 6``. Also the warnings papermill logged."""
+    import logging
+
+    root = tmp_path_factory.mktemp("replication")
+    project = make_small_project(root / "project")
+    moved = shutil.copytree(project, root / "somewhere" / "else" / "project")
+    for folder in (project, moved):
+        (folder / "reports").mkdir()
+        (folder / "reports" / "left_from_before.html").write_text("<p>old</p>", encoding="utf-8")
+    logged: list[str] = []
+    handler = logging.Handler(logging.WARNING)
+    handler.emit = lambda record: logged.append(record.getMessage())  # type: ignore[method-assign]
+    logging.getLogger("papermill").addHandler(handler)
+    runs = {}
+    try:
+        for label, folder, output_dir in [("first", project, None), ("again", project, None),
+                                          ("moved", moved, None), ("outside", project, root / "outside")]:
+            result = runner.run_notebooks(notebooks_dir=folder / "notebooks", params_file=folder / "params" / "small.yaml",
+                                          cli_parameters=[["k", "6"]], output_dir=output_dir, progress=False)
+            assert result.ok, result.notebooks[0].error
+            runs[label] = (result, output_bytes(result.output_dir))
+    finally:
+        logging.getLogger("papermill").removeHandler(handler)
+    return project, runs, logged
+
+
+def differing(a: dict[str, bytes], b: dict[str, bytes]) -> list[str]:
+    assert set(a) == set(b)
+    return sorted(name for name in a if a[name] != b[name])
+
+
+@pytest.mark.slow
+def test_a_replication_run_writes_the_same_bytes_except_the_run_log(replication):
+    project, runs, _ = replication
+    (first, before), (_, again) = runs["first"], runs["again"]
+    assert {"index.html", "run_log.json", "html/01_small.html", "html/01_small.share.html",
+            "notebooks/01_small.ipynb", "figures/01_small.png", "01_small_viewer.html"} <= set(before)
+    assert differing(before, again) in ([], ["run_log.json"])
+    log = json.loads(before["run_log.json"])
+    assert set(log) == {"started", "finished", "notebooks"}
+    assert log["notebooks"][0]["name"] == "01_small" and log["notebooks"][0]["status"] == "ok"
+    index = before["index.html"].decode("utf-8")
+    assert "Generated 2" not in index and " s</small>" not in index and 'href="run_log.json"' in index
+    executed = before["notebooks/01_small.ipynb"].decode("utf-8")
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", executed), "no timestamps in the executed notebook"
+    assert '"duration"' not in executed and '"id": "injected-parameters"' in executed
+
+
+@pytest.mark.slow
+def test_the_project_can_move_without_changing_a_byte(replication):
+    project, runs, _ = replication
+    assert differing(runs["first"][1], runs["moved"][1]) in ([], ["run_log.json"])
+    for name, data in runs["first"][1].items():
+        assert str(project).encode() not in data, f"{name} holds the project's path"
+    index = runs["first"][1]["index.html"].decode("utf-8")
+    assert "<code>corpus_path</code></td><td><code>&#x27;../data/raw&#x27;" in index
+    assert "<code>output_dir</code></td><td><code>&#x27;../reports&#x27;" in index
+
+
+@pytest.mark.slow
+def test_an_output_folder_outside_the_project_shows_only_in_the_injected_parameters(replication):
+    project, runs, _ = replication
+    (_, inside), (outside_result, outside) = runs["first"], runs["outside"]
+    outside_dir = str(outside_result.output_dir)
+    assert outside["html/01_small.share.html"] == inside["html/01_small.share.html"]
+    assert outside["figures/01_small.png"] == inside["figures/01_small.png"]
+    for name in ("html/01_small.html", "notebooks/01_small.ipynb", "index.html"):
+        assert outside_dir in outside[name].decode("utf-8"), name
+        assert outside[name].decode("utf-8").replace(outside_dir, "../reports") == inside[name].decode("utf-8"), name
+    assert "01_small_viewer.html ../data/raw" in outside["html/01_small.share.html"].decode("utf-8")
+
+
+@pytest.mark.slow
+def test_an_annotated_parameter_is_passed_without_papermills_unknown_parameter_warning(replication):
+    _, runs, logged = replication
+    assert logged == []  # before: "Unable to parse line 2 'k: int | None = None ...'", "Passed unknown parameter: k"
+    executed = nbformat.reads(runs["first"][1]["notebooks/01_small.ipynb"].decode("utf-8"), as_version=4)
+    (injected,) = [c for c in executed.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert "k = 6" in injected.source
+
+
+@pytest.mark.slow
+def test_the_index_links_the_extra_pages_a_notebook_wrote(replication):
+    _, runs, _ = replication
+    index = runs["first"][1]["index.html"].decode("utf-8")
+    assert '<a href="01_small_viewer.html">01_small_viewer.html</a>' in index
+    assert "left_from_before.html" not in index  # in the folder, but no notebook of this run wrote it
+    assert runs["first"][0].notebooks[0].pages == ["01_small_viewer.html"]
