@@ -81,6 +81,7 @@ KERNEL_ENV = {
 """Environment every notebook kernel starts with."""
 
 _PATH_SUFFIXES = ("_path", "_dir", "_file")
+_PATH_LIST_SUFFIXES = ("_paths", "_dirs", "_files")  # a list of paths (dictionary_paths)
 _LIBRARIES = (
     "reportlab_analysis",
     "pandas",
@@ -471,10 +472,19 @@ def _is_path_parameter(name: str) -> bool:
 
 
 def _resolve_paths(values: Mapping[str, Any], base: Path) -> dict[str, Any]:
+    """Relative paths of ``*_path``/``*_dir``/``*_file`` parameters, and of each entry of a ``*_paths``
+    (``_dirs``, ``_files``) list or a single string given for one, made absolute against ``base``."""
+    def absolute(value: Any) -> Any:
+        if isinstance(value, str) and value and not os.path.isabs(value):
+            return os.path.normpath(str(base / value))
+        return value
+
     resolved = {}
     for name, value in values.items():
-        if _is_path_parameter(name) and isinstance(value, str) and value and not os.path.isabs(value):
-            value = os.path.normpath(str(base / value))
+        if _is_path_parameter(name):
+            value = absolute(value)
+        elif name.endswith(_PATH_LIST_SUFFIXES):
+            value = [absolute(v) for v in value] if isinstance(value, (list, tuple)) else absolute(value)
         resolved[name] = value
     return resolved
 
@@ -566,15 +576,22 @@ def plan_parameters(
             except ValueError as err:
                 problems.append(f"notebook {nb.stem}, parameter {name}: {err}")
         if nb in notebooks:
-            plan[nb] = {
-                name: _relative_to(nb.parent, value) if _is_path_parameter(name) else value
-                for name, value in values.items()
-            }
+            plan[nb] = {name: _shown_path(name, nb.parent, value) for name, value in values.items()}
     if len(problems) == 1:
         raise RunnerError(problems[0])
     if problems:
         raise RunnerError(f"{len(problems)} problems with the parameters:\n  " + "\n  ".join(problems))
     return plan
+
+
+def _shown_path(name: str, folder: Path, value: Any) -> Any:
+    """A path parameter's value relative to ``folder`` where it lies inside the project (each entry of a list of
+    paths too); other parameters as they are."""
+    if _is_path_parameter(name):
+        return _relative_to(folder, value)
+    if name.endswith(_PATH_LIST_SUFFIXES) and isinstance(value, (list, tuple)):
+        return [_relative_to(folder, v) for v in value]
+    return value
 
 
 def _relative_to(folder: Path, value: Any) -> Any:
@@ -1072,10 +1089,7 @@ def run_notebooks(
             if progress:
                 state = "done" if result.status == "ok" else f"FAILED ({result.error})"
                 print(f"    {state} in {result.seconds:.1f} s", file=sys.stderr, flush=True)
-    shown_parameters = {
-        name: _relative_to(notebooks_dir, value) if _is_path_parameter(name) else value
-        for name, value in global_parameters.items()
-    }
+    shown_parameters = {name: _shown_path(name, notebooks_dir, value) for name, value in global_parameters.items()}
     index = write_index(output_dir, results, global_parameters=shown_parameters)
     run_log = write_run_log(output_dir, results, started=started)
     return RunResult(output_dir=output_dir, index=index, notebooks=results, run_log=run_log)

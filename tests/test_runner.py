@@ -94,6 +94,23 @@ def test_cli_parameters_are_read_as_yaml(tmp_path: Path, monkeypatch: pytest.Mon
         runner.parse_cli_parameters([["n-top", "1"]])
 
 
+def test_lists_of_paths_are_resolved_like_single_paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.chdir(tmp_path)
+    _, sections = runner.parse_cli_parameters([["04.dictionary_paths", "[my/green.yaml, /abs/red.yaml]"],
+                                              ["03.extra_files", "one.yaml"]])
+    assert sections["04"]["dictionary_paths"] == [str(tmp_path / "my" / "green.yaml"), "/abs/red.yaml"]
+    assert sections["03"]["extra_files"] == str(tmp_path / "one.yaml")
+    params = tmp_path / "params" / "p.yaml"
+    params.parent.mkdir()
+    params.write_text("notebooks:\n  '04': {dictionary_paths: [../dicts/a.yaml]}\n", encoding="utf-8")
+    assert runner.load_parameter_file(params)[1]["04"]["dictionary_paths"] == [str(tmp_path / "dicts" / "a.yaml")]
+    # shown in pages and the index relative to the notebooks folder when inside the project
+    project = tmp_path / "project"
+    (project / "notebooks").mkdir(parents=True)
+    shown = runner._shown_path("dictionary_paths", project / "notebooks", [str(project / "dicts" / "a.yaml"), "/x.yaml"])
+    assert shown == ["../dicts/a.yaml", "/x.yaml"]
+
+
 def test_plan_passes_each_notebook_only_what_it_declares(notebooks: Path, tmp_path: Path):
     all_notebooks = runner.find_notebooks(notebooks)
     plan = runner.plan_parameters(
