@@ -245,6 +245,22 @@ def to_stata(
     return names
 
 
+def _with_index_and_text_codes(df: pd.DataFrame) -> pd.DataFrame:
+    """The table as every format writes it: a meaningful index (named, or not the default 0..n-1, such as the
+    group labels of a similarity matrix) becomes leading column(s), and ``adcode`` becomes text (230103.0 ->
+    "230103")."""
+    named = any(name is not None for name in df.index.names)
+    if named or not isinstance(df.index, pd.RangeIndex) or not df.index.equals(pd.RangeIndex(len(df))):
+        names = [name if name is not None else ("index" if df.index.nlevels == 1 else f"index_{i}")
+                 for i, name in enumerate(df.index.names)]
+        taken = set(map(str, df.columns))
+        names = [name if str(name) not in taken else f"{name}_index" for name in names]
+        df = df.rename_axis(names).reset_index()
+    if "adcode" in df.columns and not pd.api.types.is_string_dtype(df["adcode"]):
+        df = df.assign(adcode=df["adcode"].astype(object).map(_as_text).where(df["adcode"].notna(), None))
+    return df
+
+
 def export_table(
     df: pd.DataFrame,
     path: str | Path,
@@ -255,7 +271,9 @@ def export_table(
 ) -> Path:
     """Write a table as CSV (UTF-8), Parquet or Stata, chosen by ``format`` or the file suffix.
 
-    CSV keeps the column names as they are (Chinese included) and writes list columns joined by spaces;
+    In every format a meaningful index (named, or other than 0..n-1: the group labels of a similarity matrix)
+    is written as leading column(s), and ``adcode`` as text. CSV keeps the column names as they are (Chinese
+    included) and writes list columns joined by spaces;
     Parquet keeps every dtype and stores the variable labels as JSON in the file's schema metadata
     (key ``variable_labels``); Stata: see :func:`to_stata`.
 
@@ -268,6 +286,9 @@ def export_table(
     chosen = format or {".csv": "csv", ".parquet": "parquet", ".pq": "parquet", ".dta": "dta"}.get(path.suffix.lower())
     if chosen not in ("csv", "parquet", "dta"):
         raise ExportError(f"{path}: cannot tell the format; use a .csv, .parquet or .dta suffix or format=...")
+    if df.shape[1] == 0:
+        raise ExportError(f"{path}: the table has no columns; nothing to export")
+    df = _with_index_and_text_codes(df)
     if chosen == "dta":
         to_stata(df, path, variable_labels=variable_labels, data_label=data_label)
     elif chosen == "csv":

@@ -148,3 +148,24 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert result.attempted > 0 and result.failed == 0
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".parquet", ".dta"])
+def test_a_meaningful_index_is_written_as_a_column_and_adcode_as_text(tmp_path, suffix):
+    similarity = pd.DataFrame([[1.0, 0.5], [0.5, 1.0]], index=pd.Index(["南岗区", "松北区"], name="group"),
+                              columns=["南岗区", "松北区"])
+    path = export.export_table(similarity, tmp_path / f"similarity{suffix}")
+    back = {".csv": pd.read_csv, ".parquet": pd.read_parquet, ".dta": pd.read_stata}[suffix](path)
+    assert back.columns[0] == "group" and back["group"].tolist() == ["南岗区", "松北区"]
+    codes = pd.DataFrame({"adcode": [230103.0, np.nan], "year": [2018, 2019]})
+    path = export.export_table(codes, tmp_path / f"codes{suffix}")
+    if suffix == ".csv":
+        assert path.read_text(encoding="utf-8").splitlines()[1].startswith("230103,")
+    else:
+        back = pd.read_parquet(path) if suffix == ".parquet" else pd.read_stata(path)
+        assert back["adcode"].iloc[0] == "230103" and back.columns.tolist() == ["adcode", "year"]
+
+
+def test_a_table_without_columns_is_refused_by_name(tmp_path):
+    with pytest.raises(ExportError, match="empty.dta: the table has no columns"):
+        export.export_table(pd.DataFrame(), tmp_path / "empty.dta")
