@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import math
 import re
+import warnings
 from collections import Counter
 from typing import Any, Iterable, Literal, Sequence
 
@@ -37,6 +38,8 @@ from scipy import sparse, stats
 from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
 from scipy.special import rel_entr
+
+from .cleaning import simplified
 
 __all__ = [
     "GroupError",
@@ -385,6 +388,12 @@ def fightin_words(
         )
         variance = 1.0 / (y_t + alpha) + 1.0 / (y_r + alpha)
         z = delta / np.sqrt(variance)
+    undefined = int((np.isnan(z) & (alpha == 0)).sum())  # (a term making up every token is NaN too, rightly)
+    if undefined:
+        warnings.warn(
+            f"fightin_words: {undefined} of {len(z)} terms are missing from the prior's background and used by "
+            "only one side, so their z is undefined (NaN, sorted last); give a background that covers them, or "
+            "leave prior=None (the whole table)", UserWarning, stacklevel=2)
     table["prior"] = alpha
     table["log_odds_ratio"] = delta
     table["variance"] = variance
@@ -577,7 +586,8 @@ def kwic(
 ) -> pd.DataFrame:
     """Keyword in context: every match of ``pattern`` in the text, with ``window`` characters either side.
 
-    Matching is done on the text itself (not on tokens), so a phrase the tokenizer splits is still found.
+    Matching is done on the text itself (not on tokens), so a phrase the tokenizer splits is still found; a
+    traditional-script text is matched in its simplified form (经济 finds 經濟) and shown as written.
     Line breaks in the context are shown as " / ".
 
     Args:
@@ -615,12 +625,13 @@ def kwic(
     for values, text in zip(df[keep].itertuples(index=False, name=None), df[text_col]):
         if not isinstance(text, str):
             continue
-        for match in compiled.finditer(text):
+        # matched in the simplified form (one character for one, so positions agree); shown as written
+        for match in compiled.finditer(simplified(text)):
             if match.end() == match.start():
                 continue
             left = text[max(0, match.start() - window): match.start()].replace("\n", " / ")
             right = text[match.end(): match.end() + window].replace("\n", " / ")
-            rows.append((*values, match.start(), left, match.group(0), right))
+            rows.append((*values, match.start(), left, text[match.start():match.end()], right))
             if max_rows is not None and len(rows) >= max_rows:
                 break
         if max_rows is not None and len(rows) >= max_rows:

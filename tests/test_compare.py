@@ -442,3 +442,21 @@ def test_nearly_equal_topic_mixtures_are_similar_not_nan():
     from scipy.spatial.distance import jensenshannon
 
     assert compare.jensen_shannon_distance(a, np.full(8, 1 / 8)) == pytest.approx(jensenshannon(a, np.full(8, 1 / 8), base=2))
+
+
+def test_kwic_finds_a_simplified_keyword_in_traditional_text_and_shows_it_as_written():
+    frame = pd.DataFrame({"doc_id": ["d1", "d2"], "text": ["國民經濟有了發展", "国民经济稳定增长"]})
+    hits = compare.kwic(frame, "经济", window=2)
+    assert hits["doc_id"].tolist() == ["d1", "d2"]
+    assert hits["match"].tolist() == ["經濟", "经济"] and hits["left"].tolist() == ["國民", "国民"]
+    assert hits["right"].tolist() == ["有了", "稳定"]
+
+
+def test_fightin_words_warns_when_the_prior_leaves_terms_without_a_z():
+    frame = pd.DataFrame({"region": ["甲", "乙"], "tokens": [["创新", "创新", "港口"], ["创新", "农业"]]})
+    with pytest.warns(UserWarning, match="2 of 3 terms are missing from the prior"):
+        table = compare.fightin_words(frame, by="region", target="甲", prior={"创新": 10})
+    assert table["z"].isna().sum() == 2 and table["term"].iloc[0] == "创新"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the default prior covers every term: no warning
+        assert compare.fightin_words(frame, by="region", target="甲")["z"].notna().all()
