@@ -648,7 +648,9 @@ def kwic(
 
 def _group_labels(df: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, list[str]]:
     keys = df[columns].drop_duplicates().dropna().sort_values(columns).reset_index(drop=True)
-    labels = keys.astype(str).agg(" ".join, axis=1).tolist()
+    if keys.empty:
+        raise GroupError(f"by={columns}: no groups (the table is empty, or every value of the column is missing)")
+    labels = [" ".join(map(str, key)) for key in keys.itertuples(index=False, name=None)]
     if len(set(labels)) != len(labels):
         raise GroupError(f"by={columns}: group labels are not unique once written as text")
     return keys, labels

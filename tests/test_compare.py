@@ -460,3 +460,9 @@ def test_fightin_words_warns_when_the_prior_leaves_terms_without_a_z():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # the default prior covers every term: no warning
         assert compare.fightin_words(frame, by="region", target="甲")["z"].notna().all()
+
+
+def test_similarity_of_an_empty_table_names_the_problem():
+    empty = pd.DataFrame({"region": pd.Series([], dtype=str), "tokens": pd.Series([], dtype=object)})
+    with pytest.raises(GroupError, match="no groups"):
+        compare.tfidf_similarity(empty, by="region")
