@@ -339,6 +339,11 @@ def _prepare(
     return dictionaries, list(id_columns)
 
 
+def _matching_texts(reports: pd.DataFrame, text_col: str) -> list[str]:
+    """The texts as dictionaries are matched against: simplified script (國家 counts as 国家), "" for a missing one."""
+    return [simplified(t) if isinstance(t, str) else "" for t in reports[text_col]]
+
+
 def attention_terms(
     reports: pd.DataFrame,
     *,
@@ -361,8 +366,7 @@ def attention_terms(
     dictionaries, id_columns = _prepare(reports, dictionaries=dictionaries, text_col=text_col, id_columns=id_columns)
     compiled = [_compile(c, wildcard_max) for c in dictionaries]
     rows = []
-    for ids, text in zip(reports[id_columns].itertuples(index=False, name=None), reports[text_col]):
-        text = simplified(text) if isinstance(text, str) else ""
+    for ids, text in zip(reports[id_columns].itertuples(index=False, name=None), _matching_texts(reports, text_col)):
         for entry in compiled:
             for term, count in sorted(_match_terms(text, entry).items()):
                 rows.append((*ids, entry.category.name, term, count))
@@ -411,7 +415,7 @@ def attention_scores(
     """
     dictionaries, id_columns = _prepare(reports, dictionaries=dictionaries, text_col=text_col, id_columns=id_columns)
     compiled = [_compile(c, wildcard_max) for c in dictionaries]
-    texts = [simplified(t) if isinstance(t, str) else "" for t in reports[text_col]]  # 國家 counts as 国家
+    texts = _matching_texts(reports, text_col)
     if tokens_col is not None and tokens_col in reports.columns:
         n_tokens = [len(t) if isinstance(t, (list, tuple, np.ndarray)) else 0 for t in reports[tokens_col]]
     else:

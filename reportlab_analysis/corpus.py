@@ -640,9 +640,8 @@ def _check_quality(reports: pd.DataFrame, quality: list[dict[str, object]]) -> N
                 quality.append(_note(row.doc_id, row.source, name, "warning", f"{name} could not be determined"))
 
 
-def _has_sections(text: str, year: object) -> bool:
+def _has_sections(text: str, year: int | None) -> bool:
     """Whether segmentation finds any section heading in a clean report text (else all is preamble/unknown)."""
-    year = int(year) if isinstance(year, (int, float)) and not pd.isna(year) else None
     labels = {section for section, _ in segment.segment_report(text, year=year)}
     return not labels <= {"preamble", "unknown", "closing"}
 

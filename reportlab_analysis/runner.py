@@ -64,6 +64,8 @@ from typing import Any
 
 import yaml
 
+from .plotting import WEBFONT_FAMILY, cjk_webfont_css  # the embedded font of every page
+
 NOTEBOOK_PATTERN = re.compile(r"^(\d{2})_[\w\-]+\.ipynb$")
 """Notebook files the runner picks up: two digits, underscore, name."""
 
@@ -800,59 +802,6 @@ def make_offline(page: str) -> str:
     return _EXTERNAL_LINK.sub("", page)
 
 
-WEBFONT_FAMILY = "RA Noto Sans CJK SC"
-"""CSS family name of the CJK font subset embedded in every HTML page."""
-
-
-def cjk_webfont_css(text: str) -> str:
-    """A ``<style>`` block embedding Noto Sans CJK SC, subset to the CJK characters of ``text``.
-
-    Readers without a Chinese system font (many Linux machines, headless browsers) then still see Chinese,
-    not boxes. Only the characters the page uses are kept, so the font adds tens of kilobytes, not 30 MB. The
-    subset keeps the weight axis, so bold headings render bold. Empty string when ``text`` has no CJK characters.
-
-    Example:
-        >>> "@font-face" in cjk_webfont_css("政府工作报告")
-        True
-    """
-    import base64
-    import io
-
-    from fontTools import subset
-    from fontTools.ttLib import TTFont
-
-    from .plotting import _SC_FACE_INDEX, cjk_font_path
-
-    characters = sorted({ch for ch in text if ord(ch) >= 0x2E80})
-    if not characters:
-        return ""
-    font = TTFont(str(cjk_font_path()), fontNumber=_SC_FACE_INDEX, recalcTimestamp=False)
-    options = subset.Options()
-    options.layout_features = ["*"]
-    options.notdef_outline = True
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[ord(ch) for ch in characters])
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    font.save(buffer)
-    data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    family = WEBFONT_FAMILY
-    css = (
-        "<style>\n"
-        f'@font-face {{ font-family: "{family}"; font-weight: 100 900; font-style: normal;\n'
-        f'  src: url(data:font/otf;base64,{data}) format("opentype"); }}\n'
-        ":root {\n"
-        f'  --jp-content-font-family: "{family}", system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;\n'
-        f'  --jp-ui-font-family: "{family}", system-ui, -apple-system, "Segoe UI", Helvetica, Arial, sans-serif;\n'
-        f'  --jp-code-font-family: Menlo, Consolas, "DejaVu Sans Mono", "{family}", monospace;\n'
-        "}\n"
-        f'body {{ font-family: var(--jp-content-font-family); }}\n'
-        f'pre, code {{ font-family: var(--jp-code-font-family); }}\n'
-        "</style>\n"
-    )
-    return css
-
-
 def render_html(notebook: str | os.PathLike[str], target: str | os.PathLike[str], *, include_code: bool) -> Path:
     """Render an executed notebook as a self-contained, offline HTML page with an embedded CJK font subset.
 
@@ -1106,14 +1055,9 @@ def _link(path: Path | None, base: Path, label: str) -> str:
 
 def _font_note() -> str:
     try:
-        from .plotting import common_regular_font_path, regular_font_path
+        from .plotting import font_in_use
 
-        if regular_font_path().is_file():
-            weight = "Regular (cached static instance)"
-        elif common_regular_font_path().is_file():
-            weight = "Regular for the characters of GB 2312 (cached static instance), Thin for rarer ones"
-        else:
-            weight = "Thin (variable default)"
+        weight = font_in_use()
     except RuntimeError as err:
         weight = f"unavailable: {err}"
     return f"Noto Sans CJK SC, {weight}"

@@ -553,6 +553,12 @@ _ENUMERATION = re.compile(r"[、和及]|以及")
 _LIST_SEPARATOR = re.compile(r"[、和及与,]")
 
 
+def _scaled(value: dict, scale: float, qualifier: str | None) -> dict:
+    """The value, low and high of one value of a 分别 list, with the first value's sign and unit conversion."""
+    low, high = sorted((value["low"] * scale, value["high"] * scale))
+    return {"value": value["value"] * scale, "low": low, "high": high, "qualifier": qualifier}
+
+
 def _apply_respectively(text: str, subjects: list[tuple[int, int, str]], rows: list[dict | None]) -> list[dict]:
     """"城镇和农村居民人均可支配收入分别增长8%和9%": the n-th enumerated indicator takes the n-th value.
 
@@ -582,18 +588,18 @@ def _apply_respectively(text: str, subjects: list[tuple[int, int, str]], rows: l
                     break
                 values.append(value)
                 position = following.end()
+            # The first value's sign and unit conversion ("降低", 人 -> 万人) apply to the whole list.
+            usable = first and first["value"] and not math.isnan(first["value"])
+            scale = row["value"] / first["value"] if usable else 1.0
+            pre_qualifier = row["qualifier"] if row["qualifier"] in _PRE_QUALIFIERS else None
             subject = text[subjects[index][0]:subjects[index][1]]
             town_first = re.search(r"城镇(?:居民|常住居民)?[和、及与]$", text[:subjects[index][0]])
             town_and_country = "城乡" in subject or (subject.startswith(("农村", "农民")) and town_first is not None)
             if index == last and len(values) == 2 and town_and_country and rows[index]["indicator"] == "income_growth":
-                usable = first["value"] and not math.isnan(first["value"])
-                scale = row["value"] / first["value"] if usable else 1.0
+                phrase = text[town_first.start() if town_first else subjects[index][0]:position]
                 for variant, value in zip(("urban", "rural"), values):
-                    low, high = sorted((value["low"] * scale, value["high"] * scale))
-                    qualifier = value["qualifier"] or values[-1]["qualifier"] or (
-                        row["qualifier"] if row["qualifier"] in _PRE_QUALIFIERS else None)  # "6%和7%左右": both
-                    split = {**row, "variant": variant, "value": value["value"] * scale, "low": low, "high": high,
-                             "qualifier": qualifier, "phrase": text[town_first.start() if town_first else subjects[index][0]:position],
+                    qualifier = value["qualifier"] or values[-1]["qualifier"] or pre_qualifier  # "6%和7%左右": both
+                    split = {**row, "variant": variant, **_scaled(value, scale, qualifier), "phrase": phrase,
                              "note": f"{variant} value of a town-and-country 分别 pair"}
                     if variant == "urban":
                         rows[index] = split
@@ -602,19 +608,13 @@ def _apply_respectively(text: str, subjects: list[tuple[int, int, str]], rows: l
                 index = last + 1
                 continue
             preceded = bool(re.search(r"[、和及与]$", text[:subjects[index][0]]))
-            # The first value's sign and unit conversion ("降低", 人 -> 万人) apply to the whole list.
-            usable = first and first["value"] and not math.isnan(first["value"])
-            scale = row["value"] / first["value"] if usable else 1.0
             for k, i in enumerate(range(index, last + 1)):
                 if preceded or k >= len(values) or rows[i] is None:
                     rows[i] = None
                     continue
                 value = values[k]
-                qualifier = value["qualifier"] or (row["qualifier"] if row["qualifier"] in _PRE_QUALIFIERS else None)
-                low, high = sorted((value["low"] * scale, value["high"] * scale))
-                note = f"value {k + 1} of a 分别 list"
-                rows[i] = {**rows[i], "value": value["value"] * scale, "low": low, "high": high, "qualifier": qualifier,
-                           "note": note}
+                rows[i] = {**rows[i], **_scaled(value, scale, value["qualifier"] or pre_qualifier),
+                           "note": f"value {k + 1} of a 分别 list"}
         index = last + 1
     return added
 

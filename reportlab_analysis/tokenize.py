@@ -32,7 +32,6 @@ Example:
 from __future__ import annotations
 
 import dataclasses
-import functools
 import logging
 import math
 import multiprocessing
@@ -995,13 +994,13 @@ class Tokenizer:
 
 
 @lru_cache(maxsize=1)
-@functools.lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
     """Hash of the modules whose rules decide the tokens (this one, and cleaning's traditional-script tables)."""
     package = Path(__file__).resolve().parent
     return _cache.content_key(*(_cache.hash_file(package / name) for name in ("tokenize.py", "cleaning.py")))
 
 
+@lru_cache(maxsize=1)
 def _library_versions() -> dict[str, str]:
     from . import __version__
 

@@ -74,7 +74,7 @@ def viewer_html(model: TopicModel, *, title: str = "主题模型浏览器", n_te
     payload = json.loads(data.to_json())
     vis_json = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     legend = "".join(f"<li>{html.escape(label)}</li>" for label in model.labels)
-    from .runner import WEBFONT_FAMILY, cjk_webfont_css
+    from .plotting import WEBFONT_FAMILY, cjk_webfont_css
 
     # The page embeds the CJK characters it shows (labels, terms) as a font subset, like the notebook pages, so
     # that a reader without a Chinese system font sees Chinese, not boxes; the SVG text of the chart uses it too.
