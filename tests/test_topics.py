@@ -172,6 +172,50 @@ def test_bad_documents_raise_clear_errors(paragraphs):
 # --------------------------------------------------------------------------------------------------
 # K sweep and stability
 # --------------------------------------------------------------------------------------------------
+def test_reference_texts_add_a_larger_corpus_tokenized_the_same_way():
+    from reportlab_analysis import load_corpus
+    from reportlab_analysis.tokenize import Tokenizer
+
+    corpus = load_corpus(RAW)
+    tokenizer = Tokenizer.for_corpus(corpus, pos=topics.TOPIC_POS)
+    documents = topics.prepare_documents(corpus, tokenizer=tokenizer, metadata=["region"])
+    national = load_corpus(NATIONAL)
+    texts = topics.reference_texts(documents, national, tokenizer=tokenizer)
+    body = national.paragraphs(include_appendix=False)
+    # the documents' own token lists first, in order, then one list per reference paragraph (no appendix)
+    assert len(texts) == len(documents) + len(body)
+    assert texts[: len(documents)] == [list(t) for t in documents["tokens"]]
+    reference = texts[len(documents):]
+    sample = [0, len(body) // 2, len(body) - 1]
+    assert [reference[i] for i in sample] == tokenizer.tokenize([body["text"].iloc[i] for i in sample])
+    # the documents' tokenizer, not the reference's own: seed place names are masked in the State Council text too
+    assert not {"南岗", "南岗区", "道里"} & {t for tokens in reference for t in tokens}
+    assert any("供给侧结构性改革" in tokens for tokens in reference)
+    # a path is read like a corpus; reports that are in the documents already are not counted twice
+    assert topics.reference_texts(documents, NATIONAL, tokenizer=tokenizer) == texts
+    assert topics.reference_texts(documents, corpus, tokenizer=tokenizer) == texts[: len(documents)]
+    with pytest.raises(TopicModelError, match="not the one that tokenized"):
+        topics.reference_texts(documents, national, tokenizer=Tokenizer.for_corpus(corpus))
+    with pytest.raises(TopicModelError, match="Corpus or a path"):
+        topics.reference_texts(documents, 42, tokenizer=tokenizer)
+
+
+def test_k_sweep_measures_coherence_on_the_texts_given(paragraphs):
+    own = paragraphs["tokens"].tolist()
+    options = {"k_values": [4], "seeds": [1], "passes": 2, "progress": False}
+    default = topics.k_sweep(paragraphs, **options)
+    pd.testing.assert_frame_equal(default, topics.k_sweep(paragraphs, coherence_texts=own, **options))
+    # the seed paragraphs twice over: every count doubles and the measures, ratios of counts, stay as they are
+    doubled = topics.k_sweep(paragraphs, coherence_texts=own + own, **options)
+    for measure in ("c_npmi", "u_mass", "c_v"):
+        assert doubled[measure].iloc[0] == pytest.approx(default[measure].iloc[0], abs=1e-9)
+    # the first 100 paragraphs only: other counts, other coherence; the fit and its perplexity are the same
+    part = topics.k_sweep(paragraphs, coherence_texts=own[:100], **options)
+    for measure in ("c_npmi", "u_mass", "c_v"):
+        assert part[measure].iloc[0] != pytest.approx(default[measure].iloc[0], abs=1e-4)
+    assert part["perplexity"].iloc[0] == default["perplexity"].iloc[0]
+
+
 def test_k_sweep_measures_every_fit(paragraphs):
     sweep = topics.k_sweep(paragraphs, k_values=[3, 6], seeds=[1, 2], passes=3, min_doc_freq=3, progress=False)
     assert list(sweep[["k", "seed"]].itertuples(index=False, name=None)) == [(3, 1), (3, 2), (6, 1), (6, 2)]
