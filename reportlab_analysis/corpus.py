@@ -337,12 +337,26 @@ def _corpus_cache(files: Sequence[Path], root: Path, options: Mapping[str, objec
     package = Path(__file__).resolve().parent
     key = _cache.content_key(
         "corpus-v1",
-        [(relative_source(str(f), root), _cache.hash_file(f)) for f in files],
+        [(relative_source(str(f), root), _content_or_error(f)) for f in files],
         dict(options),
         [_cache.hash_file(package / name) for name in _LOADER_SOURCES],
         _cache.library_versions("pandas", "charset-normalizer", "selectolax", "opencc-python-reimplemented"),
     )
     return _cache.DiskCache("corpus", cache_dir=cache_dir), key
+
+
+def _content_or_error(file: Path) -> str:
+    """The content hash of a file for the cache key, or a marker naming why it cannot be read.
+
+    An unreadable file is not fatal here: the load itself reports it ("cannot be opened (Permission denied)"),
+    and the marker changes once the file becomes readable, so a stale result is never reused.
+    """
+    from . import cache as _cache
+
+    try:
+        return _cache.hash_file(file)
+    except OSError as error:
+        return f"unreadable:{error.errno}"
 
 
 def _manifest_fingerprint(manifest: str | Path | pd.DataFrame | None) -> str | None:

@@ -371,3 +371,38 @@ def test_other_columns_of_a_table_are_kept_as_report_columns(tmp_path):
         assert corpus.reports.columns[:16].tolist() == [
             "doc_id", "source", "format", "encoding", "title", "level", "region", "city", "province", "adcode",
             "year", "meeting_date", "speaker", "n_chars", "text", "appendix"]
+
+
+def _deny_reading(monkeypatch, locked: Path) -> None:
+    """Make opening ``locked`` fail as it does for a non-root user on a mode-000 file (root reads anything)."""
+    import builtins
+    import errno
+    import io
+
+    real_open = io.open
+
+    def guarded_open(file, *args, **kwargs):
+        if isinstance(file, (str, os.PathLike)) and Path(file).resolve() == locked.resolve():
+            raise PermissionError(errno.EACCES, "Permission denied", str(file))
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(io, "open", guarded_open)
+    monkeypatch.setattr(builtins, "open", guarded_open)
+
+
+@pytest.mark.parametrize("use_cache", [True, False])
+def test_an_unreadable_file_is_noted_and_the_others_load_with_or_without_the_cache(tmp_path, monkeypatch, use_cache):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(RAW / "000_207fb4099e85d4c9.txt", folder / "a.txt")
+    shutil.copy(RAW / "001_f479d68ab5149bf3.txt", folder / "locked.txt")
+    (folder / "locked.txt").chmod(0)
+    _deny_reading(monkeypatch, folder / "locked.txt")
+    for _ in range(2):  # the second load may come from the cache: same result
+        with pytest.warns(CorpusWarning, match="locked.txt"):
+            corpus = load_corpus(folder, cache=use_cache, cache_dir=tmp_path / "cache")
+        assert corpus.reports["region"].tolist() == ["南岗区"]
+        note = corpus.quality[corpus.quality["source"] == "locked.txt"]
+        assert note[["field", "severity"]].values.tolist() == [["file", "error"]]
+        assert "cannot be opened (Permission denied)" in note["message"].iloc[0]
+    (folder / "locked.txt").chmod(0o644)
