@@ -231,6 +231,8 @@ class ParameterSpec:
         item_kind: For a list, the kind of its items (``list[int]``, or the type all the default's items share).
         nullable: Whether None is accepted: the default is None or the annotation says ``| None``.
         choices: The allowed values, from a comment ``# ..., one of: "a", "b" or "c"`` on the assignment's line.
+        bounds: Limits for a number (or each number of a list), from ``(>= 2)``, ``(<= 1)`` or ``(> 0)`` in that
+            comment: pairs of operator and limit.
     """
 
     name: str
@@ -239,25 +241,36 @@ class ParameterSpec:
     item_kind: str | None = None
     nullable: bool = True
     choices: tuple[str, ...] = ()
+    bounds: tuple[tuple[str, float], ...] = ()
 
     def expected(self) -> str:
         """What the parameter accepts, in words, e.g. ``"a whole number or None"``."""
+        limits = "".join(f" {'and ' if i else ''}{op} {limit:g}" for i, (op, limit) in enumerate(self.bounds))
         if self.kind == "list":
             items = _KIND_WORDS.get(self.item_kind, ("", "values"))[1]
-            text = f"a list of {items} (or a single one)"
+            text = f"a list of {items}{limits} (or a single one)"
             if self.choices:
                 text += ", each one of " + ", ".join(repr(c) for c in self.choices)
         elif self.choices:
             text = "one of " + ", ".join(repr(c) for c in self.choices)
         else:
-            text = _KIND_WORDS.get(self.kind, ("any value", ""))[0]
+            text = _KIND_WORDS.get(self.kind, ("any value", ""))[0] + limits
         return text + (" or None" if self.nullable and self.kind else "")
+
+    def within_bounds(self, value: Any) -> bool:
+        """Whether a number (every number of a list) respects :attr:`bounds`."""
+        values = value if isinstance(value, list) else [value]
+        return all(_BOUND_TESTS[op](v, limit) for v in values if isinstance(v, (int, float))
+                   for op, limit in self.bounds)
 
 
 _KINDS: dict[str, type] = {"bool": bool, "int": int, "float": float, "str": str, "list": list}
 _KIND_WORDS = {"int": ("a whole number", "whole numbers"), "float": ("a number", "numbers"),
                "bool": ("true or false", "true/false values"), "str": ("text", "strings")}
 _ONE_OF = re.compile(r"\bone of:?\s*(.+)$")
+_BOUND = re.compile(r"\((>=|<=|>|<)\s*(-?\d+(?:\.\d+)?)\)")
+_BOUND_TESTS = {">=": lambda v, b: v >= b, "<=": lambda v, b: v <= b, ">": lambda v, b: v > b,
+                "<": lambda v, b: v < b}
 _INVALID = object()
 
 
@@ -266,7 +279,8 @@ def parameter_specs(path: str | os.PathLike[str]) -> dict[str, ParameterSpec]:
 
     The accepted type comes from an annotation if there is one (``k: int | None = None``; understood: ``int``,
     ``float``, ``bool``, ``str``, ``list``, ``list[X]``, ``X | None``), else from the default's type. A comment
-    ``one of: "a", "b" or "c"`` (or ``one of: a, b, c``) on the assignment's line restricts the values.
+    ``one of: "a", "b" or "c"`` (or ``one of: a, b, c``) on the assignment's line restricts the values, and
+    ``(>= 2)``, ``(<= 1)``, ``(> 0)`` in it bound a number (each number of a list).
 
     Raises:
         RunnerError: If the notebook cannot be read or its parameters cell is not valid Python.
@@ -317,10 +331,12 @@ def _specs_from_source(source: str, *, where: str) -> dict[str, ParameterSpec]:
         comment = " ".join(comments.get(line, "") for line in range(statement.lineno, statement.end_lineno + 1))
         match = _ONE_OF.search(comment)
         choices = tuple(c.strip(" '\"") for c in re.split(r",|\bor\b", match.group(1))) if match else ()
+        bounds = tuple((op, float(limit)) for op, limit in _BOUND.findall(comment))
         for target in targets:
             if isinstance(target, ast.Name):
                 specs[target.id] = ParameterSpec(target.id, default, kind, item_kind,
-                                                 nullable=nullable or default is None, choices=choices)
+                                                 nullable=nullable or default is None, choices=choices,
+                                                 bounds=bounds)
     return specs
 
 
@@ -380,6 +396,8 @@ def check_parameter_value(spec: ParameterSpec, value: Any) -> Any:
         ValueError: got 'eight', expected a whole number or None
     """
     checked = _converted(spec, value)
+    if checked is not _INVALID and checked is not None and not spec.within_bounds(checked):
+        checked = _INVALID
     if checked is _INVALID:
         hint = ""
         if spec.kind == "str" and isinstance(value, (int, float)):
@@ -610,19 +628,24 @@ CORPUS_PARAMETERS = ("corpus_path", "national_path")
 """Parameters naming a corpus (folder or file of reports): checked before any notebook runs."""
 
 
-def check_corpus_paths(plan: Mapping[Path, Mapping[str, Any]]) -> None:
-    """Stop early when a notebook about to run would read a missing or empty corpus.
+def check_corpus_paths(plan: Mapping[Path, Mapping[str, Any]], *, output_dir: Path | None = None) -> None:
+    """Stop early when a notebook about to run would read a missing or empty corpus, or write into one.
 
     For each notebook, the value it will use (passed, else its default; None means the notebook skips it) of
     each parameter in :data:`CORPUS_PARAMETERS` must be a report file or a folder holding at least one, as
-    :func:`reportlab_analysis.reading.find_report_files` finds them.
+    :func:`reportlab_analysis.reading.find_report_files` finds them. ``output_dir`` must not be such a folder or
+    lie inside one (its pages and tables would be read as reports next time), nor inside the bundled ``data``.
 
     Raises:
         RunnerError: Naming the notebook, the parameter and the path: ``no report files in …``, ``no such file
-            or folder`` or an unsupported file type.
+            or folder``, an unsupported file type, or an output folder inside the corpus.
     """
+    from .corpus import bundled_data_path
     from .reading import SUPPORTED_SUFFIXES, ReadError, find_report_files
 
+    if output_dir is not None and _is_within(output_dir, bundled_data_path()):
+        raise RunnerError(f"output folder {output_dir} is inside the bundled data folder {bundled_data_path()}, "
+                          "which is never written to; choose another --output-dir")
     checked: set[Path] = set()
     for nb, parameters in plan.items():
         defaults = notebook_parameters(nb)
@@ -631,6 +654,10 @@ def check_corpus_paths(plan: Mapping[Path, Mapping[str, Any]]) -> None:
             if not isinstance(value, str):
                 continue
             path = Path(os.path.normpath(nb.parent / value))  # the kernel runs in the notebook's folder
+            if output_dir is not None and path.is_dir() and _is_within(output_dir, path):
+                raise RunnerError(f"notebook {nb.stem}, parameter {name}: the output folder {output_dir} is inside "
+                                  f"the corpus folder {path}; the pages and tables written there would be read "
+                                  "as reports next time. Choose an --output-dir outside it")
             if path in checked:
                 continue
             try:
@@ -643,6 +670,12 @@ def check_corpus_paths(plan: Mapping[Path, Mapping[str, Any]]) -> None:
                     f"{', '.join(sorted(SUPPORTED_SUFFIXES))} files in the folder and its subfolders)"
                 )
             checked.add(path)
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or lies inside it (symbolic links resolved)."""
+    path, folder = Path(path).resolve(), Path(folder).resolve()
+    return path == folder or folder in path.parents
 
 
 # --------------------------------------------------------------------------------------------- kernel
@@ -993,7 +1026,7 @@ def run_notebooks(
         sections=sections,
         output_dir=output_dir,
     )
-    check_corpus_paths(plan)
+    check_corpus_paths(plan, output_dir=output_dir)
 
     import papermill
 

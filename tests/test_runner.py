@@ -346,6 +346,7 @@ def typed_notebooks(tmp_path: Path) -> Path:
         'panel_index = ["region", "year"]\n'
         'value = "per_10k_chars"    # measure, one of: "per_10k_chars", "per_1k_tokens" or "count"\n'
         "units = ['a']              # one of: a, b\n"
+        "share_cap = 0.5            # at most this share (> 0) (<= 1)\n"
         "label: str | None = None\n"
         "anything = None",
         "open('ran.txt', 'w').write('ran')",
@@ -366,10 +367,12 @@ def test_parameter_specs_read_types_from_annotations_and_defaults_and_choices_fr
         "panel_index": ("list", "str", False, ()),
         "value": ("str", None, False, ("per_10k_chars", "per_1k_tokens", "count")),
         "units": ("list", "str", False, ("a", "b")),
+        "share_cap": ("float", None, False, ()),
         "label": ("str", None, True, ()),
         "anything": (None, None, True, ()),
     }
     assert runner.notebook_parameters(typed_notebooks / "01_typed.ipynb")["k"] is None
+    assert specs["share_cap"].bounds == ((">", 0.0), ("<=", 1.0)) and specs["k"].bounds == ()
 
 
 
@@ -414,6 +417,8 @@ def test_good_values_are_passed_on_as_the_notebook_expects(name, given, received
         ("value", "per_100", "got 'per_100', expected one of 'per_10k_chars', 'per_1k_tokens', 'count'"),
         ("units", ["a", "c"], "got ['a', 'c'], expected a list of strings (or a single one), each one of 'a', 'b'"),
         ("corpus_path", 2020, """got 2020, expected text (to pass 2020 as text, quote it: '"2020"')"""),
+        ("share_cap", 0, "got 0, expected a number > 0 and <= 1"),
+        ("share_cap", 1.5, "got 1.5, expected a number > 0 and <= 1"),
     ],
 )
 def test_bad_values_are_refused_naming_notebook_parameter_value_and_type(name, given, expected,
@@ -469,8 +474,18 @@ def test_the_testers_examples_on_the_project_notebooks(project_notebooks: list[P
     plan = plan_project(project_notebooks, [["04.panel_index", "region"]], select=["04"])
     assert list(plan.values())[0]["panel_index"] == ["region"]
     with pytest.raises(RunnerError, match=re.escape(
-            "notebook 02_topics, parameter k: got 'eight', expected a whole number or None")):
+            "notebook 02_topics, parameter k: got 'eight', expected a whole number >= 2 or None")):
         plan_project(project_notebooks, [["02.k", "eight"]])
+    # limits written in the parameters cell, (>= 2), are checked before anything runs
+    for pair, expected in [(["02.k", "1"], "parameter k: got 1, expected a whole number >= 2 or None"),
+                           (["02.k_values", "[1, 4]"], "parameter k_values: got [1, 4], expected a list of whole "
+                                                       "numbers >= 2 (or a single one)"),
+                           (["02.max_doc_share", "0"], "parameter max_doc_share: got 0, expected a number > 0 "
+                                                       "and <= 1"),
+                           (["02.n_boot", "-5"], "parameter n_boot: got -5, expected a whole number >= 1")]:
+        with pytest.raises(RunnerError, match=re.escape(f"notebook 02_topics, {expected}")):
+            plan_project(project_notebooks, [pair])
+    assert list(plan_project(project_notebooks, [["02.k", "2"]], select=["02"]).values())[0]["k"] == 2
     with pytest.raises(RunnerError, match=re.escape(
             "notebook 04_attention, parameter value: got 'per_100', expected one of 'per_10k_chars', "
             "'per_1k_tokens', 'count'")):
@@ -540,6 +555,25 @@ def test_an_empty_or_missing_corpus_stops_the_run_before_any_notebook(typed_note
     assert cli.main(run) == 2  # the notebook's own default, ../data/raw, does not exist here either
     assert f"no such file or folder" in capsys.readouterr().err
     assert not (typed_notebooks / "ran.txt").exists() and not (tmp_path / "out").exists()
+
+
+def test_an_output_folder_inside_the_corpus_or_the_bundled_data_is_refused(typed_notebooks: Path, tmp_path: Path,
+                                                                           capsys: pytest.CaptureFixture[str]):
+    corpus = tmp_path / "my_reports"
+    corpus.mkdir()
+    shutil.copy(REPO / "data" / "raw" / "000_207fb4099e85d4c9.txt", corpus)
+    run = ["run", "--params", "none", "--notebooks-dir", str(typed_notebooks), "--quiet", "-p", "corpus_path",
+           str(corpus)]
+    for inside in (corpus, corpus / "out"):
+        assert cli.main([*run, "--output-dir", str(inside)]) == 2
+        assert f"the output folder {inside} is inside the corpus folder {corpus}" in capsys.readouterr().err
+    assert cli.main([*run, "--output-dir", str(REPO / "data" / "raw" / "out")]) == 2
+    assert "is inside the bundled data folder" in capsys.readouterr().err
+    assert sorted(p.name for p in corpus.iterdir()) == ["000_207fb4099e85d4c9.txt"]
+    assert not (REPO / "data" / "raw" / "out").exists() and not (typed_notebooks / "ran.txt").exists()
+    # next to the corpus is fine
+    assert cli.main([*run, "--output-dir", str(tmp_path / "out")]) == 0
+    assert (typed_notebooks / "ran.txt").exists()
 
 
 def test_corpus_check_accepts_the_project_defaults_and_skips_unused_corpora(project_notebooks: list[Path],
