@@ -204,8 +204,7 @@ INDICATORS: dict[str, IndicatorSpec] = {
         IndicatorSpec(
             "income_growth",
             re.compile(
-                r"(?:城乡|城镇|农村)?居民(?:人均)?(?:可支配)?收入|(?:城镇|农村)常住居民人均可支配收入"
-                r"|农民人均纯收入|农村居民人均纯收入"
+                r"(?:城乡|城镇|农村)?(?:常住)?居民(?:人均)?(?:可支配)?收入|农民人均纯收入|农村居民人均纯收入"
             ),
             variant=_variant_income,
         ),
@@ -342,7 +341,7 @@ def _value_from_match(match: re.Match[str]) -> dict | None:
 # ------------------------------------------------------------------------------------------------
 _CLAUSE_END = re.compile(r"[,;。:!?]")
 _CONTINUATION = re.compile(
-    r"(?:同比|比上年|实际|年均)?(?:增长|增速|上涨|下降|降低)(?:\d|百分之)|(?:定为|定在|为|是)(?:\d|百分之)"
+    r"(?:分别)?(?:同比|比上年|实际|年均)?(?:分别)?(?:增长|增速|上涨|下降|降低)(?:\d|百分之)|(?:定为|定在|为|是)(?:\d|百分之)"
 )
 _MAX_GAP = 26
 _PAST_CLAUSE = re.compile(r"(?<!比)去年|前年|过去|增长了|完成了|实现了|达到了|已经")
@@ -551,6 +550,31 @@ def _parse_mentions(sentence: str, names: Sequence[str], period: Period) -> list
 
 _ENUMERATION = re.compile(r"[、和及]|以及")
 _LIST_SEPARATOR = re.compile(r"[、和及与,]")
+_TOWN_COUNTRY_WORDS = {"城镇": "urban", "城市": "urban", "农村": "rural", "农民": "rural"}
+_TOWN_COUNTRY_LIST = re.compile(r"(?:(?:城镇|城市|农村|农民)(?:常住)?(?:居民)?(?:[和、及与]|以及))+$")
+
+
+def _town_country_order(text: str, start: int, end: int) -> tuple[str, ...] | None:
+    """The order in which a subject names town and country, or ``None`` when it names only one of them.
+
+    "城乡(常住)居民…" is urban then rural; "城镇和农村居民…", "农村、城镇常住居民…" follow the words written
+    before the subject.
+
+    Example:
+        >>> text = "农村和城镇居民人均可支配收入"
+        >>> _town_country_order(text, 3, len(text))
+        ('rural', 'urban')
+    """
+    subject = text[start:end]
+    if subject.startswith("城乡"):
+        return ("urban", "rural")
+    own = re.match(r"城镇|城市|农村|农民", subject)
+    listed = _TOWN_COUNTRY_LIST.search(text, 0, start)
+    if own is None or listed is None:
+        return None
+    order = tuple(_TOWN_COUNTRY_WORDS[word] for word in re.findall(r"城镇|城市|农村|农民", listed.group()))
+    order += (_TOWN_COUNTRY_WORDS[own.group()],)
+    return order if sorted(order) == ["rural", "urban"] else None
 
 
 def _scaled(value: dict, scale: float, qualifier: str | None) -> dict:
@@ -564,8 +588,9 @@ def _apply_respectively(text: str, subjects: list[tuple[int, int, str]], rows: l
 
     Where the order cannot be known (the list starts before the first indicator, "二氧化碳排放和能耗分别…") or
     there are fewer values than indicators, the rows are dropped rather than given a neighbour's value. One
-    subject naming town and country together ("城乡居民人均可支配收入分别增长5.8%和7.2%") with two values gives an
-    urban and a rural row; the rural one is returned (the urban one replaces the subject's row).
+    subject naming town and country together ("城乡(常住)居民人均可支配收入", "城镇和农村居民…", "农村、城镇居民…")
+    with two values gives a row for each, in the order written; the second is returned (the first replaces the
+    subject's row). With another number of values it gives none, not a per-capita row with the first value.
     """
     added: list[dict] = []
     index = 0
@@ -592,29 +617,37 @@ def _apply_respectively(text: str, subjects: list[tuple[int, int, str]], rows: l
             usable = first and first["value"] and not math.isnan(first["value"])
             scale = row["value"] / first["value"] if usable else 1.0
             pre_qualifier = row["qualifier"] if row["qualifier"] in _PRE_QUALIFIERS else None
-            subject = text[subjects[index][0]:subjects[index][1]]
-            town_first = re.search(r"城镇(?:居民|常住居民)?[和、及与]$", text[:subjects[index][0]])
-            town_and_country = "城乡" in subject or (subject.startswith(("农村", "农民")) and town_first is not None)
-            if index == last and len(values) == 2 and town_and_country and rows[index]["indicator"] == "income_growth":
-                phrase = text[town_first.start() if town_first else subjects[index][0]:position]
-                for variant, value in zip(("urban", "rural"), values):
-                    qualifier = value["qualifier"] or values[-1]["qualifier"] or pre_qualifier  # "6%和7%左右": both
-                    split = {**row, "variant": variant, **_scaled(value, scale, qualifier), "phrase": phrase,
-                             "note": f"{variant} value of a town-and-country 分别 pair"}
-                    if variant == "urban":
-                        rows[index] = split
-                    else:
-                        added.append(split)
+            order = None
+            if index == last and rows[index]["indicator"] == "income_growth":
+                order = _town_country_order(text, *subjects[index][:2])
+            if order is not None:
+                # One subject naming town and country: two values give both rows, any other count neither.
+                rows[index] = None
+                if len(values) == 2:
+                    listed = _TOWN_COUNTRY_LIST.search(text, 0, subjects[index][0])
+                    phrase = text[listed.start() if listed else subjects[index][0]:position]
+                    for k, (variant, value) in enumerate(zip(order, values)):
+                        qualifier = value["qualifier"] or values[-1]["qualifier"] or pre_qualifier  # "6%和7%左右"
+                        split = {**row, "variant": variant, **_scaled(value, scale, qualifier), "phrase": phrase,
+                                 "note": f"{variant} value of a town-and-country 分别 pair"}
+                        if k == 0:
+                            rows[index] = split
+                        else:
+                            added.append(split)
                 index = last + 1
                 continue
             preceded = bool(re.search(r"[、和及与]$", text[:subjects[index][0]]))
+            # "财政总收入159亿元,其中地方一般公共预算收入88亿元,分别增长11.7%、8.6%": a list read across a clause
+            # break with more values than subjects also covers subjects of earlier clauses.
+            crosses = bool(_CLAUSE_END.search(text, subjects[last][1], row["_value_start"]))
+            preceded = preceded or (crosses and len(values) > last - index + 1)
             for k, i in enumerate(range(index, last + 1)):
                 if preceded or k >= len(values) or rows[i] is None:
                     rows[i] = None
                     continue
                 value = values[k]
                 rows[i] = {**rows[i], **_scaled(value, scale, value["qualifier"] or pre_qualifier),
-                           "note": f"value {k + 1} of a 分别 list"}
+                           "phrase": text[subjects[i][0]:position], "note": f"value {k + 1} of a 分别 list"}
         index = last + 1
     return added
 

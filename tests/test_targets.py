@@ -411,6 +411,40 @@ def test_town_and_country_income_pairs_give_an_urban_and_a_rural_target(sentence
     assert found["phrase"].iloc[0].startswith(("城乡", "城镇"))
 
 
+@pytest.mark.parametrize(
+    ("sentence", "variants", "values"),
+    [
+        ("城乡常住居民人均可支配收入分别增长7%和8%", ["urban", "rural"], [7.0, 8.0]),
+        ("城乡居民人均收入分别增长6.5%和7.5%", ["urban", "rural"], [6.5, 7.5]),
+        ("城镇和农村常住居民人均可支配收入分别增长7.5%和8.5%", ["urban", "rural"], [7.5, 8.5]),
+        ("农村和城镇居民人均可支配收入分别增长9%和8%", ["rural", "urban"], [9.0, 8.0]),
+        ("城镇和农村常住居民人均可支配收入分别达到52000元和28000元，分别增长5%和7%", ["urban", "rural"], [5.0, 7.0]),
+    ],
+)
+def test_town_and_country_pairs_in_other_wordings(sentence, variants, values):
+    found = parse_sentence(sentence, indicators=["income_growth"])
+    assert found["variant"].tolist() == variants
+    assert found["value"].tolist() == values
+    # The same sentence in a review gives the same pair as achievements.
+    achieved = achievements_from_sentences(_sentences(("review", f"去年{sentence}。")))
+    assert achieved["value"].tolist() == values
+
+
+def test_a_town_and_country_subject_with_one_value_gives_no_per_capita_row():
+    assert parse_sentence("城乡常住居民人均可支配收入分别增长7%", indicators=["income_growth"]).empty
+    single = _one("城乡常住居民人均可支配收入增长7%", "income_growth")
+    assert (single["variant"], single["value"]) == ("per_capita", 7.0)
+
+
+def test_a_respectively_list_across_clauses_is_not_given_to_its_last_subject_alone():
+    # 11.7% belongs to 财政总收入, named in the clause before: neither value may go to 地方一般公共预算收入.
+    found = parse_sentence("财政总收入159亿元,其中地方一般公共预算收入88亿元,分别增长11.7%、8.6%")
+    assert found.empty
+    listed = parse_sentence("财政总收入和一般公共预算收入分别增长6%和5%")
+    assert listed["value"].tolist() == [6.0, 5.0]
+    assert listed["phrase"].iloc[1] == "一般公共预算收入分别增长6%和5%"
+
+
 def test_figure_year_is_the_plan_year_for_targets_and_the_year_before_for_achievements(seeds):
     found = {"targets": extract_targets(seeds), "achievements": extract_achievements(seeds)}
     for kind, shift in (("targets", 0), ("achievements", 1)):
