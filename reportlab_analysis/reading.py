@@ -681,18 +681,62 @@ def _no_rows(file: Path, kind: str, empty: str, skipped: list[str]) -> ReadError
     return ReadError(file, f"no {kind} row could be read: {skipped[0]}{more}")
 
 
+class _Lines:
+    """The physical lines of a text, handed to :func:`csv.reader` one at a time; ``position`` (the number of lines
+    handed out so far) can be moved to restart reading at another line after a malformed row."""
+
+    def __init__(self, text: str) -> None:
+        self.lines = list(io.StringIO(text, newline=""))  # splits at \n, \r\n and \r, keeping them
+        self.position = 0
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        if self.position >= len(self.lines):
+            raise StopIteration
+        self.position += 1
+        return self.lines[self.position - 1]
+
+
+def _record_at(lines: _Lines, index: int, delimiter: str) -> tuple[list[str] | None, int, int]:
+    """The record that starts at 0-based line ``index`` or at the first non-blank line after it, that line's
+    index and the index of the line after the record; the record is None if it is malformed or the file ends."""
+    while index < len(lines.lines) and not lines.lines[index].strip():
+        index += 1
+    probe = _Lines("")
+    probe.lines, probe.position = lines.lines, index
+    try:
+        return next(csv.reader(probe, delimiter=delimiter, strict=True), None), index, probe.position
+    except csv.Error:
+        return None, index, probe.position
+
+
+def _starts_rows(lines: _Lines, index: int, n_fields: int, delimiter: str) -> bool:
+    """A row of the right width starts at line ``index`` and is believable as a row rather than a stray line of
+    text: it spans several lines (a quoted report) or the record after it is also of the right width (or absent)."""
+    record, start, after = _record_at(lines, index, delimiter)
+    if record is None or len(record) != n_fields:
+        return False
+    if after - start > 1 or after >= len(lines.lines):
+        return True
+    following, _, end = _record_at(lines, after, delimiter)
+    return len(following) == n_fields if following is not None else end >= len(lines.lines)
+
+
 def _read_csv(
     file: Path, text: str, encoding: str, *, delimiter: str, text_column: str | None, title_column: str | None,
     problems: list[str] | None = None,
 ) -> list[RawDocument]:
     csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))  # a whole report fits in one cell
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    lines = _Lines(text)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except StopIteration:
         raise ReadError(file, "CSV file is empty") from None
     except csv.Error as exc:
-        raise ReadError(file, f"malformed CSV header on line {reader.line_num}: {exc}") from exc
+        raise ReadError(file, f"malformed CSV header on line {lines.position}: {exc}") from exc
     header = [name.strip() for name in header]
     if not any(header):
         raise ReadError(file, "CSV header (line 1) is empty")
@@ -710,13 +754,18 @@ def _read_csv(
     already = len(problems or [])  # problems found before the rows (damaged bytes)
     row_number = 0
     while True:
-        start_line = reader.line_num + 1
+        start_line = lines.position + 1
         try:
             values = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            raise ReadError(file, f"malformed CSV at line {start_line}: {exc}") from exc
+            row_number += 1
+            message = f"malformed CSV at line {start_line} (row {row_number}): "
+            if problems is None:
+                raise ReadError(file, message + str(exc)) from exc
+            problems.append(message + _skip_bad_quoting(lines, start_line, exc, len(header), delimiter))
+            continue
         if not values or all(not v.strip() for v in values):
             continue  # blank line
         row_number += 1
@@ -738,6 +787,29 @@ def _read_csv(
     if not documents:
         raise _no_rows(file, "CSV", "CSV file has a header but no rows", (problems or [])[already:])
     return documents
+
+
+def _skip_bad_quoting(lines: _Lines, start_line: int, error: csv.Error, n_fields: int, delimiter: str) -> str:
+    """Move ``lines`` past a row whose quoting is broken and describe what was skipped.
+
+    A quote never closed runs to the end of the file, which is skipped. Otherwise reading restarts at the first
+    line that starts a believable row of the header's width (see :func:`_starts_rows`): often the line the error
+    was found on, whose opening quote had closed the stray one; lines of text between are the broken row's.
+    """
+    error_line = lines.position  # the line the parser was on when it gave up
+    if error_line >= len(lines.lines) and "end of data" in str(error):
+        problem = f"a quoted field is never closed ({error})"
+    else:
+        problem = str(error)
+        # the rest of the broken row: the lines up to the first that starts a believable row (it may be the line
+        # the error was found on, whose opening quote closed the stray one)
+        resume = error_line - 1 if error_line > start_line else error_line
+        while resume < len(lines.lines) and not _starts_rows(lines, resume, n_fields, delimiter):
+            resume += 1
+        lines.position = resume
+    last = lines.position
+    span = f"line {start_line} skipped" if last == start_line else f"lines {start_line}-{last} skipped"
+    return f"{problem}; {span}"
 
 
 def _read_jsonl(
