@@ -812,29 +812,44 @@ def topic_table(model: TopicModel, *, n_terms: int = 10, lambda_: float = 0.6,
     return table
 
 
-def representative_documents(model: TopicModel, *, n: int = 3, min_tokens: int = 10,
+def representative_documents(model: TopicModel, *, n: int = 3, min_tokens: int = 10, min_share: float = 0.3,
                              columns: Sequence[str] = ("doc_id", "section", "para_id", "text")) -> pd.DataFrame:
     """The ``n`` documents (paragraphs) with the highest share of each topic, with their report and section.
 
-    Documents with fewer than ``min_tokens`` kept tokens are skipped (a three-word paragraph can be 100 % of
-    any topic).
+    Preferred are documents of at least ``min_tokens`` kept tokens (a three-word paragraph can be 100 % of any
+    topic) where the topic has at least ``min_share``. When a topic has fewer such documents, the rest are filled
+    with shorter documents where it has ``min_share``, then with the documents where it has the highest share,
+    and the ``note`` column says which criterion a row misses: a topic whose best paragraph holds only 1 % of it
+    is not expressed by any paragraph, and its label should not be read from them.
 
     Returns:
-        DataFrame with ``topic``, ``label``, ``rank``, ``share`` and the requested ``columns`` that exist.
+        DataFrame with ``topic``, ``label``, ``rank``, ``share``, the requested ``columns`` that exist and ``note``
+        (empty for rows meeting both criteria).
 
     Example:
         >>> representative_documents(model, n=2)[["topic", "doc_id", "section", "share"]]   # doctest: +SKIP
     """
     keep = [c for c in columns if c in model.documents.columns]
-    eligible = np.flatnonzero((model.documents["n_tokens"].to_numpy() >= min_tokens) & ~np.isnan(model.theta[:, 0]))
+    n_tokens = model.documents["n_tokens"].to_numpy()
+    fitted = np.flatnonzero(~np.isnan(model.theta[:, 0]))
     rows = []
     for topic in range(model.k):
-        shares = model.theta[eligible, topic]
-        order = eligible[np.lexsort((eligible, -shares))][:n]
-        for rank, i in enumerate(order, start=1):
+        shares = model.theta[fitted, topic]
+        by_share = fitted[np.lexsort((fitted, -shares))]
+        long_enough = n_tokens[by_share] >= min_tokens
+        strong = model.theta[by_share, topic] >= min_share
+        tiers = [by_share[long_enough & strong], by_share[~long_enough & strong], by_share[~strong]]
+        chosen = np.concatenate(tiers)[:n]
+        for rank, i in enumerate(chosen, start=1):
+            problems = []
+            if model.theta[i, topic] < min_share:
+                problems.append(f"topic share below {min_share:g}")
+            if n_tokens[i] < min_tokens:
+                problems.append(f"only {int(n_tokens[i])} tokens")
             rows.append({"topic": topic, "label": model.labels[topic], "rank": rank,
-                         "share": float(model.theta[i, topic]), **model.documents.iloc[i][keep].to_dict()})
-    return pd.DataFrame(rows, columns=["topic", "label", "rank", "share", *keep])
+                         "share": float(model.theta[i, topic]), **model.documents.iloc[i][keep].to_dict(),
+                         "note": "; ".join(problems)})
+    return pd.DataFrame(rows, columns=["topic", "label", "rank", "share", *keep, "note"])
 
 
 # ==================================================================================================

@@ -344,6 +344,25 @@ def test_representative_documents_are_the_top_paragraphs(model):
         top = reps[(reps["topic"] == topic) & (reps["rank"] == 1)]
         assert top["share"].iloc[0] == pytest.approx(best)
     assert (reps["text"].str.len() > 0).all()
+    assert (reps["note"] == "").all()  # on the seed reports every topic has long paragraphs it dominates
+
+
+def test_representative_documents_say_when_no_paragraph_expresses_a_topic(model):
+    n_tokens = model.documents.set_index(["doc_id", "para_id"])["n_tokens"]
+    # no paragraph is long enough: the strongest short ones are taken, and marked
+    short = topics.representative_documents(model, n=2, min_tokens=10_000, min_share=0.3)
+    for row in short.itertuples():
+        assert row.note == f"only {n_tokens[(row.doc_id, row.para_id)]} tokens" and row.share >= 0.3
+    # a share no paragraph reaches: the best paragraphs by share, each marked
+    weak = topics.representative_documents(model, n=2, min_share=1.01)
+    assert weak["note"].str.contains("topic share below 1.01").all()
+    for topic in range(model.k):
+        assert weak.loc[weak["topic"] == topic, "share"].iloc[0] == pytest.approx(np.nanmax(model.theta[:, topic]))
+    # long paragraphs where the topic is strong come before strong short ones, and those before weak ones
+    mixed = topics.representative_documents(model, n=40, min_tokens=30, min_share=0.5)
+    for topic, rows in mixed.groupby("topic"):
+        tier = [0 if not note else 1 if note.startswith("only") else 2 for note in rows["note"]]
+        assert tier == sorted(tier)
 
 
 # --------------------------------------------------------------------------------------------------
