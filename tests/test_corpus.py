@@ -406,3 +406,39 @@ def test_an_unreadable_file_is_noted_and_the_others_load_with_or_without_the_cac
         assert note[["field", "severity"]].values.tolist() == [["file", "error"]]
         assert "cannot be opened (Permission denied)" in note["message"].iloc[0]
     (folder / "locked.txt").chmod(0o644)
+
+
+def test_symlinked_folders_are_followed_once_and_what_cannot_be_read_is_named(tmp_path, monkeypatch):
+    outside, corpus_dir = tmp_path / "elsewhere", tmp_path / "reports"
+    (corpus_dir / "own").mkdir(parents=True)
+    outside.mkdir()
+    shutil.copy(RAW / "000_207fb4099e85d4c9.txt", corpus_dir / "own" / "a.txt")
+    shutil.copy(RAW / "001_f479d68ab5149bf3.txt", outside / "b.txt")
+    (corpus_dir / "linked").symlink_to(outside, target_is_directory=True)       # followed
+    (corpus_dir / "linked_again").symlink_to(outside, target_is_directory=True)  # the same folder: not read twice
+    (corpus_dir / "own" / "to_own").symlink_to(corpus_dir / "own", target_is_directory=True)  # a loop
+    (corpus_dir / "broken_link.txt").symlink_to(tmp_path / "nowhere.txt")
+    (corpus_dir / "locked").mkdir()
+    shutil.copy(RAW / "002_72858070d2a0e224.txt", corpus_dir / "locked" / "c.txt")
+    if hasattr(os, "mkfifo"):
+        os.mkfifo(corpus_dir / "pipe.txt")
+    real_scandir = os.scandir
+
+    def scandir(folder):  # a mode-000 folder as a non-root user sees it
+        if Path(folder).name == "locked":
+            raise PermissionError(13, "Permission denied", str(folder))
+        return real_scandir(folder)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    with pytest.warns(CorpusWarning) as caught:
+        corpus = load_corpus(corpus_dir, cache=False)
+    assert corpus.reports["source"].tolist() == ["linked/b.txt", "own/a.txt"]
+    notes = corpus.quality[corpus.quality["doc_id"].isna()].set_index("source")
+    assert notes.at["locked", "severity"] == "warning" and "Permission denied" in notes.at["locked", "message"]
+    assert notes.at["broken_link.txt", "severity"] == "warning"
+    assert "cannot be reached" in notes.at["broken_link.txt", "message"]
+    assert notes.at["linked_again", "severity"] == "info" and "already read as linked" in notes.at["linked_again", "message"]
+    assert notes.at["own/to_own", "severity"] == "info" and "own, a folder of this corpus" in notes.at["own/to_own", "message"]
+    if hasattr(os, "mkfifo"):
+        assert "named pipe" in notes.at["pipe.txt", "message"]
+    assert any("broken_link.txt" in str(w.message) for w in caught)
