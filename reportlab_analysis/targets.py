@@ -908,53 +908,72 @@ def extract_achievements(corpus: object, *, indicators: Iterable[str] | None = N
 def compare_with_achievements(
     targets: pd.DataFrame, achievements: pd.DataFrame, *, indicator: str = "gdp_growth"
 ) -> pd.DataFrame:
-    """Each annual target next to the outcome the next year's report gives for that year.
+    """Each annual target next to the outcome the next year's report gives for that year, measure by measure.
 
-    A report for year *Y* sets the target for *Y*; the review of the report for *Y + 1* reports the outcome. The
-    outcome is the first annual figure for the indicator in that review (its headline, e.g. "国内生产总值增长5.2%").
-    Where there is no next-year report, or it states no figure, ``achieved`` is NaN.
+    A report for year *Y* sets the target for *Y*; the review of the report for *Y + 1* reports the outcome. A
+    target and an outcome are paired only when they measure the same thing: the same indicator and the same
+    ``variant`` (a surveyed unemployment target is not met by a registered rate, an urban income target not by
+    a per-capita figure; "居民收入" (``all``) and "居民人均可支配收入" (``per_capita``) are one measure). The outcome is the first annual figure of that variant in the review (its headline,
+    e.g. "国内生产总值增长5.2%"). Where there is no next-year report, or it states no figure of that variant,
+    ``achieved`` is NaN. Every annual target row is kept.
 
     Args:
-        targets: output of :func:`extract_targets` (needs ``region`` and ``year``).
+        targets: output of :func:`extract_targets` (needs ``region``, ``year`` and ``variant``).
         achievements: output of :func:`extract_achievements` for the same corpus.
         indicator: the indicator to compare.
 
     Returns:
-        DataFrame: ``region``, ``year``, ``indicator``, ``target`` (value), ``target_low``, ``target_high``,
-        ``qualifier``, ``achieved``, ``gap`` (achieved minus target; whether "7.4 against 7.5左右" counts as met
-        is left to the reader), ``target_sentence``, ``achieved_sentence``.
+        DataFrame: ``region``, ``year``, ``indicator``, ``variant``, ``target`` (value), ``target_low``,
+        ``target_high``, ``qualifier``, ``achieved``, ``gap`` (achieved minus target; whether "7.4 against 7.5左右"
+        counts as met is left to the reader), ``target_sentence``, ``achieved_sentence``.
 
     Example:
         >>> targets, outcomes = extract_targets(corpus), extract_achievements(corpus)  # doctest: +SKIP
-        >>> comparison = compare_with_achievements(targets, outcomes)                    # doctest: +SKIP
+        >>> compare_with_achievements(targets, outcomes, indicator="unemployment_rate")  # doctest: +SKIP
     """
     _check_indicators([indicator])
     for name, frame in (("targets", targets), ("achievements", achievements)):
-        missing = [c for c in ("region", "year", "indicator", "period", "value") if c not in frame.columns]
+        missing = [c for c in ("region", "year", "indicator", "variant", "period", "value") if c not in frame.columns]
         if missing:
             raise ValueError(
                 f"{name}: missing column(s) {missing}; pass the output of extract_targets / extract_achievements"
             )
+    # None and NaN variants are one measure ("no variant"): a text key makes them equal in the merge.
     annual_targets = targets[(targets["indicator"] == indicator) & (targets["period"] == "annual")]
-    annual_targets = annual_targets.dropna(subset=["year"]).sort_values(["region", "year", "para_id", "sent_id"])
-    annual_targets = annual_targets.drop_duplicates(["region", "year"])
+    annual_targets = annual_targets.dropna(subset=["year"]).assign(_variant=lambda t: _variant_key(t["variant"]))
+    annual_targets = annual_targets.sort_values(["region", "year", "para_id", "sent_id"], kind="stable")
     outcomes = achievements[(achievements["indicator"] == indicator) & (achievements["period"] == "annual")]
     outcomes = outcomes.dropna(subset=["year", "value"])
     # The review's headline figure first; a past-tense figure elsewhere only when the review has none.
     outside_review = outcomes["section"].ne("review") if "section" in outcomes.columns else False
-    outcomes = outcomes.assign(_outside=outside_review)
-    outcomes = outcomes.sort_values(["region", "year", "_outside", "para_id", "sent_id"])
-    outcomes = outcomes.drop_duplicates(["region", "year"])
-    outcomes = outcomes.assign(year=outcomes["year"] - 1)[["region", "year", "value", "sentence"]]
+    outcomes = outcomes.assign(_outside=outside_review, _variant=_variant_key(outcomes["variant"]))
+    outcomes = outcomes.sort_values(["region", "year", "_outside", "para_id", "sent_id"], kind="stable")
+    outcomes = outcomes.drop_duplicates(["region", "year", "_variant"])
+    outcomes = outcomes.assign(year=outcomes["year"] - 1)[["region", "year", "_variant", "value", "sentence"]]
     outcomes = outcomes.rename(columns={"value": "achieved", "sentence": "achieved_sentence"})
-    table = annual_targets[["region", "year", "indicator", "value", "low", "high", "qualifier", "sentence"]].rename(
-        columns={"value": "target", "low": "target_low", "high": "target_high", "sentence": "target_sentence"}
-    )
-    table = table.merge(outcomes, on=["region", "year"], how="left")
+    table = annual_targets[
+        ["region", "year", "indicator", "variant", "_variant", "value", "low", "high", "qualifier", "sentence"]
+    ].rename(columns={"value": "target", "low": "target_low", "high": "target_high", "sentence": "target_sentence"})
+    table = table.merge(outcomes, on=["region", "year", "_variant"], how="left")
     table["gap"] = (table["achieved"] - table["target"]).round(6)
-    columns = ["region", "year", "indicator", "target", "target_low", "target_high", "qualifier", "achieved", "gap",
-               "target_sentence", "achieved_sentence"]
-    return table[columns].sort_values(["region", "year"]).reset_index(drop=True)
+    columns = ["region", "year", "indicator", "variant", "target", "target_low", "target_high", "qualifier",
+               "achieved", "gap", "target_sentence", "achieved_sentence"]
+    return table.sort_values(["region", "year"], kind="stable")[columns].reset_index(drop=True)
+
+
+#: Variants that are one statistic written two ways: "居民收入增长…" is the per-capita disposable income.
+_SAME_MEASURE = {"all": "per_capita"}
+
+
+def _variant_key(variant: pd.Series) -> pd.Series:
+    """The variant as the measure it names, as text for matching ("" for no variant).
+
+    Example:
+        >>> _variant_key(pd.Series(["surveyed", None, "all"])).tolist()
+        ['surveyed', '', 'per_capita']
+    """
+    key = variant.astype(object).where(variant.notna(), "").astype(str)
+    return key.replace(_SAME_MEASURE)
 
 
 def target_overview(targets: pd.DataFrame) -> pd.DataFrame:

@@ -453,3 +453,49 @@ def test_figure_year_is_the_plan_year_for_targets_and_the_year_before_for_achiev
         assert len(annual) > 0 and (annual["figure_year"] == annual["year"] - shift).all()
         assert table.loc[table["period"] == "five_year", "figure_year"].isna().all()
         assert table.columns.tolist().index("figure_year") == table.columns.tolist().index("year") + 1
+
+
+# ------------------------------------------------------------------------------------------------
+# Reports across years: measures and places
+# ------------------------------------------------------------------------------------------------
+_REPORT = """政府工作报告
+——{year}年1月8日在{place}第三届人民代表大会第{session}次会议上
+区长 某某
+各位代表：
+现在，我代表区人民政府向大会报告工作，请予审议。
+一、{last}年工作回顾
+{last}年，{review}
+我们坚持稳中求进，营商环境持续优化，民生保障有力有效。
+二、{year}年主要目标任务
+今年全区经济社会发展的主要预期目标是：{plan}
+重点抓好以下工作：推进产业转型升级；扩大有效投资；保障和改善民生。
+三、加强政府自身建设
+坚持依法行政，加强廉洁政府建设。
+"""
+
+
+def _write_report(folder: Path, name: str, place: str, year: int, review: str, plan: str) -> None:
+    folder.mkdir(exist_ok=True)
+    text = _REPORT.format(place=place, year=year, last=year - 1, session=year - 2020, review=review, plan=plan)
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_targets_are_compared_with_outcomes_of_the_same_variant(tmp_path):
+    _write_report(tmp_path, "nt2023.txt", "南通市通州区", 2023, "全区地区生产总值增长3%，城镇登记失业率1.9%。",
+                  "地区生产总值增长6%；城乡居民人均可支配收入分别增长6%和7%；城镇调查失业率控制在5%以内。")
+    _write_report(tmp_path, "nt2024.txt", "南通市通州区", 2024,
+                  "全区地区生产总值增长5.5%，城镇居民人均可支配收入增长5.1%，全体居民人均可支配收入增长5.8%，"
+                  "城镇登记失业率1.8%。",
+                  "地区生产总值增长5.5%左右；城镇调查失业率控制在5%以内。")
+    corpus = ra.load_corpus(tmp_path, cache=False)
+    targets, outcomes = extract_targets(corpus), extract_achievements(corpus)
+    jobs = compare_with_achievements(targets, outcomes, indicator="unemployment_rate")
+    # The surveyed target is not met by the registered rate: no outcome rather than a wrong one.
+    assert jobs["variant"].tolist() == ["surveyed", "surveyed"]
+    assert jobs["achieved"].isna().all()
+    income = compare_with_achievements(targets, outcomes, indicator="income_growth")
+    assert income[["year", "variant", "target"]].values.tolist() == [[2023, "urban", 6.0], [2023, "rural", 7.0]]
+    # The urban target meets the urban figure, not the per-capita one stated after it; no rural figure is given.
+    assert income["achieved"].iloc[0] == 5.1 and math.isnan(income["achieved"].iloc[1])
+    gdp = compare_with_achievements(targets, outcomes)
+    assert gdp.loc[gdp["year"] == 2023, "achieved"].tolist() == [5.5]
