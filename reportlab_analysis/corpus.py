@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import unicodedata
 import warnings
 from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
@@ -787,10 +788,29 @@ def traditional_share(text: str) -> float:
     return sum(n for ch, n in counts.items() if ch in traditional) / total if total else 0.0
 
 
+_INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff\u00ad]+")
+
+
+def _comparable(text: str) -> str:
+    """The text as duplicate detection sees it: NFKC (full and half width alike), simplified characters, and no
+    spaces or invisible characters inside a line (line breaks are kept: they separate paragraphs).
+
+    Example:
+        >>> _comparable("加強 政府（自身）建設\\n\\u3000第二段")
+        '加强政府(自身)建设\\n第二段'
+    """
+    from .cleaning import simplified
+
+    lines = simplified(unicodedata.normalize("NFKC", text)).splitlines()
+    return "\n".join(_INVISIBLE.sub("", line) for line in lines)
+
+
 def find_duplicates(reports: pd.DataFrame, *, threshold: float = 0.8, min_chars: int = 20) -> dict[str, str]:
     """Reports whose paragraphs are mostly (``threshold``) those of an earlier report: ``{doc_id: original_doc_id}``.
 
     Compares paragraph fingerprints, so the same report scraped twice with different web boilerplate is still found.
+    Fingerprints are taken on a normalised text (:func:`_comparable`): a copy with full-width punctuation, in
+    traditional characters, or with spaces inside words is the same report.
     Paragraphs shared by many reports (formulae like "各位代表：") are ignored. Runs in time linear in the corpus size.
 
     Example:
@@ -802,8 +822,8 @@ def find_duplicates(reports: pd.DataFrame, *, threshold: float = 0.8, min_chars:
     postings: dict[str, list[int]] = {}
     for i, text in enumerate(reports["text"]):
         prints = {
-            hashlib.blake2b(p.strip().encode("utf-8"), digest_size=8).hexdigest()
-            for p in text.split("\n") if len(p.strip()) >= min_chars
+            hashlib.blake2b(p.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+            for p in _comparable(text).split("\n") if len(p) >= min_chars
         }
         fingerprints.append(prints)
         for fp in prints:

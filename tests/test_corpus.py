@@ -442,3 +442,28 @@ def test_symlinked_folders_are_followed_once_and_what_cannot_be_read_is_named(tm
     if hasattr(os, "mkfifo"):
         assert "named pipe" in notes.at["pipe.txt", "message"]
     assert any("broken_link.txt" in str(w.message) for w in caught)
+
+
+def test_copies_in_full_width_forms_traditional_script_or_with_spaces_are_duplicates(tmp_path):
+    from opencc import OpenCC
+
+    text = (RAW / "000_207fb4099e85d4c9.txt").read_text(encoding="utf-8")
+    (tmp_path / "a_orig.txt").write_text(text, encoding="utf-8")
+    full_width = text.translate(str.maketrans(",:;()", "，：；（）"))
+    assert full_width != text
+    (tmp_path / "b_full_width.txt").write_text(full_width, encoding="utf-8")
+    (tmp_path / "c_traditional.txt").write_text(OpenCC("s2t").convert(text), encoding="utf-8")
+    spaced = "\n".join(" ".join(line[i:i + 3] for i in range(0, len(line), 3)) for line in text.split("\n"))
+    (tmp_path / "d_spaced.txt").write_text(spaced, encoding="utf-8")
+    shutil.copy(RAW / "001_f479d68ab5149bf3.txt", tmp_path / "e_other.txt")
+    corpus = load_corpus(tmp_path, cache=False)
+    dup = dict(zip(corpus.reports["source"], corpus.reports["duplicate_of"]))
+    original = corpus.reports.loc[corpus.reports["source"] == "a_orig.txt", "doc_id"].iloc[0]
+    assert [dup[s] for s in ("b_full_width.txt", "c_traditional.txt", "d_spaced.txt")] == [original] * 3
+    assert pd.isna(dup["a_orig.txt"]) and pd.isna(dup["e_other.txt"])
+    assert len(load_corpus(tmp_path, cache=False, drop_duplicates=True)) == 2
+
+
+def test_the_bundled_corpora_have_no_near_duplicates(seeds, national):
+    assert seeds.reports["duplicate_of"].isna().all()
+    assert national.reports["duplicate_of"].isna().all()
