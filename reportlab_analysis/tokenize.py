@@ -89,13 +89,15 @@ _WORDISH = re.compile(r"[^\W_]")
 _DECIMAL = re.compile(r"\d+(?:[.,]\d+)*")
 _PERCENT = re.compile(r"\d+(?:[.,]\d+)*[%‰]")
 _NUMERAL_CHARS = "〇零一二三四五六七八九十百千万亿两0123456789"
-# A Chinese-numeral quantity or date that jieba keeps as one word: 二年, 一九四九年, 第二年, 三月, 十六点七, 百分之八.
+# A Chinese-numeral quantity or date that jieba keeps as one word: 二年, 一九四九年, 第二年, 三月, 十六点七, 百分之八,
+# 第十四届.
 _CHINESE_QUANTITY = re.compile(
-    f"(?:百分之|第)?[{_NUMERAL_CHARS}][{_NUMERAL_CHARS}点]*[年月日号个倍次项岁]?|百分之"
+    f"(?:百分之|第)?[{_NUMERAL_CHARS}][{_NUMERAL_CHARS}点]*[年月日号个倍次项岁届]?|百分之"
 )
 _SLOGAN = re.compile(r"[“「]([^“”「」\n]{1,40})[”」]")
 _SLOGAN_CHARS = re.compile(r"[\w+、·\-]+")
 _HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
+_PERSON_NAME = re.compile(r"[\u3400-\u9fff]{2,4}")
 
 logger = logging.getLogger(__name__)
 
@@ -945,6 +947,7 @@ class Tokenizer:
         *,
         config: TokenizerConfig | None = None,
         mask_place_names: bool = True,
+        mask_speakers: bool = True,
         harvest_quoted_slogans: bool = True,
         slogan_max_len: int = 10,
         slogan_min_count: int = 1,
@@ -952,15 +955,18 @@ class Tokenizer:
         cache_dir: str | os.PathLike[str] | None = None,
         **overrides: Any,
     ) -> "Tokenizer":
-        """A tokenizer fitted to a corpus: its place names masked and its quoted slogans protected.
+        """A tokenizer fitted to a corpus: its place names and speakers masked, its quoted slogans protected.
 
         Place names come from ``corpus.reports`` columns ``region``, ``city`` and ``province``, with and without
-        their suffix (南岗区 and 南岗); slogans are harvested from ``corpus.reports["text"]``.
+        their suffix (南岗区 and 南岗); speakers' names (2-4 Chinese characters) from ``speaker``: the header
+        line 省长 王伟中 would otherwise make a governor a report's most distinctive term. Slogans are harvested
+        from ``corpus.reports["text"]``.
 
         Args:
             corpus: a :class:`~reportlab_analysis.corpus.Corpus` (anything with a ``reports`` DataFrame).
             config: base configuration; ``overrides`` change fields of it.
             mask_place_names: add the corpus' place names as stopwords (and protected terms).
+            mask_speakers: add the speakers' names as stopwords (and protected terms).
             harvest_quoted_slogans: protect short quoted slogans found in the corpus (see :func:`harvest_slogans`).
             slogan_max_len: longest slogan, in characters.
             slogan_min_count: how often a slogan must occur in the corpus.
@@ -985,11 +991,16 @@ class Tokenizer:
                         if isinstance(value, str):
                             names.update(place_name_variants(value))
             changes["place_names"] = tuple(names)
+        if mask_speakers and "speaker" in reports.columns:
+            speakers = sorted({name for name in reports["speaker"].dropna()
+                               if isinstance(name, str) and _PERSON_NAME.fullmatch(name)})
+            changes["terms"] = (*base.terms, *speakers)
+            changes["extra_stopwords"] = (*base.extra_stopwords, *speakers)
         if harvest_quoted_slogans and "text" in reports.columns:
             slogans = harvest_slogans(
                 (t for t in reports["text"] if isinstance(t, str)), max_len=slogan_max_len, min_count=slogan_min_count
             )
-            changes["terms"] = (*base.terms, *slogans)
+            changes["terms"] = (*changes.get("terms", base.terms), *slogans)
         return cls(base.replace(**changes), cache=cache, cache_dir=cache_dir)
 
 

@@ -194,6 +194,20 @@ def test_for_corpus_masks_the_corpus_place_names(seeds) -> None:
     assert masked.tokenize_text("南岗区和南岗新城，沙河口区沙河口街") == ["新城"]
 
 
+def test_for_corpus_masks_the_speakers_and_session_numbers_of_the_header(seeds) -> None:
+    header = seeds.paragraphs().query("section == 'preamble'")["text"].head(40).tolist()
+    speakers = [s for s in seeds.reports["speaker"].dropna()]
+    assert len(speakers) >= 2  # 宋博岩, 王铁立, 楼建忠 on the seed reports
+    masked = Tokenizer.for_corpus(seeds, cache=False)
+    kept = Tokenizer.for_corpus(seeds, mask_speakers=False, cache=False)
+    everything = {t for doc in kept.tokenize(header) for t in doc}
+    assert set(speakers) & everything  # the header names them
+    assert not set(speakers) & {t for doc in masked.tokenize(header) for t in doc}
+    # a name is masked whole; the session numbers of the meeting line are numbers
+    line = f"——2018年1月10日在第十六届人民代表大会第二次会议上 区长 {speakers[0]}"
+    assert masked.tokenize_text(line) == ["人民代表大会", "区长"]
+
+
 def test_for_corpus_rejects_non_corpus() -> None:
     with pytest.raises(TypeError, match="Corpus"):
         Tokenizer.for_corpus(["not", "a", "corpus"])
@@ -224,6 +238,7 @@ def test_chinese_numeral_years_and_quantities_are_numbers_and_hide_no_plan_names
     text = "一九五五年三月间，工业总产值比一九五二年增长百分之八，第二年完成了计划的十六点七。"
     tokens = tokenizer.tokenize_text(text)
     assert not {"九五", "一九五五年", "一九五二年", "百分之八", "第二年", "十六点七", "三月"} & set(tokens)
+    assert tokenizer.tokenize_text("第十四届人大、十三届三次会议") == ["人大"]
     assert {"工业", "总产值", "计划"} <= set(tokens)
     # the plan names written in numerals stay whole terms where they stand alone
     assert tokenizer.tokenize_text("“九五”时期和“十四五”规划") == ["九五", "时期", "十四五", "规划"]
