@@ -10,6 +10,7 @@ Keys are built with :func:`content_key` from everything the value depends on: th
 configuration fingerprint and the versions of the libraries that produced it. Every file is written to a
 temporary file in the same folder and moved into place with :func:`os.replace`, so a crashed or concurrent run
 never leaves a half-written file behind; at worst a concurrent writer's new entries are lost and recomputed.
+Every file carries a checksum of its pickle: a damaged or foreign file is a cache miss, never a wrong value.
 
 The cache holds pickles written by this package; only point it at folders you trust.
 
@@ -182,15 +183,49 @@ def atomic_write_text(path: str | os.PathLike[str], text: str, *, encoding: str 
     return atomic_write_bytes(path, text.encode(encoding))
 
 
-def _read_pickle(path: Path) -> Any | None:
-    """The unpickled content of ``path``, or None if it is missing or unreadable (a stale or foreign file)."""
+#: First bytes of every cache file: a format tag, then the BLAKE2b digest of the pickle that follows.
+_MAGIC = b"RLA-CACHE-1\n"
+_DIGEST_SIZE = 16
+
+
+def _dump_checked(value: Any) -> bytes:
+    """``value`` pickled, behind a format tag and a checksum of the pickle (see :func:`_load_checked`)."""
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return _MAGIC + hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() + payload
+
+
+def _load_checked(data: bytes) -> tuple[bool, Any]:
+    """``(True, value)`` for bytes written by :func:`_dump_checked`; ``(False, None)`` for anything else.
+
+    A damaged file (a flipped bit, a truncated write), a file of an older format and a foreign file all fail the
+    checksum or the tag, so they are never unpickled: a cache miss, never a wrong value or an exception.
+
+    Example:
+        >>> _load_checked(_dump_checked([1, 2]))
+        (True, [1, 2])
+        >>> _load_checked(b"not a cache file")
+        (False, None)
+    """
+    start = len(_MAGIC) + _DIGEST_SIZE
+    if not data.startswith(_MAGIC) or len(data) <= start:
+        return False, None
+    payload = data[start:]
+    if hashlib.blake2b(payload, digest_size=_DIGEST_SIZE).digest() != data[len(_MAGIC):start]:
+        return False, None
     try:
-        with open(path, "rb") as handle:
-            return pickle.load(handle)
-    except FileNotFoundError:
+        return True, pickle.loads(payload)
+    except Exception:  # a class that no longer exists, a library that changed: a miss
+        return False, None
+
+
+def _read_pickle(path: Path) -> Any | None:
+    """The value stored in ``path``, or None if it is missing, unreadable or fails its checksum."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
         return None
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError, ValueError):
-        return None
+    ok, value = _load_checked(data)
+    return value if ok else None
 
 
 class DiskCache:
@@ -219,14 +254,14 @@ class DiskCache:
     def get(self, key: str, default: Any = None) -> Any:
         """The stored value, or ``default`` if there is none (or the file is unreadable)."""
         value = _read_pickle(self.path_for(key))
-        return default if value is None else value[0]
+        return value[0] if isinstance(value, tuple) and len(value) == 1 else default
 
     def __contains__(self, key: str) -> bool:
         return self.path_for(key).exists()
 
     def put(self, key: str, value: Any) -> None:
         """Store ``value`` under ``key`` atomically."""
-        atomic_write_bytes(self.path_for(key), pickle.dumps((value,), protocol=pickle.HIGHEST_PROTOCOL))
+        atomic_write_bytes(self.path_for(key), _dump_checked((value,)))
 
 
 class ShardedStore:
@@ -287,9 +322,7 @@ class ShardedStore:
             content = self._load_shard(shard)
             content.update(by_shard[shard])
             # No fsync: a shard damaged by a power cut reads as a cache miss, and syncing 256 files is slow.
-            atomic_write_bytes(
-                self._shard_path(shard), pickle.dumps(content, protocol=pickle.HIGHEST_PROTOCOL), durable=False
-            )
+            atomic_write_bytes(self._shard_path(shard), _dump_checked(content), durable=False)
 
     def clear(self) -> None:
         """Delete every shard of this store (other versions and namespaces are kept)."""

@@ -244,7 +244,7 @@ def load_corpus(
                    skipped=[(note["source"], note["message"]) for note in skipped])
     store, key = (_corpus_cache(files, root, options, cache_dir) if cache and files else (None, ""))
     if store is not None:
-        cached = store.get(key)
+        cached = _cached_load(store, key)
         if cached is not None:
             for message in cached["warnings"]:
                 warnings.warn(message, CorpusWarning, stacklevel=2)
@@ -438,6 +438,25 @@ def _corpus_cache(files: Sequence[Path], root: Path, options: Mapping[str, objec
         _cache.library_versions("pandas", "charset-normalizer", "selectolax", "opencc-python-reimplemented"),
     )
     return _cache.DiskCache("corpus", cache_dir=cache_dir), key
+
+
+def _cached_load(store: object, key: str) -> dict[str, object] | None:
+    """A cached load if the entry is present and has the shape this code writes; None (recompute) otherwise."""
+    try:
+        cached = store.get(key)  # type: ignore[attr-defined]
+    except Exception:  # the cache checks its files; this guards against anything it did not foresee
+        return None
+    if not isinstance(cached, dict) or not isinstance(cached.get("warnings"), list):
+        return None
+    corpus = cached.get("corpus")
+    if not (isinstance(corpus, Corpus) and all(isinstance(w, str) for w in cached["warnings"])
+            and isinstance(corpus.reports, pd.DataFrame) and isinstance(corpus.quality, pd.DataFrame)
+            and isinstance(corpus.removed, pd.DataFrame) and isinstance(corpus.raw_texts, dict)
+            and list(corpus.reports.columns[:len(REPORT_COLUMNS)]) == REPORT_COLUMNS
+            and list(corpus.quality.columns) == QUALITY_COLUMNS
+            and set(corpus.raw_texts) == set(corpus.reports["doc_id"])):
+        return None
+    return cached
 
 
 def _content_or_error(file: Path) -> str:

@@ -120,3 +120,36 @@ def test_library_versions_reports_missing() -> None:
     assert versions["jieba"] == "0.42.1"
     assert versions["surely-not-installed-dist"] == "missing"
     assert os.fspath(cache.DEFAULT_RELATIVE_CACHE) == os.path.join(".cache", "reportlab_analysis")
+
+
+def test_every_flipped_bit_of_a_cache_file_is_a_miss_never_a_wrong_value(tmp_path: Path) -> None:
+    text = (Path(__file__).resolve().parent.parent / "data" / "raw" / "000_207fb4099e85d4c9.txt").read_text("utf-8")
+    value = {"paragraphs": text.split("\n")}
+    store = DiskCache("models", cache_dir=tmp_path)
+    store.put("k", value)
+    path = store.path_for("k")
+    original = path.read_bytes()
+    for position in range(0, len(original), max(1, len(original) // 300)):
+        damaged = bytearray(original)
+        damaged[position] ^= 1 << (position % 8)
+        path.write_bytes(bytes(damaged))
+        assert store.get("k", "miss") == "miss", position
+    path.write_bytes(pickle.dumps((value,)))  # a pickle of the old format (no checksum) is not trusted either
+    assert store.get("k", "miss") == "miss"
+    path.write_bytes(cache._dump_checked(["not", "a", "1-tuple"]))  # a checked file of another shape
+    assert store.get("k", "miss") == "miss"
+    store.put("k", value)  # rewritten, it is read again
+    assert store.get("k") == value
+
+
+def test_a_damaged_token_shard_is_a_miss_and_is_rewritten_whole(tmp_path: Path) -> None:
+    values = {hash_text(line): list(line) for line in ("加快建设现代化经济体系", "深化供给侧结构性改革")}
+    store = ShardedStore("tokens", version="v1", cache_dir=tmp_path)
+    store.put_many(values)
+    for shard in (tmp_path / "tokens" / "v1").glob("*.pkl"):
+        data = bytearray(shard.read_bytes())
+        data[-3] ^= 0x10  # inside the pickled tokens: unpickled, this would silently change a token
+        shard.write_bytes(bytes(data))
+    assert store.get_many(values) == {}
+    store.put_many(values)
+    assert store.get_many(values) == values

@@ -467,3 +467,23 @@ def test_copies_in_full_width_forms_traditional_script_or_with_spaces_are_duplic
 def test_the_bundled_corpora_have_no_near_duplicates(seeds, national):
     assert seeds.reports["duplicate_of"].isna().all()
     assert national.reports["duplicate_of"].isna().all()
+
+
+def test_a_damaged_or_foreign_corpus_cache_entry_is_recomputed(tmp_path):
+    from reportlab_analysis import cache
+
+    folder, cache_dir = tmp_path / "reports", tmp_path / "cache"
+    folder.mkdir()
+    shutil.copy(RAW / "003_c7f94249779b73e0.txt", folder / "a.txt")
+    cold = load_corpus(folder, cache_dir=cache_dir)
+    (entry,) = cache_dir.rglob("*.pkl")
+    original = entry.read_bytes()
+    damaged = bytearray(original)
+    damaged[original.find("江干区".encode("utf-8"), 100)] ^= 0x01  # a bit of the region inside the pickle
+    wrong_shapes = [({"corpus": None, "warnings": []},), ("garbage",), (), {"corpus": cold}]
+    for content in [bytes(damaged), original[:100], *(cache._dump_checked(shape) for shape in wrong_shapes)]:
+        entry.write_bytes(content)
+        warm = load_corpus(folder, cache_dir=cache_dir)
+        pd.testing.assert_frame_equal(warm.reports, cold.reports)
+        pd.testing.assert_frame_equal(warm.quality, cold.quality)
+        assert entry.read_bytes() != content  # rewritten
