@@ -27,6 +27,7 @@ import io
 import json
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -39,6 +40,7 @@ __all__ = [
     "TITLE_COLUMN_CANDIDATES",
     "RawDocument",
     "ReadError",
+    "ReadWarning",
     "decode_bytes",
     "find_report_files",
     "html_to_text",
@@ -106,6 +108,10 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _LOOKS_LIKE_HTML = re.compile(r"\s*(<!--.*?-->\s*)*(<!doctype\s+html|<html[\s>])", re.IGNORECASE | re.DOTALL)
 # Names a page may declare in <meta charset>, mapped to the codec used to read it (GB18030 reads GBK/GB2312).
 _DECLARED_CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "cp936": "gb18030"}
+
+
+class ReadWarning(UserWarning):
+    """A file was read, but something in it needs a look (text hidden by broken markup, a guess was made)."""
 
 
 class ReadError(ValueError):
@@ -227,7 +233,9 @@ def read_documents(
         encoding: force a codec instead of detecting one (decoded strictly).
         problems: a list to collect recoverable problems in, each as a message: a malformed CSV/JSONL row is
             skipped (one bad row does not lose the others), and a few invalid bytes in an otherwise UTF-8 file
-            are replaced by U+FFFD. Default (None): raise a ReadError on the first.
+            are replaced by U+FFFD. Default (None): raise a ReadError on the first. Notes about a file that is read
+            anyway (broken HTML repaired, visible text far shorter than the page) go here too, or are issued as a
+            :class:`ReadWarning` when there is no list.
 
     Raises:
         ReadError: the file is missing, empty, binary, undecodable, of an unsupported type, or a CSV/JSONL
@@ -256,24 +264,39 @@ def read_documents(
         return [RawDocument(source=str(file), format=kind, encoding=kind, text=text, fields={})]
     if kind == "html":
         text, used = decode_bytes(data, source=file, encoding=encoding or _declared_charset(data), problems=problems)
-        body, fields = html_to_text(text)
-        if not body.strip():
-            raise ReadError(file, "HTML page has no visible text")
-        return [RawDocument(source=str(file), format="html", encoding=used, text=body, fields=fields)]
+        return [_read_html(file, text, used, problems=problems, saved_as="")]
 
     text, used = decode_bytes(data, source=file, encoding=encoding, problems=problems)
     if kind == "txt":
         if _LOOKS_LIKE_HTML.match(text):  # a scraped page saved as .txt
-            body, fields = html_to_text(text)
-            if not body.strip():
-                raise ReadError(file, "HTML page (saved as .txt) has no visible text")
-            return [RawDocument(source=str(file), format="html", encoding=used, text=body, fields=fields)]
+            return [_read_html(file, text, used, problems=problems, saved_as=" (saved as .txt)")]
         return [RawDocument(source=str(file), format="txt", encoding=used, text=text, fields={})]
     if kind == "csv":
         delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
         return _read_csv(file, text, used, delimiter=delimiter, text_column=text_column, title_column=title_column,
                          problems=problems)
     return _read_jsonl(file, text, used, text_column=text_column, title_column=title_column, problems=problems)
+
+
+def _read_html(file: Path, html: str, encoding: str, *, problems: list[str] | None, saved_as: str) -> RawDocument:
+    """One HTML page as a document; repairs of broken markup and a visible text far shorter than the page are
+    noted (in ``problems``, or as a :class:`ReadWarning` when it is None)."""
+    notes: list[str] = []
+    body, fields = html_to_text(html, problems=notes)
+    if not body.strip():
+        raise ReadError(file, f"HTML page{saved_as} has no visible text")
+    shortfall = _text_shortfall(html, body)
+    for note in notes + ([shortfall] if shortfall else []):
+        _warn(file, note, problems)
+    return RawDocument(source=str(file), format="html", encoding=encoding, text=body, fields=fields)
+
+
+def _warn(file: Path, message: str, problems: list[str] | None) -> None:
+    """A note about a file that was read anyway: into ``problems``, or as a warning when there is no list."""
+    if problems is None:
+        warnings.warn(f"{file}: {message}", ReadWarning, stacklevel=3)
+    else:
+        problems.append(message)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -501,11 +524,13 @@ _SEGMENT_BREAK_BETWEEN_WIDE = re.compile(rf"(?<=[{_WIDE}])[ \t\r\f]*\n\s*(?=[{_W
 _HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
 
 
-def html_to_text(html: str) -> tuple[str, dict[str, object]]:
+def html_to_text(html: str, *, problems: list[str] | None = None) -> tuple[str, dict[str, object]]:
     """Visible text of a web page, one block per line, and the page's ``<title>`` and ``<meta>`` values.
 
     Scripts, styles, navigation, headers, footers, forms and side bars are dropped. Broken markup is
-    repaired by the HTML5 parser (``selectolax``/lexbor) the way a browser would. As in CSS, a line break
+    repaired by the HTML5 parser (``selectolax``/lexbor) the way a browser would, except that a comment,
+    ``<title>``, ``<script>`` or similar element that is never closed ends before the next tag instead of
+    swallowing the rest of the page (a note saying so goes to ``problems`` if given). As in CSS, a line break
     between two Chinese characters inside a paragraph disappears instead of becoming a space.
 
     Example:
@@ -515,6 +540,9 @@ def html_to_text(html: str) -> tuple[str, dict[str, object]]:
     """
     from selectolax.lexbor import LexborHTMLParser
 
+    html, notes = _close_runaway_markup(html)
+    if problems is not None:
+        problems.extend(notes)
     tree = LexborHTMLParser(html)
     fields: dict[str, object] = {}
     title_node = tree.css_first("title")
@@ -572,6 +600,81 @@ def html_to_text(html: str) -> tuple[str, dict[str, object]]:
         stack.extend((c, False) for c in reversed(children))
     lines = [" ".join(line.split()) for line in "".join(pieces).split("\n")]
     return "\n".join(line for line in lines if line), fields
+
+
+# Elements whose content the parser does not read as markup: left open, each swallows the rest of the page.
+_RAW_TEXT_TAGS = ("script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript")
+_COMMENT_END = re.compile(r"--!?>")
+_ANY_TAG = re.compile(r"</?[A-Za-z]")
+# Tags that cannot be part of a script or style: where a runaway one ends.
+_PAGE_TAG = re.compile(r"</?(?:html|head|body|p|div|br|table|tr|td|span|section|article|main|center|font|h[1-6]|ul|ol|li|"
+                       r"strong|b|a|img|meta|link|title)[\s/>]", re.IGNORECASE)
+
+
+def _close_runaway_markup(html: str) -> tuple[str, list[str]]:
+    """End each comment and raw-text element (title, script, ...) that is never closed before the next tag, so
+    that it does not swallow the rest of the page; one note per repair."""
+    notes: list[str] = []
+    position = 0
+    while (start := html.find("<!--", position)) >= 0:
+        if html.startswith((">", "->"), start + 4):  # <!--> and <!---> are complete (empty) comments
+            position = start + 4
+            continue
+        end = _COMMENT_END.search(html, start + 4)
+        if end:
+            position = end.end()
+            continue
+        # it ends before the next tag or, if it has text on its own line, at the end of that line if that is sooner
+        tag = _ANY_TAG.search(html, start + 4)
+        line_end = html.find("\n", start)
+        ends = [tag.start()] if tag else []
+        if line_end >= 0 and html[start + 4:line_end].strip():
+            ends.append(line_end)
+        if not ends:
+            break  # nothing after it to save
+        cut_at = min(ends)
+        notes.append(f"HTML comment opened on line {html.count(chr(10), 0, start) + 1} is never closed; ended it "
+                     f"{'before the next tag' if tag and cut_at == tag.start() else 'at the end of its line'} to keep the text "
+                     "after it")
+        html = html[:cut_at] + "-->" + html[cut_at:]
+        position = cut_at + 3
+    for tag in _RAW_TEXT_TAGS:
+        # tags inside comments (and, for the others, inside scripts and styles) do not count
+        masked = (_COMMENT if tag in ("script", "style") else _SOURCE_HIDDEN).sub(lambda m: " " * len(m.group()), html)
+        opening = re.compile(rf"<{tag}(?:\s[^>]*)?>", re.IGNORECASE)
+        closing = re.compile(rf"</{tag}\s*>", re.IGNORECASE)
+        position = 0
+        while (start := opening.search(masked, position)) is not None:
+            end = closing.search(masked, start.end())
+            if end:
+                position = end.end()
+                continue
+            stop = (_ANY_TAG if tag in ("title", "textarea") else _PAGE_TAG).search(masked, start.end())
+            if stop is None:
+                break  # nothing after it to save
+            line = html.count("\n", 0, start.start()) + 1
+            notes.append(f"<{tag}> on line {line} is never closed; ended it before the next tag to keep the text "
+                         "after it")
+            html = html[: stop.start()] + f"</{tag}>" + html[stop.start():]
+            masked = masked[: stop.start()] + f"</{tag}>" + masked[stop.start():]
+            position = stop.start()
+    return html, notes
+
+
+_COMMENT = re.compile(r"<!--(?:>|->|.*?--!?>)", re.DOTALL)
+_SOURCE_HIDDEN = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--(?:>|->|.*?--!?>)", re.IGNORECASE | re.DOTALL)
+_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _text_shortfall(html: str, text: str) -> str | None:
+    """A note when the visible text holds less than half of the Chinese characters of the page's markup (scripts,
+    styles and comments left out): text hidden or swallowed by broken markup. None when nothing is missing."""
+    in_page = len(_IDEOGRAPH.findall(_SOURCE_HIDDEN.sub(" ", html)))
+    visible = len(_IDEOGRAPH.findall(text))
+    if in_page - visible < 500 or visible * 2 >= in_page:
+        return None
+    return (f"visible text holds only {visible} of the {in_page} Chinese characters in the page's markup; the rest "
+            "is hidden, navigation, or swallowed by broken markup: check the file")
 
 
 def _is_link_menu(node: object) -> bool:

@@ -223,12 +223,16 @@ def test_html_page_keeps_blocks_and_drops_chrome(tmp_path):
 def test_broken_html_is_repaired_not_fatal(tmp_path):
     broken = (
         "<html><body><div><p>各位代表：<p>第一段没有闭合<div><span>第二段</div></div></div></div>"
-        "<table><tr><td>序号<td>项目</tr><p>表格后的段落</table><!-- 未闭合的注释 <p>看不见"
+        "<table><tr><td>序号<td>项目</tr><p>表格后的段落</table><!-- 未闭合的注释 <p>注释后的正文"
     )
-    text, fields = html_to_text(broken)
+    problems: list[str] = []
+    text, fields = html_to_text(broken, problems=problems)
     assert text.split("\n")[:3] == ["各位代表：", "第一段没有闭合", "第二段"]
     assert "表格后的段落" in text and "序号" in text
-    assert "看不见" not in text and fields == {}
+    # a comment never closed ends before the next tag instead of swallowing the rest of the page
+    assert text.endswith("\n注释后的正文") and "未闭合的注释" not in text and fields == {}
+    assert problems == ["HTML comment opened on line 1 is never closed; ended it before the next tag to keep the "
+                        "text after it"]
 
 
 def test_link_bars_get_one_line_per_link_but_links_in_prose_stay_inline():

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from pathlib import Path
 
 import pytest
 
-from reportlab_analysis.reading import ReadError, read_documents
+from reportlab_analysis.reading import ReadError, html_to_text, read_documents
 
 RAW = Path(__file__).resolve().parent.parent / "data" / "raw"
 REPORTS = [path.read_text(encoding="utf-8") for path in sorted(RAW.glob("*.txt"))]
@@ -81,3 +82,60 @@ def test_lines_of_a_broken_row_are_not_taken_for_rows(tmp_path):
     start, end = line_of(text, "c,2020,"), line_of(text, "d,2022,") - 1
     assert problems == [f"malformed CSV at line {start} (row 2): ',' expected after '\"'; lines {start}-{end} skipped"]
     assert docs[1].source.endswith("#row=3")
+
+
+# ---------------------------------------------------------------------------------------------- broken HTML
+PARAGRAPHS = [line.strip() for line in REPORTS[3].splitlines() if line.strip()]
+
+
+def page(body: str, head: str = "<title>江干区政府工作报告</title>") -> str:
+    return f"<!DOCTYPE html><html><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+
+
+def test_comment_never_closed_does_not_swallow_the_rest_of_the_page(tmp_path):
+    paragraphs = [f"<p>{p}</p>" for p in PARAGRAPHS]
+    paragraphs.insert(30, "<!-- 未闭合注释 ")
+    problems: list[str] = []
+    [doc] = read_documents(write(tmp_path, "comment.html", page("\n".join(paragraphs))), problems=problems)
+    assert doc.text == "\n".join(PARAGRAPHS)
+    assert problems == ["HTML comment opened on line 31 is never closed; ended it at the end of its line to keep "
+                        "the text after it"]
+
+
+def test_comment_never_closed_in_plain_lines_ends_with_its_line(tmp_path):
+    body = f"<p>{PARAGRAPHS[0]}</p><!-- 注释\n" + "\n".join(PARAGRAPHS[1:])
+    problems: list[str] = []
+    [doc] = read_documents(write(tmp_path, "comment_lines.html", page(body)), problems=problems)
+    assert doc.text.startswith(PARAGRAPHS[0] + "\n") and PARAGRAPHS[-1] in doc.text and "注释" not in doc.text
+    assert problems == ["HTML comment opened on line 1 is never closed; ended it at the end of its line to keep "
+                        "the text after it"]
+
+
+def test_title_never_closed_keeps_the_report(tmp_path):
+    html = "<html><head><title>报告<body><div><p>" + "<p>".join(PARAGRAPHS) + "<div><span>"
+    problems: list[str] = []
+    [doc] = read_documents(write(tmp_path, "title.html", html), problems=problems)
+    assert doc.text == "\n".join(PARAGRAPHS) and doc.fields["html_title"] == "报告"
+    assert problems == ["<title> on line 1 is never closed; ended it before the next tag to keep the text after it"]
+    with pytest.warns(UserWarning, match=r"title\.html: <title> on line 1 is never closed"):
+        read_documents(tmp_path / "title.html")  # strict reading: the same note as a warning
+
+
+def test_closed_markup_is_left_alone():
+    # a <title> inside a script and a comment inside a comment's text are not open elements
+    html = page("<p>各位代表：</p><!-- <title> --><p>现在</p>",
+                head="<script>var a = '<title>';</script><title>报告</title>")
+    problems: list[str] = []
+    assert html_to_text(html, problems=problems) == ("各位代表：\n现在", {"html_title": "报告"})
+    assert problems == []
+
+
+def test_visible_text_far_shorter_than_the_page_is_noted(tmp_path):
+    hidden = "".join(f"<p>{p}</p>" for p in PARAGRAPHS[1:])
+    html = page(f"<p>{PARAGRAPHS[0]}</p><div style='display:none'>{hidden}</div>")
+    problems: list[str] = []
+    [doc] = read_documents(write(tmp_path, "hidden.html", html), problems=problems)
+    assert doc.text == PARAGRAPHS[0]
+    [note] = problems
+    assert re.fullmatch(r"visible text holds only 6 of the \d+ Chinese characters in the page's markup; the rest is "
+                        r"hidden, navigation, or swallowed by broken markup: check the file", note)
