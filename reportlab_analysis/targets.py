@@ -844,7 +844,28 @@ def achievements_from_sentences(sentences: pd.DataFrame, *, indicators: Iterable
 # ------------------------------------------------------------------------------------------------
 # Corpus level
 # ------------------------------------------------------------------------------------------------
-_REPORT_FIELDS = ["region", "city", "province", "level", "year"]
+_REPORT_FIELDS = ["region", "city", "province", "adcode", "level", "year"]
+#: Columns that together name a place; ``adcode`` alone when it is known (two 通州区 are different places).
+_PLACE_FIELDS = ("region", "city", "adcode")
+
+
+def _place_key(frame: pd.DataFrame, fields: Sequence[str] = _PLACE_FIELDS) -> pd.Series:
+    """One text key per row for the place a report is about: its adcode when present, else region and city.
+
+    Example:
+        >>> _place_key(pd.DataFrame({"region": ["通州区", "通州区"], "city": ["北京市", "南通市"],
+        ...                          "adcode": [None, "320612"]})).tolist()
+        ['通州区|北京市', 'adcode:320612']
+    """
+    def text(column: str) -> pd.Series:
+        if column not in frame or column not in fields:
+            return pd.Series("", index=frame.index)
+        values = frame[column].astype(object)
+        return values.where(values.notna(), "").astype(str).str.strip()
+
+    key = text("region") + "|" + text("city")
+    adcode = text("adcode")
+    return key.where(adcode == "", "adcode:" + adcode)
 
 
 def _from_corpus(corpus: object, kind: Kind, indicators: Iterable[str] | None) -> pd.DataFrame:
@@ -877,7 +898,8 @@ def extract_targets(corpus: object, *, indicators: Iterable[str] | None = None) 
         indicators: restrict to these names of :data:`INDICATORS` (default: all).
 
     Returns:
-        DataFrame: ``doc_id``, report metadata (``region``, ``city``, ``province``, ``level``, ``year``),
+        DataFrame: ``doc_id``, report metadata (``region``, ``city``, ``province``, ``adcode``, ``level``,
+        ``year``),
         ``figure_year`` (the year an annual figure is about: the plan year here, the year before it in
         :func:`extract_achievements`; empty for five-year figures), then ``section``, ``para_id``, ``sent_id``, ``indicator``, ``variant``, ``value``, ``low``, ``high``,
         ``qualifier``, ``unit``, ``period`` ("annual" or "five_year"), ``phrase`` and ``sentence``.
@@ -910,7 +932,8 @@ def compare_with_achievements(
 ) -> pd.DataFrame:
     """Each annual target next to the outcome the next year's report gives for that year, measure by measure.
 
-    A report for year *Y* sets the target for *Y*; the review of the report for *Y + 1* reports the outcome. A
+    A report for year *Y* sets the target for *Y*; the review of the next report for the same place (same
+    ``adcode``, or same ``region`` and ``city`` where there is no adcode) reports the outcome. A
     target and an outcome are paired only when they measure the same thing: the same indicator and the same
     ``variant`` (a surveyed unemployment target is not met by a registered rate, an urban income target not by
     a per-capita figure; "居民收入" (``all``) and "居民人均可支配收入" (``per_capita``) are one measure). The outcome is the first annual figure of that variant in the review (its headline,
@@ -923,7 +946,8 @@ def compare_with_achievements(
         indicator: the indicator to compare.
 
     Returns:
-        DataFrame: ``region``, ``year``, ``indicator``, ``variant``, ``target`` (value), ``target_low``,
+        DataFrame: ``region``, ``city`` and ``adcode`` (those the inputs have), ``year``, ``indicator``,
+        ``variant``, ``target`` (value), ``target_low``,
         ``target_high``, ``qualifier``, ``achieved``, ``gap`` (achieved minus target; whether "7.4 against 7.5左右"
         counts as met is left to the reader), ``target_sentence``, ``achieved_sentence``.
 
@@ -938,27 +962,33 @@ def compare_with_achievements(
             raise ValueError(
                 f"{name}: missing column(s) {missing}; pass the output of extract_targets / extract_achievements"
             )
-    # None and NaN variants are one measure ("no variant"): a text key makes them equal in the merge.
+    # The place is matched on the identity columns both tables have; None and NaN variants are one measure
+    # ("no variant"): text keys make them equal in the merge.
+    place_fields = [c for c in _PLACE_FIELDS if c in targets.columns and c in achievements.columns]
     annual_targets = targets[(targets["indicator"] == indicator) & (targets["period"] == "annual")]
-    annual_targets = annual_targets.dropna(subset=["year"]).assign(_variant=lambda t: _variant_key(t["variant"]))
-    annual_targets = annual_targets.sort_values(["region", "year", "para_id", "sent_id"], kind="stable")
+    annual_targets = annual_targets.dropna(subset=["year"])
+    annual_targets = annual_targets.assign(
+        _place=_place_key(annual_targets, place_fields), _variant=_variant_key(annual_targets["variant"])
+    ).sort_values(["_place", "year", "para_id", "sent_id"], kind="stable")
     outcomes = achievements[(achievements["indicator"] == indicator) & (achievements["period"] == "annual")]
     outcomes = outcomes.dropna(subset=["year", "value"])
     # The review's headline figure first; a past-tense figure elsewhere only when the review has none.
     outside_review = outcomes["section"].ne("review") if "section" in outcomes.columns else False
-    outcomes = outcomes.assign(_outside=outside_review, _variant=_variant_key(outcomes["variant"]))
-    outcomes = outcomes.sort_values(["region", "year", "_outside", "para_id", "sent_id"], kind="stable")
-    outcomes = outcomes.drop_duplicates(["region", "year", "_variant"])
-    outcomes = outcomes.assign(year=outcomes["year"] - 1)[["region", "year", "_variant", "value", "sentence"]]
+    outcomes = outcomes.assign(_outside=outside_review, _place=_place_key(outcomes, place_fields),
+                               _variant=_variant_key(outcomes["variant"]))
+    outcomes = outcomes.sort_values(["_place", "year", "_outside", "para_id", "sent_id"], kind="stable")
+    outcomes = outcomes.drop_duplicates(["_place", "year", "_variant"])
+    outcomes = outcomes.assign(year=outcomes["year"] - 1)[["_place", "year", "_variant", "value", "sentence"]]
     outcomes = outcomes.rename(columns={"value": "achieved", "sentence": "achieved_sentence"})
     table = annual_targets[
-        ["region", "year", "indicator", "variant", "_variant", "value", "low", "high", "qualifier", "sentence"]
+        [*place_fields, "_place", "year", "indicator", "variant", "_variant", "value", "low", "high", "qualifier",
+         "sentence"]
     ].rename(columns={"value": "target", "low": "target_low", "high": "target_high", "sentence": "target_sentence"})
-    table = table.merge(outcomes, on=["region", "year", "_variant"], how="left")
+    table = table.merge(outcomes, on=["_place", "year", "_variant"], how="left")
     table["gap"] = (table["achieved"] - table["target"]).round(6)
-    columns = ["region", "year", "indicator", "variant", "target", "target_low", "target_high", "qualifier",
+    columns = [*place_fields, "year", "indicator", "variant", "target", "target_low", "target_high", "qualifier",
                "achieved", "gap", "target_sentence", "achieved_sentence"]
-    return table.sort_values(["region", "year"], kind="stable")[columns].reset_index(drop=True)
+    return table.sort_values(["region", "_place", "year"], kind="stable")[columns].reset_index(drop=True)
 
 
 #: Variants that are one statistic written two ways: "居民收入增长…" is the per-capita disposable income.
@@ -983,7 +1013,9 @@ def target_overview(targets: pd.DataFrame) -> pd.DataFrame:
         targets: output of :func:`extract_targets` (usually filtered to one period).
 
     Returns:
-        DataFrame indexed by ``region`` and ``year``, one column per indicator (and variant, in brackets).
+        DataFrame indexed by ``region``, ``city`` ("" where a report has none) and ``year``, one column per
+        indicator (and variant, in brackets). Reports are told apart by place (adcode, else region and city),
+        so two districts of one name in different cities keep their own rows.
 
     Example:
         >>> target_overview(extract_targets(corpus).query("period == 'annual'"))  # doctest: +SKIP
@@ -992,8 +1024,9 @@ def target_overview(targets: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in needed if c not in targets]
     if missing:
         raise ValueError(f"targets: missing column(s) {missing}; pass the output of extract_targets")
+    index = ["region", "city", "year"]
     if targets.empty:
-        return pd.DataFrame(index=pd.MultiIndex.from_arrays([[], []], names=["region", "year"]))
+        return pd.DataFrame(index=pd.MultiIndex.from_arrays([[], [], []], names=index))
 
     def written(row: pd.Series) -> str:
         if pd.isna(row["value"]):
@@ -1003,18 +1036,24 @@ def target_overview(targets: pd.DataFrame) -> pd.DataFrame:
             number += row["unit"]
         return f"{number} {row['qualifier']}" if row["qualifier"] else number
 
+    city = targets["city"].astype(object) if "city" in targets else pd.Series(None, index=targets.index)
     frame = targets.assign(
         column=[f"{i} ({v})" if v else i for i, v in zip(targets["indicator"], targets["variant"])],
         written=targets.apply(written, axis=1),
+        city=city.where(city.notna(), "").astype(str),
+        _place=_place_key(targets),
     )
-    frame = frame.drop_duplicates(["region", "year", "column"])
+    frame = frame.drop_duplicates(["_place", "year", "column"])
     rank = {name: position for position, name in enumerate(INDICATORS)}
     columns = frame.drop_duplicates("column").sort_values(
         ["indicator", "column"], key=lambda c: c.map(rank) if c.name == "indicator" else c
     )
     order = columns["column"].tolist()
-    table = frame.pivot(index=["region", "year"], columns="column", values="written")
-    return table.reindex(columns=order).fillna("")
+    table = frame.pivot(index=["_place", "year"], columns="column", values="written").reindex(columns=order)
+    labels = frame.drop_duplicates(["_place", "year"]).set_index(["_place", "year"])[["region", "city"]]
+    table = table.join(labels).reset_index().set_index(index).drop(columns="_place").sort_index()
+    table.columns.name = "column"
+    return table.fillna("")
 
 
 def plot_target_series(
@@ -1023,7 +1062,8 @@ def plot_target_series(
     """Targets over the years (point and stated range) with the outcomes, one line per region.
 
     Args:
-        comparison: output of :func:`compare_with_achievements`.
+        comparison: output of :func:`compare_with_achievements`; one line per place (a region name shared by
+            places in different cities is labelled with its city).
         title: figure title (default: the indicator name).
         unit_label: y-axis label.
 
@@ -1035,7 +1075,13 @@ def plot_target_series(
     if comparison.empty:
         raise ValueError("comparison: no rows to plot (no annual targets for this indicator in the corpus)")
     fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
-    for region, rows in comparison.groupby("region", sort=True):
+    places = comparison.assign(_place=_place_key(comparison))
+    shared = places.drop_duplicates("_place")["region"].duplicated(keep=False)
+    shared_names = set(places.drop_duplicates("_place")["region"][shared])
+    for _, rows in places.groupby("_place", sort=True):
+        region = str(rows["region"].iat[0])
+        if region in shared_names and "city" in rows and pd.notna(rows["city"].iat[0]):
+            region = f"{rows['city'].iat[0]}{region}"
         # One row per calendar year, so that a year without a report (2020) breaks the line instead of bridging it.
         rows = rows.assign(year=rows["year"].astype(int)).set_index("year")
         rows = rows.reindex(range(rows.index.min(), rows.index.max() + 1)).reset_index()

@@ -349,8 +349,8 @@ def test_targets_against_next_years_outcome(national, national_targets):
     # No 2020 report in the corpus: the 2019 target has no outcome, and nothing is made up.
     assert math.isnan(comparison.loc[2019, "achieved"])
     overview = target_overview(national_targets[national_targets["period"] == "annual"])
-    assert overview.loc[("全国", 2016), "gdp_growth"] == "6.5-7"
-    assert overview.loc[("全国", 2024), "unemployment_rate (surveyed)"] == "5.5 左右"
+    assert overview.loc[("全国", "", 2016), "gdp_growth"] == "6.5-7"
+    assert overview.loc[("全国", "", 2024), "unemployment_rate (surveyed)"] == "5.5 左右"
 
 
 def test_a_clause_about_last_year_is_not_a_target_even_in_the_plan():
@@ -499,3 +499,28 @@ def test_targets_are_compared_with_outcomes_of_the_same_variant(tmp_path):
     assert income["achieved"].iloc[0] == 5.1 and math.isnan(income["achieved"].iloc[1])
     gdp = compare_with_achievements(targets, outcomes)
     assert gdp.loc[gdp["year"] == 2023, "achieved"].tolist() == [5.5]
+
+
+def test_places_of_one_name_in_different_cities_are_kept_apart(tmp_path):
+    for place, adcode_city, values in (("北京市通州区", "北京市", ("7%左右", "4%", "6%左右")),
+                                       ("南通市通州区", "南通市", ("6%", "5.5%", "5.5%左右"))):
+        first, achieved, second = values
+        _write_report(tmp_path, f"{adcode_city}2023.txt", place, 2023, "全区地区生产总值增长3%。",
+                      f"地区生产总值增长{first}。")
+        _write_report(tmp_path, f"{adcode_city}2024.txt", place, 2024, f"全区地区生产总值增长{achieved}。",
+                      f"地区生产总值增长{second}。")
+    corpus = ra.load_corpus(tmp_path, cache=False)
+    assert corpus.reports["adcode"].nunique() == 2 and corpus.reports["region"].nunique() == 1
+    targets, outcomes = extract_targets(corpus), extract_achievements(corpus)
+    comparison = compare_with_achievements(targets, outcomes)
+    assert len(comparison) == 4
+    by_city = comparison[comparison["year"] == 2023].set_index("city")
+    # Each district's 2023 target meets its own 2024 review, not the other district's.
+    assert by_city.loc["北京市", ["target", "achieved"]].tolist() == [7.0, 4.0]
+    assert by_city.loc["南通市", ["target", "achieved"]].tolist() == [6.0, 5.5]
+    overview = target_overview(targets)
+    assert overview.loc[("通州区", "北京市", 2024), "gdp_growth"] == "6 左右"
+    assert overview.loc[("通州区", "南通市", 2024), "gdp_growth"] == "5.5 左右"
+    figure = ra.targets.plot_target_series(comparison)
+    labels = figure.axes[0].get_legend_handles_labels()[1]
+    assert "北京市通州区 目标 target" in labels and "南通市通州区 目标 target" in labels
