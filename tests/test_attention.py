@@ -73,6 +73,16 @@ def test_counts_and_normalization_on_a_hand_counted_text():
     assert terms == {"生态": 2, "环境保护": 1, "绿色*发展": 2}
 
 
+def test_public_health_counts_health_care_not_the_pharmaceutical_industry():
+    text = "壮大生物医药产业，引进医药制造企业。深化医药卫生体制改革，发展中医药，建设区医院。"
+    reports = pd.DataFrame({"doc_id": ["t1"], "text": [text], "tokens": [["词"] * 10]})
+    health = attention.load_dictionaries(categories=["public_health"])
+    scores = attention.attention_scores(reports, dictionaries=health)
+    terms = attention.attention_terms(reports, dictionaries=health).set_index("term")["count"].to_dict()
+    # 医药 and 卫生 in 医药卫生, 医药 in 中医药, and 医院; not 生物医药 or 医药制造
+    assert scores["count"].iloc[0] == 4 and terms == {"医药": 2, "卫生": 1, "医院": 1}
+
+
 def test_longest_term_wins_and_matches_do_not_overlap():
     text = "生态环境保护"
     both = AttentionCategory(name="a", label="a", terms=("生态", "环境保护"))
