@@ -192,6 +192,9 @@ def test_unknown_grouping_column_is_named():
 def test_empty_group_is_reported_with_the_available_values():
     with pytest.raises(GroupError, match=r"target='丙区'.*empty group.*甲区"):
         compare.fightin_words(TOY, by="region", target="丙区")
+    # numbers as a reader writes them, not as numpy prints them (np.int64(2020))
+    with pytest.raises(GroupError, match=re.escape("available values: ['2020', '2021']")):
+        compare.fightin_words(TOY, by="year", target=1999)
     no_tokens = TOY.assign(tokens=[[], [], ["a"], ["b"]])
     with pytest.raises(GroupError, match="no tokens"):
         compare.log_likelihood_keyness(no_tokens, by="region", target="甲区")
