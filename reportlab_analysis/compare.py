@@ -115,7 +115,8 @@ def _group_mask(df: pd.DataFrame, by: list[str], value: Any, *, parameter: str) 
         mask |= hit
     if not mask.any():
         combos = df[by].drop_duplicates().itertuples(index=False, name=None)
-        available = sorted({", ".join(str(v.item() if hasattr(v, "item") else v) for v in combo) for combo in combos})[:20]
+        available = sorted({", ".join(str(v.item() if hasattr(v, "item") else v) for v in combo)
+                            for combo in combos})[:20]
         raise GroupError(
             f"{parameter}={value!r}: no rows where {by} equals it (empty group); available values: {available}"
         )
