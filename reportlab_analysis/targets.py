@@ -26,9 +26,10 @@ How values are read:
 * ``new_urban_jobs`` is in 万人 (a figure in 人 is converted), ``grain_output`` keeps the stated unit;
 * ``variant`` separates measures of one indicator: ``surveyed``/``registered`` unemployment,
   ``urban``/``rural``/``per_capita`` income, ``total``/``general_budget`` fiscal revenue, ``cumulative`` for a
-  total growth over the period ("地区生产总值总量增长50%", "比2010年翻一番");
+  total over the period ("地区生产总值总量增长50%", "比2010年翻一番", "今后五年城镇新增就业累计500万人");
 * ``period`` is ``five_year`` for a plan-period target: an annual average when the phrase says 年均/平均每年, a
-  total over the period when it says 总量 or names a base year (variant ``cumulative``); ``note`` says which;
+  total over the period when it says 总量, names a base year, or says 累计 in a sentence about several years
+  (variant ``cumulative``); ``note`` says which;
 * ``phrase`` is the exact words read (whitespace removed, full-width characters folded) and ``note`` says how a
   value was derived when that is not obvious (a unit conversion, a value shared by an enumeration, a 分别 list).
 
@@ -352,6 +353,14 @@ _FIVE_YEAR_SENTENCE = re.compile(
 )
 _AVERAGE = re.compile(r"年均|平均每年|每年平均")
 _BASE_YEAR = re.compile(r"比(?:\d{4}|[一二三四五六七八九〇○零]{4})年")
+#: "城镇新增就业累计500万人": a total over the period when the sentence speaks of several years.
+_ACCUMULATED = re.compile(r"累计")
+_ACCUMULATED_PREFACE = re.compile(r"^[^,;。:]{0,12}累计[,:]")  # "五年累计，单位国内生产总值能耗下降19.1%"
+_WITHIN_YEAR = re.compile(r"全年|今年|当年|上半年|前三季度")
+_MULTI_YEAR = re.compile(
+    r"(?:过去|今后|未来)[二三四五六七八九十两几]年|[二三四五六七八九十两几多]年(?:来|以来|间|内|累计)"
+    r"|十[一二三四五六七八九]五|五年规划"
+)
 
 
 def _find_subjects(text: str, indicators: Sequence[str]) -> list[tuple[int, int, str]]:
@@ -485,6 +494,10 @@ def _finish_mention(
     clause_start = max(text.rfind(mark, 0, start) for mark in ",;。:") + 1
     # ("赤字率从去年的2.1%提高到2.3%" names last year only as the base of the new value.)
     row["_past_clause"] = not changed and bool(_PAST_CLAUSE.search(text[clause_start:match.end()]))
+    own_words = clause_before + subject + gap
+    row["_accumulated"] = bool(_ACCUMULATED.search(own_words) or _ACCUMULATED_PREFACE.search(text)) and not (
+        _WITHIN_YEAR.search(own_words)
+    )
     return row
 
 
@@ -542,6 +555,10 @@ def _parse_mentions(sentence: str, names: Sequence[str], period: Period) -> list
     for row in rows:
         if row is None or row["indicator"] not in names:
             continue
+        several_years = sentence_five_year or period == "five_year" or bool(_MULTI_YEAR.search(text))
+        if row.get("_accumulated") and row["variant"] != "cumulative" and several_years:
+            row.update(variant="cumulative", period="five_year", note="; ".join(
+                filter(None, [row["note"], "total over several years (累计), not an annual figure"])))
         if row["period"] is None:
             row["period"] = "five_year" if (sentence_five_year or period == "five_year") else "annual"
         frame_rows.append(row)

@@ -110,6 +110,22 @@ def test_five_year_against_annual():
     assert (base["value"], base["variant"], base["period"]) == (40.0, "cumulative", "five_year")
 
 
+def test_accumulated_totals_over_several_years_are_cumulative():
+    sentence = ("今后五年政府工作的主要目标是：全省生产总值年均增长7%左右；城镇新增就业累计500万人；"
+                "粮食总产量稳定在1200亿斤以上。")
+    found = parse_sentence(sentence).set_index("indicator")
+    assert found.loc["new_urban_jobs", ["value", "variant", "period"]].tolist() == [500.0, "cumulative", "five_year"]
+    assert "累计" in found.loc["new_urban_jobs", "note"]
+    assert pd.isna(found.loc["gdp_growth", "variant"])  # 年均 is an annual average, not a total
+    # A preface "五年累计，" covers the figures of its sentence.
+    energy = _one("五年累计，单位国内生产总值能耗下降19.1%", "energy_intensity_change")
+    assert (energy["value"], energy["variant"], energy["period"]) == (-19.1, "cumulative", "five_year")
+    # Within one year 累计 is no multi-year total.
+    for annual in ("全年累计城镇新增就业1.2万人", "城镇新增就业累计1.2万人"):
+        row = _one(annual, "new_urban_jobs")
+        assert (row["variant"], row["period"]) == (None, "annual")
+
+
 def test_enumerated_indicators_share_the_stated_value():
     found = parse_sentence("地区生产总值、固定资产投资、一般公共预算收入年均增长都为7%,社会销售品零售总额年均增长8%")
     assert found[["indicator", "value"]].values.tolist() == [
