@@ -520,8 +520,12 @@ _BLOCK_TAGS = frozenset(
 )
 _META_NAMES = ("articletitle", "pubdate", "contentsource", "sitename", "columnname", "description", "keywords")
 _WIDE = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
-_SEGMENT_BREAK_BETWEEN_WIDE = re.compile(rf"(?<=[{_WIDE}])[ \t\r\f]*\n\s*(?=[{_WIDE}])")
 _HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
+# White space holding a source line break is marked with NUL (never in decoded text) until the text nodes are
+# joined, so that a break between two inline elements follows the same rule as one inside a text node.
+_SEGMENT_BREAK = "\x00"
+_SPACE_WITH_BREAK = re.compile(r"[ \t\r\f]*\n[ \t\r\n\f]*")
+_BREAK_BETWEEN_WIDE = re.compile(rf"(?<=[{_WIDE}])[ \x00]*\x00[ \x00]*(?=[{_WIDE}])")
 
 
 def html_to_text(html: str, *, problems: list[str] | None = None) -> tuple[str, dict[str, object]]:
@@ -531,7 +535,8 @@ def html_to_text(html: str, *, problems: list[str] | None = None) -> tuple[str, 
     repaired by the HTML5 parser (``selectolax``/lexbor) the way a browser would, except that a comment,
     ``<title>``, ``<script>`` or similar element that is never closed ends before the next tag instead of
     swallowing the rest of the page (a note saying so goes to ``problems`` if given). As in CSS, a line break
-    between two Chinese characters inside a paragraph disappears instead of becoming a space.
+    between two Chinese characters inside a paragraph disappears instead of becoming a space, also when it
+    separates two inline elements (``<span>政</span>⏎<span>府</span>`` reads 政府).
 
     Example:
         >>> text, fields = html_to_text("<title>报告</title><nav>首页</nav><p>各位代表：</p><p>现在</p>")
@@ -598,7 +603,8 @@ def html_to_text(html: str, *, problems: list[str] | None = None) -> tuple[str, 
             children.append(child)
             child = child.next
         stack.extend((c, False) for c in reversed(children))
-    lines = [" ".join(line.split()) for line in "".join(pieces).split("\n")]
+    joined = _BREAK_BETWEEN_WIDE.sub("", "".join(pieces)).replace(_SEGMENT_BREAK, " ")
+    lines = [" ".join(line.split()) for line in joined.split("\n")]
     return "\n".join(line for line in lines if line), fields
 
 
@@ -716,8 +722,7 @@ def _in_link_bar(link: object, cache: dict[int, bool]) -> bool:
 def _text_node(text: str, *, preformatted: bool) -> str:
     if preformatted:
         return text
-    text = _SEGMENT_BREAK_BETWEEN_WIDE.sub("", text)
-    return _HTML_SPACE.sub(" ", text)
+    return _HTML_SPACE.sub(" ", _SPACE_WITH_BREAK.sub(_SEGMENT_BREAK, text.replace(_SEGMENT_BREAK, "")))
 
 
 def _inside_pre(node: object) -> bool:

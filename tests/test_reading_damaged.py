@@ -139,3 +139,23 @@ def test_visible_text_far_shorter_than_the_page_is_noted(tmp_path):
     [note] = problems
     assert re.fullmatch(r"visible text holds only 6 of the \d+ Chinese characters in the page's markup; the rest is "
                         r"hidden, navigation, or swallowed by broken markup: check the file", note)
+
+
+# ---------------------------------------------------------------------------------------------- inline markup
+def test_line_break_between_inline_elements_follows_the_line_break_rule():
+    # every paragraph cut between two Chinese characters into two spans on separate source lines
+    cut = [next(i for i in range(len(p) // 2, len(p)) if WIDE.match(p[i - 1]) and WIDE.match(p[i]))
+           for p in PARAGRAPHS if sum(map(bool, map(WIDE.match, p))) > 4]
+    kept = [p for p in PARAGRAPHS if sum(map(bool, map(WIDE.match, p))) > 4]
+    body = "".join(f"<p><span>{p[:i]}</span>\n  <span>{p[i:]}</span></p>\n" for p, i in zip(kept, cut))
+    text, _ = html_to_text(page(body))
+    assert text == "\n".join(kept)
+    # Word-style markup that splits a word: 政府 stays 政府
+    paragraph = next(p for p in PARAGRAPHS if p.count("政府") > 1)
+    text, _ = html_to_text(page(paragraph.replace("政府", "<span>政</span>\n<span>府</span>")))
+    assert text == paragraph
+    # between Latin words, or a Chinese character and a digit, the break is still a space
+    assert html_to_text("<p><span>GDP</span>\n<span>growth</span>，<b>增长</b>\n<b>5%</b></p>")[0] == "GDP growth，增长 5%"
+
+
+WIDE = re.compile(r"[\u4e00-\u9fff]")
