@@ -61,7 +61,8 @@ class Corpus:
 
     Attributes:
         reports: one row per report (see ``REPORT_COLUMNS``).
-        quality: one row per problem found: ``doc_id`` (NA for files that could not be read), ``source``,
+        quality: one row per problem found: ``doc_id`` (NA for files that could not be read and for reports left
+            out: resolutions, dropped duplicates), ``source``,
             ``field``, ``severity`` ("error", "warning" or "info") and ``message``.
         removed: what cleaning removed, one row per removed block: ``doc_id``, ``rule``, ``text``.
     """
@@ -302,7 +303,12 @@ def load_corpus(
     if manifest is not None:
         reports = apply_manifest(reports, manifest, quality)
     if not include_resolutions and len(reports):
-        reports = reports[reports["doc_type"].fillna("report") != "resolution"]
+        resolution = reports["doc_type"].fillna("report") == "resolution"
+        for doc_id, source in reports.loc[resolution, ["doc_id", "source"]].itertuples(index=False):
+            quality.append(_note(None, source, "doc_type", "info",
+                                 f"left out: a resolution about a report, not a report (doc_id {doc_id}); "
+                                 "include_resolutions=True keeps it"))
+        reports = reports[~resolution]
     elif len(reports):
         for doc_id, source in reports.loc[reports["doc_type"] == "resolution", ["doc_id", "source"]].itertuples(index=False):
             quality.append(_note(doc_id, source, "doc_type", "info", "a resolution about a report, not a report; kept on request"))
@@ -318,6 +324,10 @@ def load_corpus(
         original_source = reports.loc[reports["doc_id"] == original, "source"].iloc[0]
         quality.append(_note(doc_id, source, "text", "warning", f"duplicate of {original} ({original_source})"))
     if drop_duplicates:
+        for doc_id, source, original in reports.loc[reports["duplicate_of"].notna(),
+                                                    ["doc_id", "source", "duplicate_of"]].itertuples(index=False):
+            quality.append(_note(None, source, "text", "info",
+                                 f"left out: duplicate of {original} (doc_id {doc_id}); drop_duplicates=False keeps it"))
         reports = reports[reports["duplicate_of"].isna()].reset_index(drop=True)
     keep = set(reports["doc_id"])
     quality_frame = pd.DataFrame(quality, columns=QUALITY_COLUMNS)
@@ -672,10 +682,14 @@ def read_manifest(manifest: str | Path | pd.DataFrame) -> pd.DataFrame:
 
 
 def apply_manifest(reports: pd.DataFrame, manifest: str | Path | pd.DataFrame, quality: list[dict[str, object]]) -> pd.DataFrame:
-    """Override report fields with the non-empty cells of a manifest; unmatched rows go to the quality notes.
+    """Override report fields with the non-empty cells of a manifest; every problem goes to the quality notes.
 
     A row is matched by ``doc_id``, else by ``source``/``file``: the report's source equals it or ends with it.
-    Years may be written 2019, 2019年, ２０１９ or 二〇一九; a cell that is no year is not set, with a warning.
+    A file name ending two reports' sources (``a/same.txt``, ``b/same.txt``) is ambiguous: the row is not applied,
+    with a warning naming both. A report matched by several rows gets a warning (the later rows win). Years may be
+    written 2019, 2019年, ２０１９ or 二〇一９; a year, adcode, date, level or doc_type that is not valid is not set,
+    with a warning; columns the loader computes (n_chars, format, duplicate_of, ...) are ignored, with a warning.
+    A warning the extraction gave about a field the manifest sets becomes an info note saying so.
 
     Example:
         >>> reports = pd.DataFrame({"doc_id": ["r1"], "source": ["data/raw/a.txt"], "year": [None]})
@@ -685,37 +699,111 @@ def apply_manifest(reports: pd.DataFrame, manifest: str | Path | pd.DataFrame, q
     frame = read_manifest(manifest)
     name = "manifest" if isinstance(manifest, pd.DataFrame) else str(manifest)
     reports = reports.copy()
-    protected = {"doc_id", "source", "text", "appendix", "_raw", "n_chars"}
+    earlier = len(quality)  # notes of the extraction, which a manifest value may resolve
+    ignored = [c for c in frame.columns if c in _COMPUTED_COLUMNS and c not in MANIFEST_KEYS]
+    if ignored:
+        quality.append(_note(None, name, "manifest", "warning",
+                             f"column(s) {', '.join(ignored)} are computed by the loader and cannot be set from a "
+                             "manifest; ignored"))
+    lines_of: dict[int, list[tuple[int, dict[str, object]]]] = {}  # report index -> (line, values it set)
     for row_number, row in enumerate(frame.to_dict("records"), start=2):
         matches = _manifest_matches(reports, row)
+        key = next((f"{k}={row[k]!r}" for k in MANIFEST_KEYS if row.get(k)), "an empty key")
         if not matches:
-            key = next((f"{k}={row[k]!r}" for k in MANIFEST_KEYS if row.get(k)), "an empty key")
             quality.append(_note(None, name, "manifest", "warning", f"line {row_number}: {key} matches no report"))
             continue
-        overridden = set()
+        if len(matches) > 1 and not row.get("doc_id") and not _exact_source(reports, row):
+            sources = ", ".join(str(reports.at[i, "source"]) for i in matches)
+            quality.append(_note(None, name, "manifest", "warning",
+                                 f"line {row_number}: {key} is ambiguous, it ends the sources of {len(matches)} reports "
+                                 f"({sources}); not applied: give the path (source=) or the doc_id"))
+            continue
+        values: dict[str, object] = {}
         for column, value in row.items():
-            if column in MANIFEST_KEYS or column in protected or value is None or str(value).strip() == "":
+            if column in MANIFEST_KEYS or column in _COMPUTED_COLUMNS or value is None or str(value).strip() == "":
                 continue
-            cell: object = str(value).strip()
-            if column == "year":
-                cell = parse_year(value)
-                if cell is None:
-                    for index in matches:
-                        quality.append(_note(reports.at[index, "doc_id"], reports.at[index, "source"], "year", "warning",
-                                             f"{name} line {row_number}: {value!r} is not a year; year not set"))
-                    continue
-            overridden.add(column)
+            cell, problem = _manifest_value(column, value)
+            if problem is not None:
+                for index in matches:
+                    quality.append(_note(reports.at[index, "doc_id"], reports.at[index, "source"], column, "warning",
+                                         f"{name} line {row_number}: {problem}; {column} not set"))
+                continue
+            values[column] = cell
+        for column, cell in values.items():
             if column not in reports.columns:
                 reports[column] = pd.Series([None] * len(reports), index=reports.index, dtype="object")
             reports[column] = reports[column].astype("object")
             for index in matches:
                 reports.at[index, column] = cell
-                quality.append(_note(reports.at[index, "doc_id"], reports.at[index, "source"], column, "info",
+                doc_id = reports.at[index, "doc_id"]
+                _resolve_earlier_notes(quality[:earlier], doc_id, column, row_number)
+                quality.append(_note(doc_id, reports.at[index, "source"], column, "info",
                                      f"set from manifest line {row_number}"))
+        for index in matches:
+            lines_of.setdefault(index, []).append((row_number, values))
+        overridden = set(values)
         if overridden & {"region", "city", "province"} and "adcode" not in overridden:
             for index in matches:
                 _reresolve_division(reports, index, quality, keep=overridden)
+    for index, lines in lines_of.items():
+        if len(lines) > 1:
+            numbers = [line for line, _ in lines]
+            conflicts = sorted({c for _, v in lines for c in v
+                                if len({str(v2[c]) for _, v2 in lines if c in v2}) > 1})
+            detail = (f" and differ on {', '.join(conflicts)}: the later line's value is used" if conflicts
+                      else " (with the same values)")
+            quality.append(_note(reports.at[index, "doc_id"], reports.at[index, "source"], "manifest", "warning",
+                                 f"{name} lines {', '.join(map(str, numbers))} all match this report{detail}"))
     return reports
+
+
+#: Report columns a manifest cannot set: they are computed from the file itself.
+_COMPUTED_COLUMNS = frozenset({"doc_id", "text", "appendix", "_raw", "n_chars", "format", "encoding", "duplicate_of"})
+_LEVELS = ("national", "provincial", "city", "county")
+_DOC_TYPES = ("report", "resolution", "other")
+
+
+def _manifest_value(column: str, value: object) -> tuple[object, str | None]:
+    """A manifest cell as the report column holds it, or a problem if it is not a valid value for that column."""
+    import datetime as dt
+
+    from . import divisions as dv
+    from .metadata import NATIONAL_ADCODE
+
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if column == "year":
+        year = parse_year(value)
+        return (year, None) if year is not None else (None, f"{value!r} is not a year")
+    if column == "adcode":
+        if not re.fullmatch(r"\d{6}", text):
+            return None, f"{value!r} is not an administrative division code (six digits)"
+        if text != NATIONAL_ADCODE and dv.by_adcode(text) is None:
+            return None, f"{value!r} is not a known administrative division code"
+        return text, None
+    if column == "meeting_date":
+        try:
+            return dt.date.fromisoformat(text).isoformat(), None
+        except ValueError:
+            return None, f"{value!r} is not a date written YYYY-MM-DD"
+    if column == "level" and text not in _LEVELS:
+        return None, f"{value!r} is not a level ({', '.join(_LEVELS)})"
+    if column == "doc_type" and text not in _DOC_TYPES:
+        return None, f"{value!r} is not a document type ({', '.join(_DOC_TYPES)})"
+    return str(value).strip(), None
+
+
+def _resolve_earlier_notes(notes: list[dict[str, object]], doc_id: object, column: str, row_number: int) -> None:
+    """Mark the extraction's warnings about ``column`` of a report resolved now that a manifest sets it."""
+    for note in notes:
+        if note["doc_id"] == doc_id and note["field"] == column and note["severity"] == "warning":
+            note["severity"] = "info"
+            note["message"] = f"{note['message']} (resolved: set from manifest line {row_number})"
+
+
+def _exact_source(reports: pd.DataFrame, row: Mapping[str, object]) -> bool:
+    """Whether a row's source/file key names a report's source exactly (not only its ending)."""
+    sources = set(reports["source"].astype(str).str.replace("\\", "/", regex=False))
+    return any(str(row.get(k) or "").strip().replace("\\", "/") in sources for k in ("source", "file", "filename"))
 
 
 def _reresolve_division(reports: pd.DataFrame, index: int, quality: list[dict[str, object]], *, keep: set[str]) -> None:

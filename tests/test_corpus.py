@@ -487,3 +487,74 @@ def test_a_damaged_or_foreign_corpus_cache_entry_is_recomputed(tmp_path):
         pd.testing.assert_frame_equal(warm.reports, cold.reports)
         pd.testing.assert_frame_equal(warm.quality, cold.quality)
         assert entry.read_bytes() != content  # rewritten
+
+
+def _manifest_case(tmp_path, manifest_text):
+    folder = tmp_path / "reports"
+    for sub, seed in (("a", "004_2d83ae9706601383.txt"), ("b", "003_c7f94249779b73e0.txt")):
+        (folder / sub).mkdir(parents=True)
+        shutil.copy(RAW / seed, folder / sub / "same.txt")
+    shutil.copy(RAW / "001_f479d68ab5149bf3.txt", folder / "own.txt")
+    manifest = tmp_path / "metadata.csv"
+    manifest.write_text(manifest_text, encoding="utf-8")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        corpus = load_corpus(folder, manifest=manifest, cache=False)
+    return corpus, corpus.reports.set_index("source"), corpus.quality
+
+
+def test_an_ambiguous_or_repeated_manifest_row_is_a_warning(tmp_path):
+    corpus, reports, quality = _manifest_case(
+        tmp_path, "file,year,speaker\nsame.txt,2030,\nown.txt,2019,张三\nown.txt,2020,张三\na/same.txt,,李四\n")
+    assert reports.loc[["a/same.txt", "b/same.txt"], "year"].tolist() == [2022, 2018]  # not applied to either
+    ambiguous = quality[quality["message"].str.contains("is ambiguous, it ends")]
+    assert len(ambiguous) == 1 and ambiguous["severity"].iloc[0] == "warning"
+    assert "a/same.txt, b/same.txt" in ambiguous["message"].iloc[0]
+    assert reports.at["a/same.txt", "speaker"] == "李四"  # a full path is no ambiguity
+    assert reports.at["own.txt", "year"] == 2020 and reports.at["own.txt", "speaker"] == "张三"
+    repeated = quality[(quality["source"] == "own.txt") & (quality["field"] == "manifest")]
+    assert repeated[["severity", "message"]].values.tolist() == [
+        ["warning", f"{tmp_path / 'metadata.csv'} lines 3, 4 all match this report and differ on year: "
+                    "the later line's value is used"]]
+
+
+def test_invalid_manifest_values_are_not_set_and_computed_columns_are_ignored(tmp_path):
+    corpus, reports, quality = _manifest_case(
+        tmp_path, "file,adcode,meeting_date,level,n_chars,format\nown.txt,230109x,2021-13-01,district,5,pdf\n")
+    assert reports.loc["own.txt", ["adcode", "meeting_date", "level", "format"]].tolist() == [
+        "230109", "2021-03-03", "county", "txt"]
+    notes = quality[quality["source"] == "own.txt"].set_index("field")
+    for column, value in (("adcode", "230109x"), ("meeting_date", "2021-13-01"), ("level", "district")):
+        assert notes.at[column, "severity"] == "warning" and repr(value) in notes.at[column, "message"]
+    computed = quality[quality["source"] == str(tmp_path / "metadata.csv")]
+    assert computed["message"].str.contains("n_chars, format are computed by the loader").tolist() == [True]
+    assert reports["n_chars"].gt(10_000).all()
+
+
+def test_a_report_left_out_as_a_resolution_or_a_duplicate_keeps_a_note(tmp_path):
+    corpus, reports, quality = _manifest_case(tmp_path, "file,doc_type\nown.txt,resolution\n")
+    assert "own.txt" not in reports.index
+    note = quality[quality["source"] == "own.txt"]
+    assert note["doc_id"].isna().all() and note[["field", "severity"]].values.tolist() == [["doc_type", "info"]]
+    assert "left out: a resolution" in note["message"].iloc[0]
+    shutil.copy(RAW / "000_207fb4099e85d4c9.txt", tmp_path / "reports" / "x.txt")
+    shutil.copy(RAW / "000_207fb4099e85d4c9.txt", tmp_path / "reports" / "y.txt")
+    dropped = load_corpus(tmp_path / "reports", drop_duplicates=True, cache=False)
+    assert "y.txt" not in set(dropped.reports["source"])
+    assert dropped.quality.loc[dropped.quality["source"] == "y.txt", "message"].str.startswith("left out: duplicate").any()
+
+
+def test_an_extraction_warning_resolved_by_the_manifest_becomes_info(tmp_path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    body = (RAW / "004_2d83ae9706601383.txt").read_text(encoding="utf-8").split("\n", 1)[1]
+    (folder / "r.txt").write_text(f"政府工作报告\n{body}", encoding="utf-8")  # no region in the header
+    before = load_corpus(folder, cache=False).quality.set_index("field")
+    assert before.at["region", "severity"] == "warning"
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("file,region\nr.txt,呼兰区\n", encoding="utf-8")
+    after = load_corpus(folder, manifest=manifest, cache=False).quality
+    region = after[after["field"] == "region"]
+    assert region["severity"].tolist() == ["info", "info"]
+    assert region["message"].iloc[0] == before.at["region", "message"] + " (resolved: set from manifest line 2)"
+    assert not after["severity"].eq("warning").any()
