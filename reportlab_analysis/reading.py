@@ -270,6 +270,11 @@ def read_documents(
     if kind == "txt":
         if _LOOKS_LIKE_HTML.match(text):  # a scraped page saved as .txt
             return [_read_html(file, text, used, problems=problems, saved_as=" (saved as .txt)")]
+        tags = _html_fragment_tags(text)
+        if tags:  # a piece of a page (<div><p>…) saved as .txt
+            shown = ", ".join(f"<{tag}>" for tag in tags[:4])
+            _warn(file, f"looks like HTML markup ({shown} ...), not plain text; read as HTML", problems)
+            return [_read_html(file, text, used, problems=problems, saved_as=" (saved as .txt)")]
         return [RawDocument(source=str(file), format="txt", encoding=used, text=text, fields={})]
     if kind == "csv":
         delimiter = "\t" if file.suffix.lower() == ".tsv" else ","
@@ -289,6 +294,35 @@ def _read_html(file: Path, html: str, encoding: str, *, problems: list[str] | No
     for note in notes + ([shortfall] if shortfall else []):
         _warn(file, note, problems)
     return RawDocument(source=str(file), format="html", encoding=encoding, text=body, fields=fields)
+
+
+_MARKUP_TAG = re.compile(r"</?(p|div|br|span|font|table|tr|td|h[1-6]|li|ul|ol|strong|b|a|img|section|article)\b[^<>]*>",
+                         re.IGNORECASE)
+
+
+def _html_fragment_tags(text: str) -> list[str]:
+    """The tag names, most used first, if ``text`` is clearly a piece of HTML: five or more common tags, and little
+    text outside elements (under a fifth) unless nearly every line carries a tag (text broken by ``<br>``); else []."""
+    names = [match.group(1).lower() for match in _MARKUP_TAG.finditer(text[:200_000])]
+    if len(names) < 5:
+        return []
+    lines = [line for line in text.splitlines() if line.strip()]
+    if sum(1 for line in lines if _MARKUP_TAG.search(line)) < 0.8 * len(lines):
+        from selectolax.lexbor import LexborHTMLParser
+
+        body = LexborHTMLParser(text).body
+        total = len("".join((body.text(deep=True) if body is not None else "").split()))
+        loose, child = 0, body.child if body is not None else None
+        while child is not None:
+            if child.tag == "-text":
+                loose += len("".join((child.text_content or "").split()))
+            child = child.next
+        if not total or loose > 0.2 * total:
+            return []
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    return sorted(counts, key=lambda name: -counts[name])
 
 
 def _warn(file: Path, message: str, problems: list[str] | None) -> None:

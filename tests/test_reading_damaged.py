@@ -159,3 +159,25 @@ def test_line_break_between_inline_elements_follows_the_line_break_rule():
 
 
 WIDE = re.compile(r"[\u4e00-\u9fff]")
+
+
+# ---------------------------------------------------------------------------------------------- mislabelled files
+def test_html_fragment_saved_as_txt_is_read_as_html(tmp_path):
+    fragment = "<div class='content'>" + "".join(f"<p>{p}</p>\n" for p in PARAGRAPHS) + "</div>"
+    problems: list[str] = []
+    [doc] = read_documents(write(tmp_path, "fragment.txt", fragment), problems=problems)
+    assert (doc.format, doc.text) == ("html", "\n".join(PARAGRAPHS))
+    assert problems == ["looks like HTML markup (<p>, <div> ...), not plain text; read as HTML"]
+    # lines ended by <br> are markup too
+    problems.clear()
+    [doc] = read_documents(write(tmp_path, "br.txt", "<br>\n".join(PARAGRAPHS)), problems=problems)
+    assert (doc.format, doc.text) == ("html", "\n".join(PARAGRAPHS))
+    assert problems == ["looks like HTML markup (<br> ...), not plain text; read as HTML"]
+
+
+def test_plain_text_with_a_few_tags_in_it_stays_plain_text(tmp_path):
+    # a report quoting some markup, most of its text outside any element
+    text = "\n".join(PARAGRAPHS[:20]) + "\n网页中的<b>加粗</b>与<span>标记</span>照原样保留。<br>\n" + "\n".join(PARAGRAPHS[20:])
+    problems: list[str] = []
+    [doc] = read_documents(write(tmp_path, "quoted.txt", text), problems=problems)
+    assert (doc.format, doc.text, problems) == ("txt", text, [])
