@@ -23,7 +23,8 @@ How values are read:
   else the one before it (不低于, 不超过, 低于, 超过, 控制在, 力争 …); for qualitative targets
   ("与经济增长同步", "翻一番") ``value`` is NaN and ``qualifier`` keeps the phrase;
 * ``energy_intensity_change`` is signed: "单位国内生产总值能耗降低3%左右" gives -3;
-* ``new_urban_jobs`` is in 万人 (a figure in 人 is converted), ``grain_output`` keeps the stated unit;
+* ``new_urban_jobs`` is in 万人 (a figure in 人 is converted), ``grain_output`` keeps the stated unit; a price
+  index on the previous year ("居民消费价格指数控制在103左右") is read as the rise it means (``cpi`` 3, with a note);
 * ``variant`` separates measures of one indicator: ``surveyed``/``registered`` unemployment,
   ``urban``/``rural``/``per_capita`` income, ``total``/``general_budget`` fiscal revenue, ``cumulative`` for a
   total over the period ("地区生产总值总量增长50%", "比2010年翻一番", "今后五年城镇新增就业累计500万人");
@@ -133,7 +134,7 @@ def sentences_from_text(text: str, *, doc_id: str = "doc", year: int | None = No
 # Indicators
 # ------------------------------------------------------------------------------------------------
 _GROWTH_WORDS = re.compile(r"增长|增速|增幅|提高|增加|上升")
-_PRICE_WORDS = re.compile(r"涨幅|上涨|涨|增长|上升|价格总水平|物价")
+_PRICE_WORDS = re.compile(r"涨幅|上涨|涨|增长|上升|价格总水平|物价|控制在")
 _DOWN_WORDS = re.compile(r"降低|下降|减少|降|回落")
 _UP_WORDS = re.compile(r"提高|上升|增加|增长")
 
@@ -221,7 +222,7 @@ INDICATORS: dict[str, IndicatorSpec] = {
         ),
         IndicatorSpec(
             "cpi",
-            re.compile(r"居民消费价格(?:总水平)?(?:指数)?|消费价格指数|物价总水平|CPI"),
+            re.compile(r"居民消费价格(?:总水平)?(?:指数)?|消费价格指数|物价(?:总水平)?(?:指数)?|CPI"),
             needs=_PRICE_WORDS,
         ),
         IndicatorSpec(
@@ -378,7 +379,8 @@ def _find_subjects(text: str, indicators: Sequence[str]) -> list[tuple[int, int,
 
 
 def _subject_is_reference(text: str, start: int, end: int, name: str) -> bool:
-    """True when a subject is not itself being measured (a sync reference, a denominator, per-capita GDP)."""
+    """True when a subject is not itself being measured (a sync reference, a denominator, per-capita GDP, a
+    price deflator)."""
     before = text[max(0, start - 3):start]
     after = text[end:end + 6]
     if re.search(r"(?:与|和|同)$", before) and re.match(r"(?:增长)?(?:基本)?同步", after):
@@ -388,6 +390,9 @@ def _subject_is_reference(text: str, start: int, end: int, name: str) -> bool:
     if name == "gdp_growth" and re.match(r"(?:的)?(?:比重|贡献)", after):
         return True
     if name != "deficit_ratio" and re.search(r"占$", before):
+        return True
+    # "扣除物价因素增长5%" measures something else; 零售物价 is the retail price index, not consumer prices.
+    if name == "cpi" and (re.match(r"(?:上涨|上升|变动)?因素", after) or before.endswith("零售")):
         return True
     return False
 
@@ -421,6 +426,14 @@ def _read_mention(
         if value is None:
             continue
         qualitative = math.isnan(value["value"])
+        if name == "cpi" and not qualitative and _is_price_index(subject, value):
+            # "居民消费价格指数控制在103左右": an index on last year = 100, i.e. a rise of 3%.
+            if len(gap) > _MAX_GAP:
+                return None
+            rise = {**value, "value": value["value"] - 100, "low": value["low"] - 100,
+                    "high": value["high"] - 100, "unit": "%"}
+            notes = [f"price index {value['value']:g} (previous year = 100) read as a change of {rise['value']:g}%"]
+            return _finish_mention(text, start, end, name, match, rise, gap, notes)
         if qualitative:
             if name in ("unemployment_rate", "cpi", "deficit_ratio", "new_urban_jobs", "grain_output",
                         "energy_intensity_change"):
@@ -448,6 +461,16 @@ def _read_mention(
                     return _finish_mention(text, start, end, name, match, value, gap, notes, changed=True)
         return _finish_mention(text, start, end, name, match, value, gap, [])
     return None
+
+
+def _is_price_index(subject: str, value: dict) -> bool:
+    """True for a price index stated on the previous year (90 <= index < 130), not a percentage change.
+
+    Example:
+        >>> _is_price_index("居民消费价格指数", parse_value("103左右")), _is_price_index("居民消费价格", parse_value("3%"))
+        (True, False)
+    """
+    return "指数" in subject and value["unit"] in (None, "%") and 90 <= value["low"] <= value["high"] < 130
 
 
 def _finish_mention(
@@ -494,6 +517,8 @@ def _finish_mention(
     clause_start = max(text.rfind(mark, 0, start) for mark in ",;。:") + 1
     # ("赤字率从去年的2.1%提高到2.3%" names last year only as the base of the new value.)
     row["_past_clause"] = not changed and bool(_PAST_CLAUSE.search(text[clause_start:match.end()]))
+    # "去年政府工作报告提出，物价涨幅要从14.8%降到10%左右": a review quoting last year's plan states no result.
+    row["_quoted_plan"] = "提出" in text[:clause_start] and "要" in text[clause_start:match.start()]
     own_words = clause_before + subject + gap
     row["_accumulated"] = bool(_ACCUMULATED.search(own_words) or _ACCUMULATED_PREFACE.search(text)) and not (
         _WITHIN_YEAR.search(own_words)
@@ -813,6 +838,8 @@ def _mentions(sentences: pd.DataFrame, kind: Kind, indicators: Iterable[str] | N
     ):
         for mention in _parse_mentions(str(text), names, period):
             if kind == "target" and mention.get("_past_clause"):
+                continue
+            if kind == "achievement" and mention.get("_quoted_plan"):
                 continue
             mention = {key: value for key, value in mention.items() if not key.startswith("_")}
             rows.append({"doc_id": doc_id, "section": section, "para_id": para_id, "sent_id": sent_id,

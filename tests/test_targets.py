@@ -163,6 +163,31 @@ def test_respectively_lists_give_each_indicator_its_own_value():
     assert parse_sentence("二氧化碳排放和单位国内生产总值能耗分别降低17%和16%").empty
 
 
+@pytest.mark.parametrize(
+    ("sentence", "value", "qualifier", "index"),
+    [
+        ("物价涨幅控制在3%左右", 3.0, "左右", False),
+        ("居民消费价格涨幅3%左右", 3.0, "左右", False),
+        ("居民消费价格总水平涨幅控制在3.5%以内", 3.5, "以内", False),
+        ("居民消费价格指数控制在103左右", 3.0, "左右", True),
+        ("居民消费价格指数控制在103%以内", 3.0, "以内", True),
+        ("全年居民消费价格指数为99.3", -0.7, None, True),
+        ("居民消费价格指数上涨2%", 2.0, None, False),
+    ],
+)
+def test_price_wordings_and_price_indices(sentence, value, qualifier, index):
+    row = _one(sentence, "cpi")
+    assert row["value"] == pytest.approx(value) and row["qualifier"] == qualifier
+    assert ("previous year = 100" in (row["note"] or "")) == index
+
+
+def test_price_deflators_retail_prices_and_quoted_plans_are_not_consumer_prices():
+    assert parse_sentence("农村居民人均纯收入达到1220元，扣除物价因素比上年增长百分之五", indicators=["cpi"]).empty
+    assert parse_sentence("全年零售物价上涨百分之二点九", indicators=["cpi"]).empty
+    quoted = _sentences(("review", "去年政府工作报告提出，物价涨幅要从14.8%降到10%左右，实际回落到6.1%。"))
+    assert achievements_from_sentences(quoted, indicators=["cpi"]).empty
+
+
 def test_deficit_ratio_reads_the_new_value_not_last_years():
     assert _one("今年拟安排财政赤字1.62万亿元，赤字率从去年的2.1%提高到2.3%。", "deficit_ratio")["value"] == 2.3
     row = _one("全国财政赤字合计9500亿元，占国内生产总值比重在3%以内，累计国债余额占国内生产总值比重20%左右", "deficit_ratio")
