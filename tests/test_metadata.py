@@ -340,3 +340,25 @@ def test_dates_after_the_meeting_and_years_in_chinese_numerals():
     assert (meta["meeting_date"], meta["year"], meta["region"]) == ("2019-01-08", 2019, "南岗区")
     plain, notes = _meta("政府工作报告\n各位代表：\n一、二〇一八年工作回顾")
     assert plain["year"] == 2019 and not [n for n in notes if n.field == "year"]
+
+
+@pytest.mark.parametrize(
+    ("meeting", "speaker", "expected"),
+    [
+        ("在苏州市十七届人大三次会议上", "市长 李亚平", ("苏州市", "320500", "city")),
+        ("在广东省十三届人大二次会议上", "省长 马兴瑞", ("广东省", "440000", "provincial")),
+        ("在南岗区十六届人大二次会议上", "区长 宋博岩", ("南岗区", "230103", "county")),
+        ("在南岗区十六届人民代表大会第二次会议上", "区长 宋博岩", ("南岗区", "230103", "county")),
+        ("在苏州市第十七届人大三次会议上", "市长 李亚平", ("苏州市", "320500", "city")),
+    ],
+)
+def test_a_meeting_line_without_di_names_the_issuer(meeting, speaker, expected):
+    """'在苏州市十七届人大三次会议上' (no 第 before the session number) is as common as the long form."""
+    lines = _seed("000").split("\n")
+    assert lines[0].startswith("——2017年12月10日在南岗区第十六届人大二次会议上")
+    body = "\n".join(lines[2:]).replace("南岗区", "本区")  # only the meeting line may name the issuer
+    text = _clean(f"政府工作报告\n——2017年12月10日{meeting}\n{speaker}\n{body}")
+    meta, notes = extract_metadata(text)
+    assert (meta["region"], meta["adcode"], meta["level"]) == expected
+    assert meta["meeting_date"] == "2017-12-10"
+    assert not [n for n in notes if n.field == "region" and n.severity == "warning"]
