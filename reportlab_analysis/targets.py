@@ -32,7 +32,9 @@ How values are read:
   total over the period when it says 总量, names a base year, or says 累计 in a sentence about several years
   (variant ``cumulative``); ``note`` says which;
 * ``phrase`` is the exact words read (whitespace removed, full-width characters folded) and ``note`` says how a
-  value was derived when that is not obvious (a unit conversion, a value shared by an enumeration, a 分别 list).
+  value was derived when that is not obvious (a unit conversion, a value shared by an enumeration, a 分别 list)
+  and marks a figure stated as an estimate ("预计增长7.5%", 初步测算 …, usual in reports given before the
+  year's statistics are out).
 
 Which sentences hold targets: sentences of the ``plan`` section, unless they (or the sentence that opens their
 paragraph, "过去一年，……") speak of the past (去年, 过去, 五年来, 增长了, 完成 …) without a target cue; in reports
@@ -357,6 +359,8 @@ _BASE_YEAR = re.compile(r"比(?:\d{4}|[一二三四五六七八九〇○零]{4})
 #: "城镇新增就业累计500万人": a total over the period when the sentence speaks of several years.
 _ACCUMULATED = re.compile(r"累计")
 _ACCUMULATED_PREFACE = re.compile(r"^[^,;。:]{0,12}累计[,:]")  # "五年累计，单位国内生产总值能耗下降19.1%"
+#: "预计增长7.5%": a figure given before the year's statistics are out (reports of December or January).
+_ESTIMATE = re.compile(r"预计|初步测算|初步统计|初步核算|预估|估计")
 _WITHIN_YEAR = re.compile(r"全年|今年|当年|上半年|前三季度")
 _MULTI_YEAR = re.compile(
     r"(?:过去|今后|未来)[二三四五六七八九十两几]年|[二三四五六七八九十两几多]年(?:来|以来|间|内|累计)"
@@ -580,6 +584,9 @@ def _parse_mentions(sentence: str, names: Sequence[str], period: Period) -> list
     for row in rows:
         if row is None or row["indicator"] not in names:
             continue
+        estimate = _ESTIMATE.search(text, 0, row["_value_start"])
+        if estimate:
+            row["note"] = "; ".join(filter(None, [row["note"], f"an estimate ({estimate.group()}), not the final figure"]))
         several_years = sentence_five_year or period == "five_year" or bool(_MULTI_YEAR.search(text))
         if row.get("_accumulated") and row["variant"] != "cumulative" and several_years:
             row.update(variant="cumulative", period="five_year", note="; ".join(
@@ -993,7 +1000,8 @@ def compare_with_achievements(
         DataFrame: ``region``, ``city`` and ``adcode`` (those the inputs have), ``year``, ``indicator``,
         ``variant``, ``target`` (value), ``target_low``,
         ``target_high``, ``qualifier``, ``achieved``, ``gap`` (achieved minus target; whether "7.4 against 7.5左右"
-        counts as met is left to the reader), ``target_sentence``, ``achieved_sentence``.
+        counts as met is left to the reader), ``achieved_note`` (the outcome's note, e.g. that it is an estimate),
+        ``target_sentence``, ``achieved_sentence``.
 
     Example:
         >>> targets, outcomes = extract_targets(corpus), extract_achievements(corpus)  # doctest: +SKIP
@@ -1022,7 +1030,9 @@ def compare_with_achievements(
                                _variant=_variant_key(outcomes["variant"]))
     outcomes = outcomes.sort_values(["_place", "year", "_outside", "para_id", "sent_id"], kind="stable")
     outcomes = outcomes.drop_duplicates(["_place", "year", "_variant"])
-    outcomes = outcomes.assign(year=outcomes["year"] - 1)[["_place", "year", "_variant", "value", "sentence"]]
+    note = outcomes["note"] if "note" in outcomes.columns else pd.Series(None, index=outcomes.index, dtype=object)
+    outcomes = outcomes.assign(year=outcomes["year"] - 1, achieved_note=note)
+    outcomes = outcomes[["_place", "year", "_variant", "value", "achieved_note", "sentence"]]
     outcomes = outcomes.rename(columns={"value": "achieved", "sentence": "achieved_sentence"})
     table = annual_targets[
         [*place_fields, "_place", "year", "indicator", "variant", "_variant", "value", "low", "high", "qualifier",
@@ -1031,7 +1041,7 @@ def compare_with_achievements(
     table = table.merge(outcomes, on=["_place", "year", "_variant"], how="left")
     table["gap"] = (table["achieved"] - table["target"]).round(6)
     columns = [*place_fields, "year", "indicator", "variant", "target", "target_low", "target_high", "qualifier",
-               "achieved", "gap", "target_sentence", "achieved_sentence"]
+               "achieved", "gap", "achieved_note", "target_sentence", "achieved_sentence"]
     return table.sort_values(["region", "_place", "year"], kind="stable")[columns].reset_index(drop=True)
 
 

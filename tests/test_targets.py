@@ -565,3 +565,26 @@ def test_places_of_one_name_in_different_cities_are_kept_apart(tmp_path):
     figure = ra.targets.plot_target_series(comparison)
     labels = figure.axes[0].get_legend_handles_labels()[1]
     assert "北京市通州区 目标 target" in labels and "南通市通州区 目标 target" in labels
+
+
+def test_review_figures_stated_as_estimates_are_marked():
+    sentences = _sentences(
+        ("review", "今年以来，全县地区生产总值预计增长7.5%，财政总收入增长12%，城镇新增就业6500人。"),
+        ("review", "经初步测算，城乡居民人均可支配收入分别增长7%和8%。"),
+        ("review", "全年社会消费品零售总额增长9%。"),
+    )
+    achieved = achievements_from_sentences(sentences)
+    estimated = achieved["note"].fillna("").str.contains("estimate")
+    # 预计 covers the figures after it in its sentence, and each row of a 分别 pair.
+    assert achieved.loc[estimated, "value"].tolist() == [7.5, 12.0, 0.65, 7.0, 8.0]
+    assert achieved.loc[~estimated, "indicator"].tolist() == ["retail_sales_growth"]
+    assert achieved.loc[achieved["indicator"] == "income_growth", "note"].str.contains("分别").all()
+
+
+def test_the_comparison_says_when_an_outcome_is_an_estimate(tmp_path):
+    _write_report(tmp_path, "a2023.txt", "湖州市安吉县", 2023, "全县地区生产总值增长3%。", "地区生产总值增长7%左右。")
+    _write_report(tmp_path, "a2024.txt", "湖州市安吉县", 2024, "全县地区生产总值预计增长7.5%。", "地区生产总值增长6%左右。")
+    corpus = ra.load_corpus(tmp_path, cache=False)
+    comparison = compare_with_achievements(extract_targets(corpus), extract_achievements(corpus)).set_index("year")
+    assert comparison.loc[2023, "achieved"] == 7.5
+    assert "预计" in comparison.loc[2023, "achieved_note"]
