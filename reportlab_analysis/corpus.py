@@ -522,8 +522,10 @@ def _load_file(file: Path, *, root: Path, text_column: str | None, title_column:
     except ReadError as error:
         if on_error == "raise":
             raise
-        result.warnings.append(f"skipped {error}")
-        result.quality.append(_note(None, relative_source(str(file), root), "file", "error", str(error)))
+        source = relative_source(str(file), root)  # the problem alone: the note's source names the file
+        problem = error.problem if Path(error.path) == Path(file) else str(error)
+        result.warnings.append(f"skipped {source}: {problem}")
+        result.quality.append(_note(None, source, "file", "error", problem))
         return result
     source = relative_source(str(file), root)
     doc_id = make_doc_id(documents[0].text) if len(documents) == 1 and "#" not in documents[0].source else None
@@ -537,7 +539,7 @@ def _load_file(file: Path, *, root: Path, text_column: str | None, title_column:
             if on_error == "raise":
                 raise RuntimeError(f"{document.source}: could not process the report: {error}") from error
             message = f"could not process the report ({type(error).__name__}: {error})"
-            result.warnings.append(f"{document.source}: {message}")
+            result.warnings.append(f"{relative_source(document.source, root)}: {message}")
             result.quality.append(_note(None, relative_source(document.source, root), "file", "error", message))
     return result
 

@@ -558,3 +558,23 @@ def test_an_extraction_warning_resolved_by_the_manifest_becomes_info(tmp_path):
     assert region["severity"].tolist() == ["info", "info"]
     assert region["message"].iloc[0] == before.at["region", "message"] + " (resolved: set from manifest line 2)"
     assert not after["severity"].eq("warning").any()
+
+
+def test_the_quality_table_is_the_same_whether_the_folder_is_given_relative_or_absolute(tmp_path, monkeypatch):
+    folder = tmp_path / "mixed"
+    (folder / "sub").mkdir(parents=True)
+    shutil.copy(RAW / "002_72858070d2a0e224.txt", folder / "sub" / "a.txt")
+    (folder / "sub" / "fake.pdf").write_text("这不是PDF文件", encoding="utf-8")
+    (folder / "sub" / "empty.txt").write_bytes(b"")
+    (folder / "outside_link.txt").symlink_to(RAW / "003_c7f94249779b73e0.txt")
+    monkeypatch.chdir(tmp_path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        relative = load_corpus("mixed", cache=False)
+        absolute = load_corpus(folder, cache=False)
+    pd.testing.assert_frame_equal(relative.quality, absolute.quality)
+    pd.testing.assert_frame_equal(relative.reports, absolute.reports)
+    assert relative.reports["source"].tolist() == ["outside_link.txt", "sub/a.txt"]
+    errors = relative.quality[relative.quality["severity"] == "error"]
+    assert errors["source"].tolist() == ["sub/empty.txt", "sub/fake.pdf"]
+    assert not errors["message"].str.contains("mixed").any(), errors["message"].tolist()
