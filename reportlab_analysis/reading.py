@@ -917,6 +917,9 @@ def _read_csv(
             continue
         row: dict[str, object] = {name: (value if value != "" else None) for name, value in zip(header, values)}
         body = row.get(text_col) or ""
+        if not str(body).strip():  # like a JSONL record whose text is null
+            _skip_or_raise(file, f"line {start_line} (row {row_number}): text column {text_col!r} is empty", problems)
+            continue
         documents.append(
             RawDocument(
                 source=f"{file}#row={row_number}",
@@ -989,6 +992,9 @@ def _read_jsonl(
         if not isinstance(body, str):
             problem = "is missing" if text_col not in row else f"is {type(body).__name__}, not text"
             _skip_or_raise(file, f"line {line_number}: text field {text_col!r} {problem}", problems)
+            continue
+        if not body.strip():
+            _skip_or_raise(file, f"line {line_number}: text field {text_col!r} is empty", problems)
             continue
         documents.append(
             RawDocument(

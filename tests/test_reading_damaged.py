@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from pathlib import Path
 
@@ -181,3 +182,30 @@ def test_plain_text_with_a_few_tags_in_it_stays_plain_text(tmp_path):
     problems: list[str] = []
     [doc] = read_documents(write(tmp_path, "quoted.txt", text), problems=problems)
     assert (doc.format, doc.text, problems) == ("txt", text, [])
+
+
+# ---------------------------------------------------------------------------------------------- empty text cells
+def test_empty_csv_text_cells_are_skipped_like_null_jsonl_text(tmp_path):
+    text = csv_rows(["title", "content"], ["a", ""], ["b", REPORTS[2]], ["c", "   "])
+    path = write(tmp_path, "empty.csv", text)
+    problems: list[str] = []
+    [doc] = read_documents(path, problems=problems)
+    assert (doc.text, doc.fields["title"], doc.source) == (REPORTS[2], "b", f"{path}#row=2")
+    last = line_of(text, "c,")
+    assert problems == ["line 2 (row 1): text column 'content' is empty",
+                        f"line {last} (row 3): text column 'content' is empty"]
+    with pytest.raises(ReadError, match=r"empty\.csv: line 2 \(row 1\): text column 'content' is empty"):
+        read_documents(path)
+    tsv = write(tmp_path, "empty.tsv", f"title\tcontent\na\t\nb\t{PARAGRAPHS[0]}\n")
+    problems.clear()
+    assert [d.text for d in read_documents(tsv, problems=problems)] == [PARAGRAPHS[0]]
+    assert problems == ["line 2 (row 1): text column 'content' is empty"]
+
+
+def test_blank_jsonl_text_is_skipped_like_null(tmp_path):
+    lines = [json.dumps({"title": "a", "content": None}), json.dumps({"title": "b", "content": " \n "}),
+             json.dumps({"title": "c", "content": REPORTS[0]}, ensure_ascii=False)]
+    problems: list[str] = []
+    [doc] = read_documents(write(tmp_path, "blank.jsonl", "\n".join(lines)), problems=problems)
+    assert doc.text == REPORTS[0]
+    assert problems == ["line 1: text field 'content' is NoneType, not text", "line 2: text field 'content' is empty"]
