@@ -9,12 +9,12 @@ On each bundled corpus (the seed district reports and the national State Council
   ``jieba.lcut`` with no lexicon and no stopwords (only whitespace and punctuation tokens dropped, so that the
   baseline is not a straw man) and no maximum document share. All fit gensim ``LdaModel`` with the same K, seeds
   and passes rule (``--passes N`` fixes the passes of every fit); c_npmi (top 10 terms) is averaged over seeds,
-  measured the same way for every pipeline on its own tokens: in windows of 10 tokens of the corpus itself
-  (``c_npmi``, the headline), in whole paragraphs of the corpus (``c_npmi_paragraph``: co-occurrence in the same
-  paragraph, which does not depend on how many tokens a pipeline drops between two words) and in windows of 10
-  tokens of a larger reference corpus, the seed and national paragraphs together (``c_npmi_reference``). The
-  last two matter for the five seed reports: 300 paragraphs are too few for window statistics, and there NPMI
-  rewards topics of function words (的, 和, 等), which co-occur in almost every window.
+  measured the same way for every pipeline on its own tokens: in windows of 10 tokens of the corpus together with
+  the other bundled corpus, tokenized by the pipeline's tokenizer for this corpus (``c_npmi_reference``, the
+  headline: what notebook 02 does with ``reference_path``), in windows of the corpus alone (``c_npmi``), and in
+  whole paragraphs (``c_npmi_paragraph``, which does not depend on how many tokens a pipeline drops between two
+  words). ``--reference-size`` shows why the headline needs the reference: national topics scored on subsets of
+  the national paragraphs the size of the seed corpus rank plain LDA's function-word topics first.
   ``c_v`` (gensim's default windows of 110 tokens, NPMI-based context vectors compared by cosine) is the measure
   Röder, Both and Hinneburg (2015) found closest to human judgements of topic quality.
   We also count the boilerplate terms (发展, 建设, 推进, ... ) among the topics' top 10 terms, and compare ours
@@ -58,16 +58,27 @@ BOILERPLATE = ["发展", "建设", "推进", "加强", "推动", "实施", "工�
 _WORDLIKE = re.compile(r"[\w\u4e00-\u9fff]")
 
 
-def load_paragraphs(path: Path, *, pos=topics.TOPIC_POS) -> pd.DataFrame:
+def load_paragraphs(path: Path, *, pos=topics.TOPIC_POS, reference: Path | None = None):
     """Paragraphs (appendix excluded) of a bundled corpus, tokenized as ``topics.prepare_documents`` does by
     default (``Tokenizer.for_corpus`` with ``pos``: lexicon, stopwords, the corpus' place names masked, nouns and
-    verbs kept), without the token cache so that the tokenizing time is real."""
+    verbs kept), without the token cache so that the tokenizing time is real; and, with ``reference``, the
+    texts coherence is measured on against that larger reference (``topics.reference_texts``: these paragraphs
+    plus the reference's, tokenized by the same tokenizer)."""
     from reportlab_analysis import load_corpus
     from reportlab_analysis.tokenize import Tokenizer
 
     corpus = load_corpus(path)
-    return topics.prepare_documents(corpus, unit="paragraph", metadata=["region", "year"],
-                                    tokenizer=Tokenizer.for_corpus(corpus, cache=False, pos=pos))
+    tokenizer = Tokenizer.for_corpus(corpus, cache=False, pos=pos)
+    paragraphs = topics.prepare_documents(corpus, unit="paragraph", metadata=["region", "year"], tokenizer=tokenizer)
+    if reference is None:
+        return paragraphs
+    return paragraphs, topics.reference_texts(paragraphs, reference, tokenizer=tokenizer)
+
+
+def _body_paragraphs(path: Path) -> list[str]:
+    from reportlab_analysis import load_corpus
+
+    return load_corpus(path).paragraphs(include_appendix=False)["text"].tolist()
 
 
 def naive_tokens(texts: list[str]) -> list[list[str]]:
@@ -105,10 +116,11 @@ def tomotopy_npmi(model, texts: list[list[str]], dictionary, window_size: int | 
 
 
 def run(corpora: list[str], seeds: dict[str, list[int]], passes: int | None, tomotopy_iterations: int) -> pd.DataFrame:
-    # Tokenize every bundled corpus with both pipelines first: each pipeline's tokens of all corpora together
-    # are also its large reference corpus for coherence ("c_npmi_reference" below).
-    prepared = {}
+    # Tokenize every bundled corpus with every pipeline first, and each corpus' reference texts for coherence
+    # ("c_npmi_reference" below).
+    prepared, reference = {}, {}
     for name in CORPORA:
+        other = next(path for other_name, path in CORPORA.items() if other_name != name)
         started = time.perf_counter()
         paragraphs = load_paragraphs(CORPORA[name])
         tokenize_ours = time.perf_counter() - started  # includes loading the corpus
@@ -121,8 +133,11 @@ def run(corpora: list[str], seeds: dict[str, list[int]], passes: int | None, tom
         prepared[name] = (paragraphs, {"ours": (paragraphs["tokens"].tolist(), tokenize_ours),
                                        "ours_all_pos": (all_pos, tokenize_all_pos),
                                        "naive": (naive, tokenize_naive)})
-    reference = {pipeline: [doc for _, tokens in prepared.values() for doc in tokens[pipeline][0]]
-                 for pipeline in PIPELINES}
+        # the reference: this corpus plus the other bundled one, tokenized by each pipeline's own tokenizer for
+        # this corpus (what notebook 02 does with reference_path)
+        reference[name] = {"ours": load_paragraphs(CORPORA[name], reference=other)[1],
+                           "ours_all_pos": load_paragraphs(CORPORA[name], pos=None, reference=other)[1],
+                           "naive": naive + naive_tokens(_body_paragraphs(other))}
     # fit_lda's defaults (min_doc_freq=5, max_doc_share=0.3, adaptive passes) unless said otherwise
     filters = {"ours": {}, "ours_all_pos": {}, "naive": {"max_doc_share": 1.0}}
     rows = []
@@ -142,7 +157,7 @@ def run(corpora: list[str], seeds: dict[str, list[int]], passes: int | None, tom
                     "c_npmi": topics.coherence(model, tokens, measure="c_npmi"),
                     "c_npmi_paragraph": topics.coherence(model, tokens, measure="c_npmi",
                                                          window_size=PARAGRAPH_WINDOW),
-                    "c_npmi_reference": topics.coherence(model, reference[pipeline], measure="c_npmi"),
+                    "c_npmi_reference": topics.coherence(model, reference[name][pipeline], measure="c_npmi"),
                     "c_v": topics.coherence(model, tokens, measure="c_v"),
                     "boilerplate_in_top10": boilerplate_in_top_terms(model),
                     "example_topic": " ".join(topics.top_terms(model, n=6).query("topic == 0")["term"]),
@@ -163,7 +178,7 @@ def run(corpora: list[str], seeds: dict[str, list[int]], passes: int | None, tom
                         "tokenize_s": tokenize_seconds, "fit_s": tm_seconds,
                         "c_npmi": tomotopy_npmi(tm, tokens, model.dictionary),
                         "c_npmi_paragraph": tomotopy_npmi(tm, tokens, model.dictionary, window_size=PARAGRAPH_WINDOW),
-                        "c_npmi_reference": tomotopy_npmi(tm, reference[pipeline], model.dictionary),
+                        "c_npmi_reference": tomotopy_npmi(tm, reference[name][pipeline], model.dictionary),
                         "c_v": tomotopy_npmi(tm, tokens, model.dictionary, measure="c_v"),
                         "boilerplate_in_top10": int(sum(w in BOILERPLATE for t in range(k)
                                                         for w, _ in tm.get_topic_words(t, top_n=10))),
@@ -172,6 +187,43 @@ def run(corpora: list[str], seeds: dict[str, list[int]], passes: int | None, tom
                     print(f"{name:9} {pipeline:12} tomotopy seed {seed}: c_npmi {rows[-1]['c_npmi']:.4f}, "
                           f"fit {tm_seconds:.1f}s", flush=True)
     return pd.DataFrame(rows)
+
+
+def reference_size(seeds: list[int], sizes: list[int], repeats: int, k: int = 15) -> pd.DataFrame:
+    """How many paragraphs window coherence needs to rank two sets of topics: ours and naive are fitted on all
+    national paragraphs, then scored on random subsets of ``sizes`` paragraphs (``repeats`` each), and on five
+    random whole reports, about the size of the seed corpus."""
+    paragraphs = load_paragraphs(CORPORA["national"])
+    ours = paragraphs["tokens"].tolist()
+    naive = naive_tokens(paragraphs["text"].tolist())
+    base = paragraphs[["doc_id", "section", "para_id"]]
+    rng = np.random.default_rng(0)
+    reports = paragraphs["doc_id"].unique()
+    rows = []
+    for seed in seeds:
+        fitted = {"ours": topics.fit_lda(base.assign(tokens=ours), k=k, seed=seed),
+                  "naive": topics.fit_lda(base.assign(tokens=naive), k=k, seed=seed, max_doc_share=1.0)}
+        subsets = [("all paragraphs", np.arange(len(ours)))]
+        subsets += [(f"{size} random paragraphs", rng.choice(len(ours), size=size, replace=False))
+                    for size in sizes for _ in range(repeats)]
+        subsets += [("5 random reports",
+                     np.flatnonzero(paragraphs["doc_id"].isin(rng.choice(reports, 5, replace=False))))
+                    for _ in range(repeats)]
+        for subset, rows_taken in subsets:
+            scores = {name: topics.coherence(model, [texts[i] for i in rows_taken], measure="c_npmi")
+                      for (name, model), texts in zip(fitted.items(), (ours, naive))}
+            rows.append({"seed": seed, "subset": subset, "paragraphs": len(rows_taken), **scores,
+                         "difference": scores["ours"] - scores["naive"]})
+        print(f"reference size, seed {seed} done", flush=True)
+    return pd.DataFrame(rows)
+
+
+def summarize_reference_size(results: pd.DataFrame) -> pd.DataFrame:
+    return (results.groupby("subset", sort=False)
+            .agg(paragraphs=("paragraphs", "mean"), scored=("seed", "size"), ours=("ours", "mean"),
+                 naive=("naive", "mean"), difference=("difference", "mean"), difference_sd=("difference", "std"),
+                 ours_higher=("difference", lambda d: f"{int((d > 0).sum())} of {len(d)}"))
+            .reset_index())
 
 
 def summarize(results: pd.DataFrame) -> pd.DataFrame:
@@ -185,7 +237,7 @@ def summarize(results: pd.DataFrame) -> pd.DataFrame:
             .reset_index())
 
 
-MEASURES = ("c_npmi", "c_npmi_paragraph", "c_npmi_reference", "c_v")
+MEASURES = ("c_npmi_reference", "c_npmi", "c_npmi_paragraph", "c_v")
 
 
 def paired(results: pd.DataFrame) -> pd.DataFrame:
@@ -213,9 +265,26 @@ def main(argv: list[str] | None = None) -> int:
                         help="passes of every gensim fit (default: fit_lda's adaptive topics.default_passes)")
     parser.add_argument("--tomotopy-iterations", type=int, default=500)
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "benchmarks" / "out" / "topics")
+    parser.add_argument("--reference-size", action="store_true",
+                        help="instead: score national topics on subsets of the national paragraphs (sizes "
+                             "--subset-sizes, 10 draws each, seeds --seeds or 1 2)")
+    parser.add_argument("--subset-sizes", nargs="+", type=int, default=[310, 1000, 2500])
     args = parser.parse_args(argv)
     import gensim
     import tomotopy
+
+    if args.reference_size:
+        results = reference_size(args.seeds or [1, 2], args.subset_sizes, repeats=10)
+        args.out.mkdir(parents=True, exist_ok=True)
+        results.to_csv(args.out / "bench_topics_reference_size.csv", index=False)
+        summary = summarize_reference_size(results)
+        table = summary.to_markdown(index=False, floatfmt=".3f") if _has_tabulate() else summary.to_string(index=False)
+        header = (f"National topics (K=15, seeds {args.seeds or [1, 2]}, gensim {gensim.__version__}) scored by "
+                  "c_npmi in 10-token windows of subsets of the national paragraphs\n\n")
+        (args.out / "bench_topics_reference_size.md").write_text(header + table + "\n", encoding="utf-8")
+        print()
+        print(header + table)
+        return 0
 
     seeds = {name: args.seeds or DEFAULT_SEEDS[name] for name in CORPORA}
     results = run(args.corpora, seeds, args.passes, args.tomotopy_iterations)
