@@ -340,16 +340,16 @@ def decode_bytes(data: bytes, *, source: str | Path = "<bytes>", encoding: str |
                  problems: list[str] | None = None) -> tuple[str, str]:
     """Decode the bytes of a text file and name the codec used.
 
-    Order: byte-order mark, strict UTF-8, strict GB18030, UTF-16 without BOM (when NUL bytes suggest it),
-    then ``charset-normalizer``. A decoding counts only if the text looks like text.
+    Order: byte-order mark, UTF-16 without BOM (when NUL bytes suggest it), strict UTF-8, strict GB18030, then
+    ``charset-normalizer``. A decoding counts only if the text looks like text.
 
     Args:
         data: the file's bytes.
         source: the file, for error messages.
         encoding: decode with this codec only (strictly) instead of detecting.
-        problems: when a list is given, UTF-8 text damaged by a few invalid bytes (at most one per 50 good
-            characters) is decoded with each bad byte sequence replaced by U+FFFD, and a message saying how many
-            and where is appended; without it such text raises a ReadError.
+        problems: when a list is given, UTF-8 or GB18030/GBK text damaged by a few invalid bytes (at most one per
+            50 good characters) is decoded with each bad byte sequence replaced by U+FFFD, and a message saying how
+            many and where is appended; without it such text raises a ReadError.
 
     Returns:
         ``(text, encoding)``; a BOM is not part of the text.
@@ -411,21 +411,34 @@ def decode_bytes(data: bytes, *, source: str | Path = "<bytes>", encoding: str |
                         f"offset {utf8_error.start}; check the text there")
         return _checked(text, source, "utf-8"), "utf-8"
 
+    gb_error: UnicodeDecodeError | None = None
     try:
         text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        gb_error = exc
     else:
         if _looks_like_text(text):
             return _checked(text, source, "gb18030"), "gb18030"
+    if gb_error is not None and _mostly_gb18030(data):
+        text, bad = _decode_damaged_gb18030(data)
+        if problems is None:
+            raise ReadError(
+                source,
+                f"is GB18030/GBK text with {len(bad)} invalid byte(s), the first at offset {bad[0]}; the file looks "
+                "damaged (fix it; load_corpus keeps it with the bad bytes replaced and a warning)",
+            )
+        problems.append(f"damaged GB18030/GBK: {len(bad)} invalid byte(s) replaced by U+FFFD, the first at byte offset "
+                        f"{bad[0]}; check the text there")
+        return _checked(text, source, "gb18030"), "gb18030"
 
     best = _charset_normalizer_guess(data)
     if best is not None:
         return _checked(best[0], source, best[1]), best[1]
+    gb_where = f" (first bad byte at offset {gb_error.start})" if gb_error is not None else " (not text)"
     raise ReadError(
         source,
-        "cannot be decoded: not valid UTF-8 (first bad byte at offset "
-        f"{utf8_error.start}), GB18030 or UTF-16; pass encoding=... if you know the codec",
+        f"cannot be decoded: not valid UTF-8 (first bad byte at offset {utf8_error.start}), GB18030{gb_where} or "
+        "UTF-16; pass encoding=... if you know the codec",
     )
 
 
@@ -452,6 +465,64 @@ def _mostly_utf8(data: bytes) -> bool:
     bad = text.count("\ufffd")
     good = sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd")
     return good >= 20 and bad * 50 <= good
+
+
+def _mostly_gb18030(data: bytes) -> bool:
+    """Simplified Chinese in GB18030/GBK apart from a few bad bytes: at most one bad sequence per 50 Chinese
+    characters, and nearly all of these (95%) common ones in GB2312, which text in another codec read as GBK is not."""
+    text = data.decode("gb18030", errors="replace")
+    bad = text.count("\ufffd")
+    chinese = [ch for ch in text if "\u4e00" <= ch <= "\u9fff"]
+    if len(chinese) < 20 or bad * 50 > len(chinese) or not _looks_like_text(text):
+        return False
+    common = sum(1 for ch in chinese if _in_gb2312(ch))
+    return common >= 0.95 * len(chinese)
+
+
+def _decode_damaged_gb18030(data: bytes) -> tuple[str, list[int]]:
+    """Decode GB18030 with bad bytes, each bad place replaced by one U+FFFD, and the offsets of these places.
+
+    A bad byte in double-byte text can put every later pair out of step (an inserted byte) or stand for half a
+    character; at each error the reading goes on in whichever way decodes the next bytes best: the lead byte is
+    bad (skip it), a byte was inserted after it (skip that one and pair the lead with the next), or the second
+    byte of the character is bad (skip both).
+    """
+    pieces: list[str] = []
+    bad: list[int] = []
+    position = 0
+    while True:
+        try:
+            pieces.append(data[position:].decode("gb18030"))
+            return "".join(pieces), bad
+        except UnicodeDecodeError as exc:
+            start = position + exc.start
+        pieces.append(data[position:start].decode("gb18030"))
+        # (bytes read next, where reading resumes, the bad byte, text for the bad place)
+        options = [(data[start + 1:start + 41], start + 1, start, "\ufffd"),
+                   (data[start + 2:start + 42], start + 2, start + 1, "\ufffd")]
+        try:
+            joined = (data[start:start + 1] + data[start + 2:start + 3]).decode("gb18030")
+        except UnicodeDecodeError:
+            pass
+        else:
+            options.append((data[start:start + 1] + data[start + 2:start + 42], start + 3, start + 1, "\ufffd" + joined))
+        _, position, offset, replacement = max(options, key=lambda option: _decodes_well(option[0]))
+        pieces.append(replacement)
+        bad.append(min(offset, len(data) - 1))
+
+
+def _decodes_well(window: bytes) -> int:
+    """How well bytes read as simplified Chinese: common (GB2312) characters and ASCII count, bad bytes cost."""
+    text = window.decode("gb18030", errors="replace")[:-1]  # the last character may be cut in two
+    return sum(1 if ch < "\x80" or _in_gb2312(ch) else -1 for ch in text) - 5 * text.count("\ufffd")
+
+
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _guess_utf16(data: bytes) -> tuple[str, str] | None:

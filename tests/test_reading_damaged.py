@@ -209,3 +209,48 @@ def test_blank_jsonl_text_is_skipped_like_null(tmp_path):
     [doc] = read_documents(write(tmp_path, "blank.jsonl", "\n".join(lines)), problems=problems)
     assert doc.text == REPORTS[0]
     assert problems == ["line 1: text field 'content' is NoneType, not text", "line 2: text field 'content' is empty"]
+
+
+# ---------------------------------------------------------------------------------------------- damaged GBK
+def gbk_with_bytes_inserted(text: str, at: tuple[int, ...]) -> bytes:
+    data = bytearray(text.encode("gbk"))
+    for offset in sorted(at, reverse=True):
+        data[offset:offset] = b"\xff"
+    return bytes(data)
+
+
+def test_a_few_bad_bytes_in_gbk_are_replaced_and_reported(tmp_path):
+    # 0xFF is never part of a GBK character; each one inserted puts the pairs after it out of step
+    data = gbk_with_bytes_inserted(REPORTS[0], (1000, 5000, 20000))
+    path = write(tmp_path, "gbk_bad.txt", data)
+    problems: list[str] = []
+    [doc] = read_documents(path, problems=problems)
+    assert doc.encoding == "gb18030" and doc.text.count("\ufffd") == 3
+    assert doc.text.replace("\ufffd", "") == REPORTS[0]  # back in step right after each bad byte
+    assert problems == ["damaged GB18030/GBK: 3 invalid byte(s) replaced by U+FFFD, the first at byte offset 1000; "
+                        "check the text there"]
+    with pytest.raises(ReadError, match=r"gbk_bad\.txt: is GB18030/GBK text with 3 invalid byte\(s\), the first at "
+                                        r"offset 1000; the file looks damaged"):
+        read_documents(path)
+
+
+def test_a_damaged_second_byte_in_gbk_loses_one_character(tmp_path):
+    cut = next(i for i in range(1000, len(REPORTS[0])) if WIDE.match(REPORTS[0][i]))
+    lead = len(REPORTS[0][:cut].encode("gbk"))
+    data = bytearray(REPORTS[0].encode("gbk"))
+    data[lead + 1] = 0xFF  # the second byte of a Chinese character
+    problems: list[str] = []
+    [doc] = read_documents(write(tmp_path, "gbk_trail.txt", bytes(data)), problems=problems)
+    assert doc.text == REPORTS[0][:cut] + "\ufffd" + REPORTS[0][cut + 1:]
+    assert problems == [f"damaged GB18030/GBK: 1 invalid byte(s) replaced by U+FFFD, the first at byte offset "
+                        f"{lead + 1}; check the text there"]
+
+
+def test_undecodable_file_names_the_offset_each_codec_failed_at(tmp_path):
+    # so much damage that it is no longer GBK with a few bad bytes; UTF-8 fails at the first Chinese byte, GB18030
+    # at the lead byte the first inserted 0xFF follows
+    prefix = "2017 report: "
+    data = prefix.encode() + gbk_with_bytes_inserted(REPORTS[0][:2000], tuple(range(3, 4000, 7)))
+    with pytest.raises(ReadError, match=rf"not valid UTF-8 \(first bad byte at offset {len(prefix)}\), GB18030 "
+                                        rf"\(first bad byte at offset {len(prefix) + 2}\) or UTF-16"):
+        read_documents(write(tmp_path, "hopeless.txt", data), problems=[])
