@@ -626,6 +626,7 @@ _BLOCK_TAGS = frozenset(
 _META_NAMES = ("articletitle", "pubdate", "contentsource", "sitename", "columnname", "description", "keywords")
 _WIDE = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 _HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # White space holding a source line break is marked with NUL (never in decoded text) until the text nodes are
 # joined, so that a break between two inline elements follows the same rule as one inside a text node.
 _SEGMENT_BREAK = "\x00"
@@ -678,6 +679,8 @@ def html_to_text(html: str, *, problems: list[str] | None = None) -> tuple[str, 
     if root is None:
         return "", fields
 
+    # plain text saved as HTML (no block element in the body): the lines of text right in the body are paragraphs
+    plain = root.css_first(", ".join(sorted(_BLOCK_TAGS - {"body", "html"}))) is None
     pieces: list[str] = []
     link_bars: dict[int, bool] = {}
     # Iterative walk (deeply nested broken pages must not hit the recursion limit).
@@ -692,7 +695,13 @@ def html_to_text(html: str, *, problems: list[str] | None = None) -> tuple[str, 
                 pieces.append("\n")
             continue
         if tag == "-text":
-            pieces.append(_text_node(node.text_content or "", preformatted=_inside_pre(node)))  # type: ignore[attr-defined]
+            raw = node.text_content or ""  # type: ignore[attr-defined]
+            if _inside_pre(node):
+                pieces.append(raw)
+            elif plain and raw.strip() and node.parent is not None and node.parent.mem_id == root.mem_id:  # type: ignore[attr-defined]
+                pieces.append("\n".join(_text_node(line, preformatted=False) for line in _LINE_BREAK.split(raw)))
+            else:
+                pieces.append(_text_node(raw, preformatted=False))
             continue
         if tag == "br":
             pieces.append("\n")

@@ -254,3 +254,15 @@ def test_undecodable_file_names_the_offset_each_codec_failed_at(tmp_path):
     with pytest.raises(ReadError, match=rf"not valid UTF-8 \(first bad byte at offset {len(prefix)}\), GB18030 "
                                         rf"\(first bad byte at offset {len(prefix) + 2}\) or UTF-16"):
         read_documents(write(tmp_path, "hopeless.txt", data), problems=[])
+
+
+# ---------------------------------------------------------------------------------------------- plain text as HTML
+def test_plain_text_saved_as_html_keeps_its_lines_as_paragraphs(tmp_path):
+    [doc] = read_documents(write(tmp_path, "bare.html", "<html><body>\n" + REPORTS[0] + "\n</body></html>"))
+    assert doc.format == "html"
+    assert doc.text == "\n".join(" ".join(line.split()) for line in REPORTS[0].splitlines() if line.strip())
+    # inline markup does not make it a page with paragraphs; a line break inside a <p> still joins the lines
+    text, _ = html_to_text(f"<body>{PARAGRAPHS[0]}\n<b>{PARAGRAPHS[1]}</b>\n{PARAGRAPHS[2]}\n{PARAGRAPHS[3]}</body>")
+    assert text == "\n".join(PARAGRAPHS[:4])
+    text, _ = html_to_text(f"<body><p>{PARAGRAPHS[0]}\n{PARAGRAPHS[1]}</p></body>")
+    assert "\n" not in text and text.replace(" ", "") == PARAGRAPHS[0] + PARAGRAPHS[1]
