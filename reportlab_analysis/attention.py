@@ -60,7 +60,8 @@ __all__ = [
 DICTIONARY_DIR = Path(__file__).parent / "data" / "dictionaries"
 
 #: Report columns carried into the attention tables when present.
-DEFAULT_ID_COLUMNS = ("doc_id", "region", "city", "province", "adcode", "level", "doc_type", "year", "duplicate_of")
+DEFAULT_ID_COLUMNS = ("doc_id", "region", "city", "province", "adcode", "place", "level", "doc_type", "year",
+                      "duplicate_of")
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]{0,19}$")
 _WORD_CHAR = r"[\u3400-\u4dbf\u4e00-\u9fffA-Za-z0-9]"

@@ -226,11 +226,13 @@ def top_terms(
     return top.assign(group=group_label).pivot(index="rank", columns="group", values="cell")
 
 
-def choose_grouping(df: pd.DataFrame, *, candidates: Sequence[str] = ("region", "city", "year", "section")) -> str:
+def choose_grouping(df: pd.DataFrame, *,
+                    candidates: Sequence[str] = ("place", "region", "city", "year", "section")) -> str:
     """The first of ``candidates`` that splits the table into at least two groups.
 
-    Useful for notebooks that run on district reports (group by region), on the national series (one
-    region, so group by year) and on a single report (its sections) with the same parameters.
+    Useful for notebooks that run on district reports (group by place: the region, with its city where two
+    share a name), on the national series (one region, so group by year) and on a single report (its sections)
+    with the same parameters.
 
     Example:
         >>> choose_grouping(pd.DataFrame({"region": ["全国", "全国"], "year": [2024, 2025]}))

@@ -43,7 +43,7 @@ OnError = Literal["raise", "warn"]
 
 #: Columns of :attr:`Corpus.reports`, in this order; the other columns of CSV/JSONL input and of a manifest follow.
 REPORT_COLUMNS = [
-    "doc_id", "source", "format", "encoding", "title", "level", "region", "city", "province", "adcode",
+    "doc_id", "source", "format", "encoding", "title", "level", "region", "city", "province", "adcode", "place",
     "year", "meeting_date", "speaker", "n_chars", "text", "appendix",
 ]
 METADATA_FIELDS = ["title", "level", "region", "city", "province", "adcode", "year", "meeting_date", "speaker"]
@@ -641,8 +641,36 @@ def _finish_columns(reports: pd.DataFrame) -> pd.DataFrame:
     reports["n_chars"] = reports["n_chars"].astype("int64")
     for column in ("adcode", "meeting_date", "title", "level", "region", "city", "province", "speaker", "doc_type"):
         reports[column] = reports[column].astype("string")
+    reports["place"] = place_labels(reports)
     extra = [c for c in reports.columns if c not in REPORT_COLUMNS]
     return reports[[*REPORT_COLUMNS, *extra]]
+
+
+def place_labels(reports: pd.DataFrame) -> pd.Series:
+    """A short name for each report's place that no other place of the table shares: the region, with its city
+    (or province) in front where two places of the table have the same region name, and the adcode added where
+    even that is not enough. Places are told apart by adcode, else by region and city.
+
+    Group by this ``place`` column rather than ``region`` when a corpus may hold namesakes (朝阳区, 鼓楼区, 通州区).
+
+    Example:
+        >>> place_labels(pd.DataFrame({"region": ["通州区", "通州区", "南岗区"], "city": ["北京市", "南通市", "哈尔滨市"],
+        ...                            "province": ["北京市", "江苏省", "黑龙江省"],
+        ...                            "adcode": ["110112", "320612", "230103"]})).tolist()
+        ['北京市通州区', '南通市通州区', '南岗区']
+    """
+    def text(column: str) -> pd.Series:
+        values = reports[column] if column in reports.columns else pd.Series(pd.NA, index=reports.index)
+        return values.astype("string").fillna("")
+
+    region, city, province, adcode = text("region"), text("city"), text("province"), text("adcode")
+    identity = adcode.where(adcode != "", "|" + region + "|" + city)
+    shared = region.map(pd.Series(identity).groupby(region).nunique()) > 1
+    prefix = city.where((city != "") & (city != region), province.where(province != region, ""))
+    labels = region.where(~shared, prefix + region)
+    still = labels.map(pd.Series(identity).groupby(labels).nunique()) > 1
+    labels = labels.where(~(shared & still & (adcode != "")), labels + "（" + adcode + "）")
+    return labels.where(region != "", pd.NA).astype("string")
 
 
 # --------------------------------------------------------------------------------------------------

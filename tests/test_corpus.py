@@ -368,9 +368,9 @@ def test_other_columns_of_a_table_are_kept_as_report_columns(tmp_path):
         assert report["region"] == "江干区" and report["source"] == "rows.jsonl#row=1"
         assert (report["url"], report["category"], report["field_source"]) == ("https://example.gov.cn/a", "区县", "区政府网站")
         assert list(report["tags"]) == ["民生", "城建"]
-        assert corpus.reports.columns[:16].tolist() == [
+        assert corpus.reports.columns[:17].tolist() == [
             "doc_id", "source", "format", "encoding", "title", "level", "region", "city", "province", "adcode",
-            "year", "meeting_date", "speaker", "n_chars", "text", "appendix"]
+            "place", "year", "meeting_date", "speaker", "n_chars", "text", "appendix"]
 
 
 def _deny_reading(monkeypatch, locked: Path) -> None:
@@ -578,3 +578,20 @@ def test_the_quality_table_is_the_same_whether_the_folder_is_given_relative_or_a
     errors = relative.quality[relative.quality["severity"] == "error"]
     assert errors["source"].tolist() == ["sub/empty.txt", "sub/fake.pdf"]
     assert not errors["message"].str.contains("mixed").any(), errors["message"].tolist()
+
+
+def test_namesake_districts_get_distinct_place_labels(tmp_path):
+    body = "各位代表：\n一、2022年工作回顾\n地区生产总值增长5%。\n二、2023年主要任务\n推进城市更新。\n"
+    for name, city in (("bj.txt", "北京市"), ("nt.txt", "南通市")):
+        (tmp_path / name).write_text(f"政府工作报告\n——2023年1月6日在{city}通州区第三届人民代表大会第三次会议上\n"
+                                     f"区长 某某\n{body}", encoding="utf-8")
+    shutil.copy(RAW / "000_207fb4099e85d4c9.txt", tmp_path)
+    reports = load_corpus(tmp_path, cache=False).reports.set_index("source")
+    assert reports.loc[["bj.txt", "nt.txt"], "adcode"].tolist() == ["110112", "320612"]
+    assert reports.loc[["bj.txt", "nt.txt"], "region"].tolist() == ["通州区", "通州区"]
+    # grouping by place keeps the two 通州区 apart; a region without namesake keeps its short name
+    assert reports.loc[["bj.txt", "nt.txt"], "place"].tolist() == ["北京市通州区", "南通市通州区"]
+    assert reports.loc["000_207fb4099e85d4c9.txt", "place"] == reports.loc["000_207fb4099e85d4c9.txt", "region"]
+    # alone in a corpus, a 通州区 is just 通州区
+    (tmp_path / "nt.txt").unlink()
+    assert load_corpus(tmp_path, cache=False).reports.set_index("source").loc["bj.txt", "place"] == "通州区"
