@@ -55,6 +55,10 @@ class CorpusWarning(UserWarning):
     """A file was skipped or a report looks doubtful; details are in ``Corpus.quality``."""
 
 
+class CorpusError(ValueError):
+    """Report files were found but not one of them could be read."""
+
+
 @dataclass
 class Corpus:
     """A set of reports with their metadata, clean text, removed boilerplate and quality notes.
@@ -296,6 +300,11 @@ def load_corpus(
             if workers > 1:
                 executor.shutdown(cancel_futures=True)
 
+    if files and not rows:
+        reasons = [f"{note['source']}: {note['message']}" for note in quality if note["severity"] == "error"]
+        shown = "; ".join(reasons[:5]) + (f"; and {len(reasons) - 5} more" if len(reasons) > 5 else "")
+        raise CorpusError(f"no report could be read from {path}: {len(files)} file(s) found, none readable"
+                          + (f" ({shown})" if shown else ""))
     standard = [*REPORT_COLUMNS, "doc_type", "_raw"]
     extra = list(dict.fromkeys(name for row in rows for name in row if name not in standard))
     reports = pd.DataFrame(rows, columns=[*standard, *extra]) if rows else _empty_reports()

@@ -595,3 +595,20 @@ def test_namesake_districts_get_distinct_place_labels(tmp_path):
     # alone in a corpus, a 通州区 is just 通州区
     (tmp_path / "nt.txt").unlink()
     assert load_corpus(tmp_path, cache=False).reports.set_index("source").loc["bj.txt", "place"] == "通州区"
+
+
+def test_a_folder_where_no_file_can_be_read_is_an_error_listing_why(tmp_path):
+    from reportlab_analysis.corpus import CorpusError
+
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    with pytest.warns(CorpusWarning), pytest.raises(CorpusError) as error:
+        load_corpus(tmp_path, cache=False)
+    message = str(error.value)
+    assert message.startswith(f"no report could be read from {tmp_path}: 2 file(s) found, none readable")
+    assert "empty.txt: file is empty" in message and "image.html: " in message
+    # one readable report is enough: the bad files are skipped with notes
+    shutil.copy(RAW / "000_207fb4099e85d4c9.txt", tmp_path)
+    with pytest.warns(CorpusWarning):
+        corpus = load_corpus(tmp_path, cache=False)
+    assert len(corpus) == 1 and set(corpus.quality["source"]) >= {"empty.txt", "image.html"}
