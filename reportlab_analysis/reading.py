@@ -177,7 +177,7 @@ def find_report_files(path: str | Path) -> list[Path]:
         raise ReadError(root, "no such file or folder")
     if root.is_file():
         if root.suffix.lower() not in SUPPORTED_SUFFIXES:
-            raise ReadError(root, f"unsupported file type {root.suffix!r}; supported: {_supported_list()}")
+            raise _unsupported(root)
         return [root]
     return _files_under(root, SUPPORTED_SUFFIXES)
 
@@ -209,6 +209,15 @@ def _files_under(root: Path, suffixes: Iterable[str]) -> list[Path]:
 
 def _supported_list() -> str:
     return ", ".join(sorted(SUPPORTED_SUFFIXES))
+
+
+def _unsupported(file: Path) -> ReadError:
+    """The error for a file of a type that is not read, with the Save As hint for office formats."""
+    kind = UNREAD_DOCUMENT_SUFFIXES.get(file.suffix.lower())
+    if kind is not None:
+        return ReadError(file, f"not read: {kind} files are not supported; save the report as .docx or .txt (Save As "
+                               "in Word or WPS) and load again")
+    return ReadError(file, f"unsupported file type {file.suffix!r}; supported: {_supported_list()}")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -249,7 +258,7 @@ def read_documents(
     file = Path(path)
     kind = SUPPORTED_SUFFIXES.get(file.suffix.lower())
     if kind is None:
-        raise ReadError(file, f"unsupported file type {file.suffix!r}; supported: {_supported_list()}")
+        raise _unsupported(file)
     if not file.is_file():
         raise ReadError(file, "no such file" if not file.exists() else "not a regular file")
     try:
@@ -1037,6 +1046,30 @@ def _skip_bad_quoting(lines: _Lines, start_line: int, error: csv.Error, n_fields
     return f"{problem}; {span}"
 
 
+def _json_records(file: Path, text: str, problems: list[str] | None) -> Iterable[tuple[str, int, object]]:
+    """``(where, number, value or JSONDecodeError)`` for each non-blank line of JSON Lines text; a whole file that
+    is one JSON array of objects (saved as .jsonl) gives its items instead, with a note."""
+    if text.lstrip().startswith("["):
+        try:
+            items = json.loads(text)
+        except json.JSONDecodeError:
+            items = None
+        if isinstance(items, list) and any(isinstance(item, dict) for item in items):
+            _warn(file, f"is a JSON array, not JSON Lines (one object per line); read its {len(items)} item(s) as "
+                        "records", problems)
+            yield from ((f"item {number}", number, item) for number, item in enumerate(items, start=1))
+            return
+    # Split on "\n" only: JSON strings may legally hold U+2028 and other characters str.splitlines() breaks on.
+    for number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
+        if not line.strip():
+            continue
+        try:
+            yield f"line {number}", number, json.loads(line)
+        except json.JSONDecodeError as exc:
+            yield f"line {number}", number, exc
+
+
 def _read_jsonl(
     file: Path, text: str, encoding: str, *, text_column: str | None, title_column: str | None,
     problems: list[str] | None = None,
@@ -1045,18 +1078,12 @@ def _read_jsonl(
     already = len(problems or [])  # problems found before the rows (damaged bytes)
     text_col: str | None = None
     title_col: str | None = None
-    # Split on "\n" only: JSON strings may legally hold U+2028 and other characters str.splitlines() breaks on.
-    for line_number, line in enumerate(text.split("\n"), start=1):
-        line = line.removesuffix("\r")
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as exc:
-            _skip_or_raise(file, f"line {line_number} is not valid JSON: {exc.msg} (column {exc.colno})", problems)
+    for where, number, row in _json_records(file, text, problems):
+        if isinstance(row, json.JSONDecodeError):
+            _skip_or_raise(file, f"{where} is not valid JSON: {row.msg} (column {row.colno})", problems)
             continue
         if not isinstance(row, dict):
-            _skip_or_raise(file, f"line {line_number} is a JSON {type(row).__name__}, expected an object", problems)
+            _skip_or_raise(file, f"{where} is a JSON {type(row).__name__}, expected an object", problems)
             continue
         if text_col is None:
             keys = list(row)
@@ -1064,21 +1091,20 @@ def _read_jsonl(
             if text_col is None:
                 raise ReadError(
                     file,
-                    f"line {line_number}: no text field, none of {list(TEXT_COLUMN_CANDIDATES)} in {keys}; "
-                    "pass text_column=...",
+                    f"{where}: no text field, none of {list(TEXT_COLUMN_CANDIDATES)} in {keys}; pass text_column=...",
                 )
             title_col = title_column or _pick_column(keys, None, TITLE_COLUMN_CANDIDATES, role="title", file=file)
         body = row.get(text_col)
         if not isinstance(body, str):
             problem = "is missing" if text_col not in row else f"is {type(body).__name__}, not text"
-            _skip_or_raise(file, f"line {line_number}: text field {text_col!r} {problem}", problems)
+            _skip_or_raise(file, f"{where}: text field {text_col!r} {problem}", problems)
             continue
         if not body.strip():
-            _skip_or_raise(file, f"line {line_number}: text field {text_col!r} is empty", problems)
+            _skip_or_raise(file, f"{where}: text field {text_col!r} is empty", problems)
             continue
         documents.append(
             RawDocument(
-                source=f"{file}#row={line_number}",
+                source=f"{file}#row={number}",
                 format="jsonl",
                 encoding=encoding,
                 text=_unescaped_line_breaks(body),

@@ -146,10 +146,15 @@ def test_undecodable_bytes_are_refused(tmp_path):
 
 def test_unsupported_and_missing_files(tmp_path):
     doc = write(tmp_path, "report.doc", b"\xd0\xcf\x11\xe0")
-    with pytest.raises(ReadError, match="unsupported file type '.doc'"):
+    hint = r"not read: Word 97-2003 \(\.doc\) files are not supported; save the report as \.docx or \.txt \(Save As"
+    with pytest.raises(ReadError, match=hint):  # the same hint loading a folder gives
         read_documents(doc)
-    with pytest.raises(ReadError, match="unsupported file type"):
+    with pytest.raises(ReadError, match=hint):
         find_report_files(doc)
+    with pytest.raises(ReadError, match=r"not read: WPS files are not supported; save the report as \.docx"):
+        read_documents(write(tmp_path, "report.wps", b"\xd0\xcf\x11\xe0"))
+    with pytest.raises(ReadError, match=r"unsupported file type '\.md'; supported: \.csv"):
+        read_documents(write(tmp_path, "report.md", "各位代表"))
     with pytest.raises(ReadError, match="no such file or folder"):
         find_report_files(tmp_path / "missing")
     with pytest.raises(ReadError, match="no such file"):

@@ -266,3 +266,15 @@ def test_plain_text_saved_as_html_keeps_its_lines_as_paragraphs(tmp_path):
     assert text == "\n".join(PARAGRAPHS[:4])
     text, _ = html_to_text(f"<body><p>{PARAGRAPHS[0]}\n{PARAGRAPHS[1]}</p></body>")
     assert "\n" not in text and text.replace(" ", "") == PARAGRAPHS[0] + PARAGRAPHS[1]
+
+
+# ---------------------------------------------------------------------------------------------- messages
+def test_json_array_saved_as_jsonl_is_read_as_records(tmp_path):
+    items = [{"title": "甲", "content": REPORTS[0]}, {"title": "乙", "content": None}, {"title": "丙", "content": REPORTS[1]}]
+    path = write(tmp_path, "array.jsonl", json.dumps(items, ensure_ascii=False, indent=1))
+    problems: list[str] = []
+    docs = read_documents(path, problems=problems)
+    assert [(d.fields["title"], d.text, d.source) for d in docs] == [
+        ("甲", REPORTS[0], f"{path}#row=1"), ("丙", REPORTS[1], f"{path}#row=3")]
+    assert problems == ["is a JSON array, not JSON Lines (one object per line); read its 3 item(s) as records",
+                        "item 2: text field 'content' is NoneType, not text"]
