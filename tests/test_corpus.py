@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from reportlab_analysis import load_corpus, load_national_corpus
-from reportlab_analysis.corpus import CorpusWarning, find_duplicates
+from reportlab_analysis.corpus import CorpusError, CorpusWarning, find_duplicates
 from reportlab_analysis.reading import ReadError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,8 +169,9 @@ def test_a_forced_encoding_is_used_for_every_file(tmp_path):
     corpus = load_corpus(tmp_path, encoding="big5", cache=False)
     assert corpus.reports["encoding"].tolist() == ["big5"]
     assert "我代表區人民政府向大會報告工作" in corpus.reports["text"].item()
-    with pytest.warns(CorpusWarning, match="cannot be decoded as utf-16"):
-        assert len(load_corpus(tmp_path, encoding="utf-16", cache=False)) == 0
+    with pytest.warns(CorpusWarning, match="cannot be decoded as utf-16"), \
+            pytest.raises(CorpusError, match="big5.txt: cannot be decoded as utf-16"):
+        load_corpus(tmp_path, encoding="utf-16", cache=False)
 
 
 def test_other_encodings_load_with_the_same_metadata(tmp_path):
@@ -598,8 +599,6 @@ def test_namesake_districts_get_distinct_place_labels(tmp_path):
 
 
 def test_a_folder_where_no_file_can_be_read_is_an_error_listing_why(tmp_path):
-    from reportlab_analysis.corpus import CorpusError
-
     (tmp_path / "empty.txt").write_bytes(b"")
     (tmp_path / "image.html").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
     with pytest.warns(CorpusWarning), pytest.raises(CorpusError) as error:
