@@ -586,11 +586,35 @@ _UNCOMMON = re.compile("[^\t\n\r\x0c\x20-\x7e\u00a0-\u024f\u2000-\u206f\u3000-\u
 def _checked(text: str, source: str | Path, codec: str) -> str:
     if not text.strip():
         raise ReadError(source, "file is empty (only white space)")
+    misread = _double_encoded(text) if codec.startswith("utf-8") else None
+    if misread is not None:
+        raise ReadError(
+            source,
+            f"looks double-encoded: UTF-8 text that was read as {misread} and saved again as UTF-8 (it starts "
+            f"{text.strip()[:12]!r}); get the original file, or repair it (e.g. with ftfy) and load it again",
+        )
     if "\x00" in text:
         raise ReadError(source, f"decoded as {codec} but contains NUL characters: a binary file?")
     if not _looks_like_text(text):
         raise ReadError(source, f"decoded as {codec} but contains control or private-use characters: a binary file?")
     return text
+
+
+_MISREAD_AS = (("cp1252", "Windows-1252"), ("latin-1", "Latin-1"), ("gb18030", "GBK"))
+
+
+def _double_encoded(text: str) -> str | None:
+    """The codec UTF-8 text was wrongly read with before being saved again as UTF-8 (mojibake such as
+    ``å¹´`` or ``骞``), if turning that back gives mostly Chinese with few bad bytes; else None."""
+    sample = text[:5000]
+    if sum(1 for ch in sample if ord(ch) > 127) < 20:
+        return None
+    for codec, name in _MISREAD_AS:
+        back = sample.encode(codec, errors="ignore").decode("utf-8", errors="replace")
+        chinese = len(_IDEOGRAPH.findall(back))
+        if chinese >= 50 and back.count("\ufffd") * 2 <= chinese:
+            return name
+    return None
 
 
 _SINGLE_BYTE_CODECS = {"latin-1", "latin_1", "ascii", "cp437", "cp850", "koi8-r"}

@@ -278,3 +278,19 @@ def test_json_array_saved_as_jsonl_is_read_as_records(tmp_path):
         ("甲", REPORTS[0], f"{path}#row=1"), ("丙", REPORTS[1], f"{path}#row=3")]
     assert problems == ["is a JSON array, not JSON Lines (one object per line); read its 3 item(s) as records",
                         "item 2: text field 'content' is NoneType, not text"]
+
+
+@pytest.mark.parametrize(("codec", "name"), [("cp1252", "Windows-1252"), ("latin-1", "Latin-1"), ("gbk", "GBK")])
+def test_double_encoded_utf8_is_named(tmp_path, codec, name):
+    # UTF-8 bytes read in the wrong codec and saved again as UTF-8
+    mojibake = REPORTS[0].encode("utf-8").decode(codec, errors="replace")
+    path = write(tmp_path, f"moji_{codec}.txt", mojibake)
+    with pytest.raises(ReadError, match=rf"moji_{codec}\.txt: looks double-encoded: UTF-8 text that was read as {name} "
+                                        r"and saved again as UTF-8 \(it starts "):
+        read_documents(path, problems=[])
+
+
+def test_real_chinese_utf8_is_not_taken_for_double_encoded(tmp_path):
+    for number, text in enumerate(REPORTS):
+        [doc] = read_documents(write(tmp_path, f"r{number}.txt", text))
+        assert doc.text == text
