@@ -158,15 +158,27 @@ def _as_text(value: object) -> str:
     return str(value)
 
 
-def _stata_ready(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """Convert dtypes Stata cannot hold; return the frame and the string columns that need strL."""
+def _stata_ready(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
+    """Convert dtypes Stata cannot hold; return the frame, the string columns that need strL and the date
+    columns (datetimes, and text columns holding only ISO dates such as ``meeting_date``) to write as ``%td``."""
     out = _flatten_lists(df.reset_index(drop=True))
     strl: list[str] = []
+    dates: list[str] = []
     for column in out.columns:
         series = out[column]
         if isinstance(series.dtype, pd.CategoricalDtype):
             series = series.astype(object).where(series.notna(), None)
-        if column == "adcode" or pd.api.types.is_string_dtype(series) or series.dtype == object:
+        if column != "adcode" and _holds_iso_dates(series):
+            series = pd.to_datetime(series.astype(object).where(series.notna(), None), format="%Y-%m-%d")
+        if pd.api.types.is_datetime64_any_dtype(series):
+            if getattr(series.dt, "tz", None) is not None:
+                series = series.dt.tz_localize(None)
+            series = series.dt.normalize()
+            if series.notna().any():
+                dates.append(column)
+            else:  # Stata cannot hold a date column without a single date
+                series = pd.Series([""] * len(series), index=series.index, dtype=object)
+        elif column == "adcode" or pd.api.types.is_string_dtype(series) or series.dtype == object:
             series = series.astype(object).map(_as_text)
             if max((len(v.encode("utf-8")) for v in series), default=0) > _MAX_STR_BYTES:
                 strl.append(column)
@@ -174,12 +186,23 @@ def _stata_ready(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
             series = series.astype("float64") if series.isna().any() else series.astype("int8")
         elif isinstance(series.dtype, pd.api.extensions.ExtensionDtype) and pd.api.types.is_numeric_dtype(series):
             series = series.astype("float64") if series.isna().any() else series.to_numpy(dtype=series.dtype.numpy_dtype)
-        elif pd.api.types.is_datetime64_any_dtype(series):
-            series = series.dt.strftime("%Y-%m-%d").astype(object).where(series.notna(), "")
         elif not pd.api.types.is_numeric_dtype(series):
             raise ExportError(f"column {column!r}: dtype {series.dtype} cannot be written to Stata")
         out[column] = series
-    return out, strl
+    return out, strl, dates
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _holds_iso_dates(series: pd.Series) -> bool:
+    """Whether a text column holds dates written YYYY-MM-DD and nothing else (missing values aside)."""
+    if not (pd.api.types.is_string_dtype(series) or series.dtype == object):
+        return False
+    values = series.dropna()
+    if values.empty or not all(isinstance(v, str) and _ISO_DATE.fullmatch(v) for v in values):
+        return False
+    return bool(pd.to_datetime(values, format="%Y-%m-%d", errors="coerce").notna().all())
 
 
 def _atomic_write(path: Path, write) -> Path:
@@ -206,6 +229,9 @@ def to_stata(
 ) -> dict[str, str]:
     """Write ``df`` as a Stata 14+ ``.dta`` file (format 118, UTF-8) with valid names and Chinese labels.
 
+    Datetime columns, and text columns holding nothing but dates written YYYY-MM-DD (``meeting_date``), become
+    Stata dates (``%td``); a missing date is Stata's missing value.
+
     Args:
         df: the table (the index is not written; reset it first if it holds data).
         path: output file.
@@ -223,7 +249,7 @@ def to_stata(
         raise ExportError(f"expected a pandas DataFrame, got {type(df).__name__}")
     names = stata_variable_names(df.columns)
     labels = _labels_for(df, variable_labels)
-    frame, strl = _stata_ready(df.rename(columns=lambda c: str(c)))
+    frame, strl, dates = _stata_ready(df.rename(columns=lambda c: str(c)))
     stata_labels: dict[str, str] = {}
     for column in frame.columns:
         label = labels.get(column) or (column if names[column] != column else "")
@@ -240,6 +266,7 @@ def to_stata(
         lambda target: frame.to_stata(
             target, write_index=False, version=118, variable_labels=stata_labels, data_label=data_label,
             time_stamp=STATA_TIME_STAMP, convert_strl=[names[c] for c in strl] or None,
+            convert_dates={names[c]: "td" for c in dates} or None,
         ),
     )
     return names

@@ -169,3 +169,25 @@ def test_a_meaningful_index_is_written_as_a_column_and_adcode_as_text(tmp_path, 
 def test_a_table_without_columns_is_refused_by_name(tmp_path):
     with pytest.raises(ExportError, match="empty.dta: the table has no columns"):
         export.export_table(pd.DataFrame(), tmp_path / "empty.dta")
+
+
+def test_dates_reach_stata_as_dates(tmp_path):
+    from reportlab_analysis import load_corpus
+
+    reports = load_corpus(ROOT / "data" / "raw").reports.drop(columns=["text", "appendix"])
+    export.export_table(reports, tmp_path / "reports.dta")
+    back = pd.read_stata(tmp_path / "reports.dta")
+    # meeting_date (text 2017-12-10 in the corpus) is a Stata %td date; a report without one is missing, not ""
+    assert pd.api.types.is_datetime64_any_dtype(back["meeting_date"])
+    expected = pd.to_datetime(reports["meeting_date"].astype(object), format="%Y-%m-%d")
+    assert back["meeting_date"].tolist() == expected.tolist()
+    assert back["meeting_date"].isna().sum() == reports["meeting_date"].isna().sum() > 0
+    assert back["adcode"].tolist() == reports["adcode"].tolist()  # six digits are not a date
+    table = pd.DataFrame({"when": pd.to_datetime(["2024-03-05 09:30", None]),
+                          "not_quite": ["2024-02-30", "2024-03-01"], "note": ["2024-03-05 起", None]})
+    export.to_stata(table, tmp_path / "mixed.dta")
+    mixed = pd.read_stata(tmp_path / "mixed.dta")
+    assert mixed["when"].tolist()[0] == pd.Timestamp("2024-03-05") and pd.isna(mixed["when"].tolist()[1])
+    # text that is not a column of valid dates stays text
+    assert mixed["not_quite"].tolist() == ["2024-02-30", "2024-03-01"]
+    assert mixed["note"].tolist() == ["2024-03-05 起", ""]
