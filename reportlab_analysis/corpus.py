@@ -34,9 +34,12 @@ from .reading import (
     UNREAD_DOCUMENT_SUFFIXES,
     RawDocument,
     ReadError,
+    ReadNote,
+    ReadWarning,
     find_report_files,
     find_unread_documents,
     read_documents,
+    unsupported_problem,
 )
 
 OnError = Literal["raise", "warn"]
@@ -259,9 +262,7 @@ def load_corpus(
     removed: list[dict[str, object]] = []
     for file in unread:  # a .doc among the reports is named, not passed over
         source = relative_source(str(file), root)
-        kind = UNREAD_DOCUMENT_SUFFIXES[file.suffix.lower()]
-        message = (f"not read: {kind} files are not supported; save the report as .docx or .txt (Save As in Word or "
-                   f"WPS) and load again")
+        message = unsupported_problem(file)
         quality.append(_note(None, source, "file", "warning", message))
         load_warnings.append(f"{source}: {message}")
         warnings.warn(f"{source}: {message}", CorpusWarning, stacklevel=2)
@@ -526,8 +527,16 @@ def _load_file(file: Path, *, root: Path, text_column: str | None, title_column:
     result = _FileResult()
     problems: list[str] | None = [] if on_error == "warn" else None
     try:
-        documents = read_documents(file, text_column=text_column, title_column=title_column, encoding=encoding,
-                                   problems=problems)
+        with warnings.catch_warnings(record=True) as caught:  # notes of a strict read (on_error="raise")
+            warnings.simplefilter("always", ReadWarning)
+            documents = read_documents(file, text_column=text_column, title_column=title_column, encoding=encoding,
+                                       problems=problems)
+        for caught_warning in caught:
+            if not issubclass(caught_warning.category, ReadWarning):
+                warnings.warn_explicit(caught_warning.message, caught_warning.category, caught_warning.filename,
+                                       caught_warning.lineno)
+        if problems is None:
+            problems = [_read_note(w.message, file) for w in caught if issubclass(w.category, ReadWarning)]
     except ReadError as error:
         if on_error == "raise":
             raise
@@ -539,8 +548,10 @@ def _load_file(file: Path, *, root: Path, text_column: str | None, title_column:
     source = relative_source(str(file), root)
     doc_id = make_doc_id(documents[0].text) if len(documents) == 1 and "#" not in documents[0].source else None
     for problem in problems or []:
-        result.warnings.append(f"{source}: {problem}")
-        result.quality.append(_note(doc_id, source, "file", "warning", problem))
+        severity = getattr(problem, "severity", "warning")
+        if severity != "info":
+            result.warnings.append(f"{source}: {problem}")
+        result.quality.append(_note(doc_id, source, "file", severity, str(problem)))
     for document in documents:
         try:
             result.rows.append(_build_row(document, result.quality, result.removed, root=root))
@@ -551,6 +562,12 @@ def _load_file(file: Path, *, root: Path, text_column: str | None, title_column:
             result.warnings.append(f"{relative_source(document.source, root)}: {message}")
             result.quality.append(_note(None, relative_source(document.source, root), "file", "error", message))
     return result
+
+
+def _read_note(warning: Warning, file: Path) -> str:
+    """The note of a ReadWarning of a strict read, as a lenient read would have listed it."""
+    message = str(warning).removeprefix(f"{file}: ")
+    return ReadNote(message) if getattr(warning, "severity", "warning") == "info" else message
 
 
 def _note(doc_id: str | None, source: str, field_name: str, severity: str, message: str) -> dict[str, object]:

@@ -40,6 +40,7 @@ __all__ = [
     "TITLE_COLUMN_CANDIDATES",
     "RawDocument",
     "ReadError",
+    "ReadNote",
     "ReadWarning",
     "decode_bytes",
     "find_report_files",
@@ -211,13 +212,17 @@ def _supported_list() -> str:
     return ", ".join(sorted(SUPPORTED_SUFFIXES))
 
 
-def _unsupported(file: Path) -> ReadError:
-    """The error for a file of a type that is not read, with the Save As hint for office formats."""
+def unsupported_problem(file: Path) -> str:
+    """Why a file of a type that is not read is not read, with the Save As hint for office formats."""
     kind = UNREAD_DOCUMENT_SUFFIXES.get(file.suffix.lower())
     if kind is not None:
-        return ReadError(file, f"not read: {kind} files are not supported; save the report as .docx or .txt (Save As "
-                               "in Word or WPS) and load again")
-    return ReadError(file, f"unsupported file type {file.suffix!r}; supported: {_supported_list()}")
+        return (f"not read: {kind} files are not supported; save the report as .docx or .txt (Save As in Word or "
+                "WPS) and load again")
+    return f"unsupported file type {file.suffix!r}; supported: {_supported_list()}"
+
+
+def _unsupported(file: Path) -> ReadError:
+    return ReadError(file, unsupported_problem(file))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -282,7 +287,7 @@ def read_documents(
         tags = _html_fragment_tags(text)
         if tags:  # a piece of a page (<div><p>…) saved as .txt
             shown = ", ".join(f"<{tag}>" for tag in tags[:4])
-            _warn(file, f"looks like HTML markup ({shown} ...), not plain text; read as HTML", problems)
+            _warn(file, f"looks like HTML markup ({shown} ...), not plain text; read as HTML", problems, info=True)
             return [_read_html(file, text, used, problems=problems, saved_as=" (saved as .txt)")]
         return [RawDocument(source=str(file), format="txt", encoding=used, text=text, fields={})]
     if kind == "csv":
@@ -334,12 +339,26 @@ def _html_fragment_tags(text: str) -> list[str]:
     return sorted(counts, key=lambda name: -counts[name])
 
 
-def _warn(file: Path, message: str, problems: list[str] | None) -> None:
+class ReadNote(str):
+    """A note in a ``problems`` list that is information rather than a warning (the file was read as something
+    else than its name says, and nothing was lost); other notes are plain strings.
+
+    Example:
+        >>> ReadNote("read as HTML").severity
+        'info'
+    """
+
+    severity = "info"
+
+
+def _warn(file: Path, message: str, problems: list[str] | None, *, info: bool = False) -> None:
     """A note about a file that was read anyway: into ``problems``, or as a warning when there is no list."""
     if problems is None:
-        warnings.warn(f"{file}: {message}", ReadWarning, stacklevel=3)
+        warning = ReadWarning(f"{file}: {message}")
+        warning.severity = "info" if info else "warning"
+        warnings.warn(warning, stacklevel=3)
     else:
-        problems.append(message)
+        problems.append(ReadNote(message) if info else message)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1080,7 +1099,7 @@ def _json_records(file: Path, text: str, problems: list[str] | None) -> Iterable
             items = None
         if isinstance(items, list) and any(isinstance(item, dict) for item in items):
             _warn(file, f"is a JSON array, not JSON Lines (one object per line); read its {len(items)} item(s) as "
-                        "records", problems)
+                        "records", problems, info=True)
             yield from ((f"item {number}", number, item) for number, item in enumerate(items, start=1))
             return
     # Split on "\n" only: JSON strings may legally hold U+2028 and other characters str.splitlines() breaks on.

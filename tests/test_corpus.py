@@ -611,3 +611,27 @@ def test_a_folder_where_no_file_can_be_read_is_an_error_listing_why(tmp_path):
     with pytest.warns(CorpusWarning):
         corpus = load_corpus(tmp_path, cache=False)
     assert len(corpus) == 1 and set(corpus.quality["source"]) >= {"empty.txt", "image.html"}
+
+
+def test_reading_notes_reach_the_quality_table_with_their_severity_in_both_error_modes(tmp_path):
+    paragraphs = (RAW / "000_207fb4099e85d4c9.txt").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "fragment.txt").write_text(
+        "<div class='content'>\n" + "\n".join(f"<p>{line}</p>" for line in paragraphs if line.strip()) + "\n</div>",
+        encoding="utf-8")
+    page = "<html><body>" + "".join(f"<p>{line}</p>" for line in paragraphs[:20]) + "<!-- 广告 " + \
+        "".join(f"<p>{line}</p>" for line in paragraphs[20:]) + "</body></html>"
+    (tmp_path / "unclosed.html").write_text(page, encoding="utf-8")
+    tables = {}
+    for mode in ("warn", "raise"):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            corpus = load_corpus(tmp_path, cache=False, on_error=mode)
+        tables[mode] = corpus.quality.query("field == 'file'")[["source", "severity", "message"]]
+        shown = [str(w.message) for w in caught]
+        # reading a fragment as HTML is information, not a warning; the comment left open is a warning
+        assert not any("fragment.txt" in message for message in shown)
+        assert any(message.startswith("unclosed.html: HTML comment") for message in shown)
+    for table in tables.values():
+        assert table.set_index("source").loc["fragment.txt", "severity"] == "info"
+        assert table.set_index("source").loc["unclosed.html", "severity"] == "warning"
+    pd.testing.assert_frame_equal(tables["warn"].reset_index(drop=True), tables["raise"].reset_index(drop=True))
