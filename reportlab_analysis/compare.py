@@ -643,7 +643,8 @@ def kwic(
     out = pd.DataFrame(rows, columns=[*keep, "start", "left", "match", "right"])
     for column in keep:
         out[column] = out[column].astype(df[column].dtype)
-    return out
+    # the same dtypes with no match as with some (an empty result would otherwise hold object columns)
+    return out.astype({"start": "int64", "left": str, "match": str, "right": str})
 
 
 # ------------------------------------------------------------------------------------------------------

@@ -222,6 +222,10 @@ def test_kwic_literal_and_regex_with_metadata():
     assert {"region", "year", "section"} <= set(regex_hits.columns) and "tokens" not in regex_hits.columns
     with pytest.raises(ValueError, match="not a valid regular expression"):
         compare.kwic(TOY, "(", regex=True)
+    # no match: an empty table with the columns and dtypes of a full one, ready to concatenate or export
+    none = compare.kwic(TOY, "碳中和", metadata=["doc_id", "region", "year"])
+    some = compare.kwic(TOY, "生态", metadata=["doc_id", "region", "year"])
+    assert none.empty and none.dtypes.to_dict() == some.dtypes.to_dict()
 
 
 # ------------------------------------------------------------------------------------------------------
