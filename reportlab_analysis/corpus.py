@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import re
 import unicodedata
@@ -720,21 +721,41 @@ def read_manifest(manifest: str | Path | pd.DataFrame) -> pd.DataFrame:
         if suffix in (".xlsx", ".xls", ".json", ".jsonl", ".ndjson", ".ods"):
             raise ValueError(f"manifest {name!r} must be a CSV file (comma-separated, UTF-8 or GB18030), not {suffix}; "
                              "save it as CSV, or pass a pandas DataFrame as manifest=")
-        frame = None
+        data = Path(manifest).read_bytes()
         for encoding in ("utf-8-sig", "gb18030"):
             try:
-                frame = pd.read_csv(manifest, dtype=str, keep_default_na=False, encoding=encoding)
+                text = data.decode(encoding)
                 break
             except UnicodeDecodeError:
                 continue
-            except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-                raise ValueError(f"manifest {name!r} is not a readable CSV: {error}") from error
-        if frame is None:
+        else:
             raise ValueError(f"manifest {name!r} is neither UTF-8 nor GB18030 text")
+        _check_manifest_rows(text, name)
+        try:
+            with warnings.catch_warnings():  # trailing empty cells (checked above) are dropped, not an index
+                warnings.simplefilter("ignore", pd.errors.ParserWarning)
+                frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, index_col=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+            raise ValueError(f"manifest {name!r} is not a readable CSV: {error}") from error
     frame.columns = [str(c).strip() for c in frame.columns]
     if not any(key in frame.columns for key in MANIFEST_KEYS):
         raise ValueError(f"manifest {name!r} needs one key column of {list(MANIFEST_KEYS)}; it has {list(frame.columns)}")
     return frame
+
+
+def _check_manifest_rows(text: str, name: str) -> None:
+    """Refuse a manifest row with more cells than the header: pandas would shift its values into other columns
+    (the file name read as the index, the year as the file name)."""
+    import csv
+
+    rows = csv.reader(io.StringIO(text))
+    header = next(rows, None)
+    if not header:
+        return
+    for row in rows:
+        if len(row) > len(header) and any(cell.strip() for cell in row[len(header):]):
+            raise ValueError(f"manifest {name!r} line {rows.line_num}: {len(row)} cells, but the header has "
+                             f"{len(header)} ({', '.join(header)}); quote a value that holds a comma")
 
 
 def apply_manifest(reports: pd.DataFrame, manifest: str | Path | pd.DataFrame, quality: list[dict[str, object]]) -> pd.DataFrame:

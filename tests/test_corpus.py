@@ -125,6 +125,14 @@ def test_malformed_manifest_names_the_file(tmp_path):
     sheet.write_text('{"file": "000_207fb4099e85d4c9.txt", "year": 2018}\n', encoding="utf-8")
     with pytest.raises(ValueError, match=r"manifest '.*manifest.jsonl' must be a CSV file .* not \.jsonl"):
         load_corpus(RAW, manifest=sheet)
+    # a row with a cell too many would have its values shifted into other columns by pandas
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("file,speaker\n000_207fb4099e85d4c9.txt,张三,李四\n001_f479d68ab5149bf3.txt\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"ragged.csv' line 2: 3 cells, but the header has 2 \(file, speaker\)"):
+        load_corpus(RAW, manifest=ragged)
+    # a short row (trailing cells left out) and a trailing empty cell are fine
+    ragged.write_text("file,speaker\n000_207fb4099e85d4c9.txt,张三,\n001_f479d68ab5149bf3.txt\n", encoding="utf-8")
+    assert load_corpus(RAW, manifest=ragged, cache=False).reports["speaker"].iloc[0] == "张三"
 
 
 def test_bad_files_are_skipped_with_a_note_and_the_rest_loads(tmp_path):
