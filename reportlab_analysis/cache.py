@@ -257,7 +257,8 @@ class DiskCache:
         return value[0] if isinstance(value, tuple) and len(value) == 1 else default
 
     def __contains__(self, key: str) -> bool:
-        return self.path_for(key).exists()
+        """Whether ``get`` would find a value (a damaged or old-format file does not count)."""
+        return isinstance(_read_pickle(self.path_for(key)), tuple)
 
     def put(self, key: str, value: Any) -> None:
         """Store ``value`` under ``key`` atomically."""

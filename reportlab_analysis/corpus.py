@@ -462,22 +462,10 @@ def _corpus_cache(files: Sequence[Path], root: Path, options: Mapping[str, objec
 
 
 def _cached_load(store: object, key: str) -> dict[str, object] | None:
-    """A cached load if the entry is present and has the shape this code writes; None (recompute) otherwise."""
-    try:
-        cached = store.get(key)  # type: ignore[attr-defined]
-    except Exception:  # the cache checks its files; this guards against anything it did not foresee
-        return None
-    if not isinstance(cached, dict) or not isinstance(cached.get("warnings"), list):
-        return None
-    corpus = cached.get("corpus")
-    if not (isinstance(corpus, Corpus) and all(isinstance(w, str) for w in cached["warnings"])
-            and isinstance(corpus.reports, pd.DataFrame) and isinstance(corpus.quality, pd.DataFrame)
-            and isinstance(corpus.removed, pd.DataFrame) and isinstance(corpus.raw_texts, dict)
-            and list(corpus.reports.columns[:len(REPORT_COLUMNS)]) == REPORT_COLUMNS
-            and list(corpus.quality.columns) == QUALITY_COLUMNS
-            and set(corpus.raw_texts) == set(corpus.reports["doc_id"])):
-        return None
-    return cached
+    """A cached load, or None (recompute). The key covers the files, the options and the loader's code, and the
+    cache drops a damaged file, so an entry found is one this code wrote for these files."""
+    cached = store.get(key)  # type: ignore[attr-defined]
+    return cached if isinstance(cached, dict) and isinstance(cached.get("corpus"), Corpus) else None
 
 
 def _content_or_error(file: Path) -> str:
@@ -629,7 +617,8 @@ def _build_row(
     if not whole_file:  # a table's other columns (url, category, a covariate) are kept, under their own names
         for name, value in document.fields.items():
             if name not in METADATA_FIELDS:
-                row[name if name not in row and name != "doc_type" else f"field_{name}"] = value
+                taken = name in row or name in ("doc_type", *COMPUTED_COLUMNS)
+                row[f"field_{name}" if taken else name] = value
     return row
 
 
@@ -776,8 +765,13 @@ def apply_manifest(reports: pd.DataFrame, manifest: str | Path | pd.DataFrame, q
     frame = read_manifest(manifest)
     name = "manifest" if isinstance(manifest, pd.DataFrame) else str(manifest)
     reports = reports.copy()
-    earlier = len(quality)  # notes of the extraction, which a manifest value may resolve
-    ignored = [c for c in frame.columns if c in _COMPUTED_COLUMNS and c not in MANIFEST_KEYS]
+    # the extraction's warnings, which a manifest value may resolve, by (doc_id, field)
+    extraction_warnings: dict[tuple[object, object], list[dict[str, object]]] = {}
+    for note in quality:
+        if note["severity"] == "warning":
+            extraction_warnings.setdefault((note["doc_id"], note["field"]), []).append(note)
+    settable: set[str] = set()  # columns made object dtype, ready to take any manifest value
+    ignored = [c for c in frame.columns if c in COMPUTED_COLUMNS and c not in MANIFEST_KEYS]
     if ignored:
         quality.append(_note(None, name, "manifest", "warning",
                              f"column(s) {', '.join(ignored)} are computed by the loader and cannot be set from a "
@@ -797,7 +791,7 @@ def apply_manifest(reports: pd.DataFrame, manifest: str | Path | pd.DataFrame, q
             continue
         values: dict[str, object] = {}
         for column, value in row.items():
-            if column in MANIFEST_KEYS or column in _COMPUTED_COLUMNS or value is None or str(value).strip() == "":
+            if column in MANIFEST_KEYS or column in COMPUTED_COLUMNS or value is None or str(value).strip() == "":
                 continue
             cell, problem = _manifest_value(column, value)
             if problem is not None:
@@ -807,13 +801,15 @@ def apply_manifest(reports: pd.DataFrame, manifest: str | Path | pd.DataFrame, q
                 continue
             values[column] = cell
         for column, cell in values.items():
-            if column not in reports.columns:
-                reports[column] = pd.Series([None] * len(reports), index=reports.index, dtype="object")
-            reports[column] = reports[column].astype("object")
+            if column not in settable:
+                if column not in reports.columns:
+                    reports[column] = pd.Series([None] * len(reports), index=reports.index, dtype="object")
+                reports[column] = reports[column].astype("object")
+                settable.add(column)
             for index in matches:
                 reports.at[index, column] = cell
                 doc_id = reports.at[index, "doc_id"]
-                _resolve_earlier_notes(quality[:earlier], doc_id, column, row_number)
+                _resolve_earlier_notes(extraction_warnings.pop((doc_id, column), []), row_number)
                 quality.append(_note(doc_id, reports.at[index, "source"], column, "info",
                                      f"set from manifest line {row_number}"))
         for index in matches:
@@ -835,7 +831,9 @@ def apply_manifest(reports: pd.DataFrame, manifest: str | Path | pd.DataFrame, q
 
 
 #: Report columns a manifest cannot set: they are computed from the file itself.
-_COMPUTED_COLUMNS = frozenset({"doc_id", "text", "appendix", "_raw", "n_chars", "format", "encoding", "duplicate_of"})
+#: Columns the loader computes: a table's or a manifest's column of the same name does not set them.
+COMPUTED_COLUMNS = frozenset({"doc_id", "text", "appendix", "_raw", "n_chars", "format", "encoding", "duplicate_of",
+                              "place"})
 _LEVELS = ("national", "provincial", "city", "county")
 _DOC_TYPES = ("report", "resolution", "other")
 
@@ -869,12 +867,11 @@ def _manifest_value(column: str, value: object) -> tuple[object, str | None]:
     return str(value).strip(), None
 
 
-def _resolve_earlier_notes(notes: list[dict[str, object]], doc_id: object, column: str, row_number: int) -> None:
-    """Mark the extraction's warnings about ``column`` of a report resolved now that a manifest sets it."""
+def _resolve_earlier_notes(notes: list[dict[str, object]], row_number: int) -> None:
+    """Mark the extraction's warnings about a field of a report resolved now that a manifest sets it."""
     for note in notes:
-        if note["doc_id"] == doc_id and note["field"] == column and note["severity"] == "warning":
-            note["severity"] = "info"
-            note["message"] = f"{note['message']} (resolved: set from manifest line {row_number})"
+        note["severity"] = "info"
+        note["message"] = f"{note['message']} (resolved: set from manifest line {row_number})"
 
 
 def _exact_source(reports: pd.DataFrame, row: Mapping[str, object]) -> bool:

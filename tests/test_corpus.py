@@ -643,3 +643,16 @@ def test_reading_notes_reach_the_quality_table_with_their_severity_in_both_error
         assert table.set_index("source").loc["fragment.txt", "severity"] == "info"
         assert table.set_index("source").loc["unclosed.html", "severity"] == "warning"
     pd.testing.assert_frame_equal(tables["warn"].reset_index(drop=True), tables["raise"].reset_index(drop=True))
+
+
+def test_a_place_column_of_the_input_is_kept_beside_the_computed_one(tmp_path):
+    text = (RAW / "000_207fb4099e85d4c9.txt").read_text(encoding="utf-8")
+    pd.DataFrame({"text": [text], "place": ["哈尔滨南岗（我的标签）"]}).to_csv(tmp_path / "rows.csv", index=False)
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("source,place\nrows.csv#row=1,别处\n", encoding="utf-8")
+    corpus = load_corpus(tmp_path / "rows.csv", manifest=manifest, cache=False)
+    report = corpus.reports.iloc[0]
+    assert report["place"] == report["region"] == "南岗区"  # computed, as for every corpus
+    assert report["field_place"] == "哈尔滨南岗（我的标签）"  # the table's own column, not lost
+    ignored = corpus.quality.query("field == 'manifest'")["message"]
+    assert ignored.str.contains("place are computed by the loader").any()
