@@ -675,6 +675,8 @@ _BLOCK_TAGS = frozenset(
     "h1 h2 h3 h4 h5 h6 hr li main menu ol p pre section summary table tbody thead tfoot tr td th ul html "
     "option legend".split()
 )
+# Elements that show a body is laid out as a page rather than being plain text wrapped in <body>.
+_PLAIN_TEXT_MARKERS = ", ".join(["br", *sorted(_BLOCK_TAGS - {"body", "html"})])
 _META_NAMES = ("articletitle", "pubdate", "contentsource", "sitename", "columnname", "description", "keywords")
 _WIDE = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
 _HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
@@ -731,8 +733,10 @@ def html_to_text(html: str, *, problems: list[str] | None = None) -> tuple[str, 
     if root is None:
         return "", fields
 
-    # plain text saved as HTML (no block element in the body): the lines of text right in the body are paragraphs
-    plain = root.css_first(", ".join(sorted(_BLOCK_TAGS - {"body", "html"}))) is None
+    # Plain text saved as HTML (neither a block element nor a <br> in the body): the lines of text right in the
+    # body are paragraphs. A page that breaks its lines with <br> has said where they end; its source line breaks
+    # only wrap the text, as inside a <p>.
+    plain = root.css_first(_PLAIN_TEXT_MARKERS) is None
     pieces: list[str] = []
     link_bars: dict[int, bool] = {}
     # Iterative walk (deeply nested broken pages must not hit the recursion limit).
@@ -750,7 +754,7 @@ def html_to_text(html: str, *, problems: list[str] | None = None) -> tuple[str, 
             raw = node.text_content or ""  # type: ignore[attr-defined]
             if _inside_pre(node):
                 pieces.append(raw)
-            elif plain and raw.strip() and node.parent is not None and node.parent.mem_id == root.mem_id:  # type: ignore[attr-defined]
+            elif plain and raw.strip() and _is_child_of(node, root):
                 pieces.append("\n".join(_text_node(line, preformatted=False) for line in _LINE_BREAK.split(raw)))
             else:
                 pieces.append(_text_node(raw, preformatted=False))
@@ -772,6 +776,12 @@ def html_to_text(html: str, *, problems: list[str] | None = None) -> tuple[str, 
     joined = _BREAK_BETWEEN_WIDE.sub("", "".join(pieces)).replace(_SEGMENT_BREAK, " ")
     lines = [" ".join(line.split()) for line in joined.split("\n")]
     return "\n".join(line for line in lines if line), fields
+
+
+def _is_child_of(node: object, parent: object) -> bool:
+    """``node`` sits right inside ``parent`` (not deeper)."""
+    above = node.parent  # type: ignore[attr-defined]
+    return above is not None and above.mem_id == parent.mem_id  # type: ignore[attr-defined]
 
 
 # Elements whose content the parser does not read as markup: left open, each swallows the rest of the page.

@@ -268,6 +268,22 @@ def test_plain_text_saved_as_html_keeps_its_lines_as_paragraphs(tmp_path):
     assert "\n" not in text and text.replace(" ", "") == PARAGRAPHS[0] + PARAGRAPHS[1]
 
 
+def wrapped(paragraph: str, width: int = 20) -> str:
+    """The paragraph with a source line break after every ``width`` characters, each between two Chinese ones."""
+    cuts = [i for i in range(width, len(paragraph), width) if WIDE.match(paragraph[i - 1]) and WIDE.match(paragraph[i])]
+    return "\n".join(paragraph[a:b] for a, b in zip([0, *cuts], [*cuts, len(paragraph)]))
+
+
+def test_lines_broken_by_br_are_paragraphs_and_source_line_breaks_only_wrap_them():
+    # a page without block elements that ends its paragraphs with <br> and wraps the text in between
+    paragraphs = PARAGRAPHS[:12]
+    source = "<br>\n".join(wrapped(p) for p in paragraphs)
+    assert source.count("\n") > 2 * len(paragraphs)
+    for body in (source, f"<font>{source}</font>"):
+        text, _ = html_to_text(page(body))
+        assert text == "\n".join(paragraphs)
+
+
 # ---------------------------------------------------------------------------------------------- messages
 def test_json_array_saved_as_jsonl_is_read_as_records(tmp_path):
     items = [{"title": "甲", "content": REPORTS[0]}, {"title": "乙", "content": None}, {"title": "丙", "content": REPORTS[1]}]
