@@ -662,6 +662,24 @@ def _finish_columns(reports: pd.DataFrame) -> pd.DataFrame:
     return reports[[*REPORT_COLUMNS, *extra]]
 
 
+def place_keys(reports: pd.DataFrame) -> pd.Series:
+    """One key per row for the place a report is about: its adcode when known, else its region and city (two
+    通州区 in different cities are different places). Missing columns count as empty.
+
+    Example:
+        >>> place_keys(pd.DataFrame({"region": ["通州区", "通州区"], "city": ["北京市", "南通市"],
+        ...                          "adcode": [None, "320612"]})).tolist()
+        ['通州区|北京市', 'adcode:320612']
+    """
+    region, city, adcode = (_text_column(reports, c) for c in ("region", "city", "adcode"))
+    return (region + "|" + city).where(adcode == "", "adcode:" + adcode).astype(str)
+
+
+def _text_column(frame: pd.DataFrame, column: str) -> pd.Series:
+    values = frame[column] if column in frame.columns else pd.Series(pd.NA, index=frame.index)
+    return values.astype("string").fillna("").str.strip()
+
+
 def place_labels(reports: pd.DataFrame) -> pd.Series:
     """A short name for each report's place that no other place of the table shares: the region, with its city
     (or province) in front where two places of the table have the same region name, and the adcode added where
@@ -675,12 +693,8 @@ def place_labels(reports: pd.DataFrame) -> pd.Series:
         ...                            "adcode": ["110112", "320612", "230103"]})).tolist()
         ['北京市通州区', '南通市通州区', '南岗区']
     """
-    def text(column: str) -> pd.Series:
-        values = reports[column] if column in reports.columns else pd.Series(pd.NA, index=reports.index)
-        return values.astype("string").fillna("")
-
-    region, city, province, adcode = text("region"), text("city"), text("province"), text("adcode")
-    identity = adcode.where(adcode != "", "|" + region + "|" + city)
+    region, city, province, adcode = (_text_column(reports, c) for c in ("region", "city", "province", "adcode"))
+    identity = place_keys(reports)
     shared = region.map(pd.Series(identity).groupby(region).nunique()) > 1
     prefix = city.where((city != "") & (city != region), province.where(province != region, ""))
     labels = region.where(~shared, prefix + region)

@@ -895,28 +895,16 @@ def achievements_from_sentences(sentences: pd.DataFrame, *, indicators: Iterable
 # ------------------------------------------------------------------------------------------------
 # Corpus level
 # ------------------------------------------------------------------------------------------------
-_REPORT_FIELDS = ["region", "city", "province", "adcode", "level", "year"]
+_REPORT_FIELDS = ["region", "city", "province", "adcode", "place", "level", "year"]
 #: Columns that together name a place; ``adcode`` alone when it is known (two 通州区 are different places).
 _PLACE_FIELDS = ("region", "city", "adcode")
 
 
 def _place_key(frame: pd.DataFrame, fields: Sequence[str] = _PLACE_FIELDS) -> pd.Series:
-    """One text key per row for the place a report is about: its adcode when present, else region and city.
+    """:func:`reportlab_analysis.corpus.place_keys` of the ``fields`` only (those both tables of a comparison have)."""
+    from .corpus import place_keys
 
-    Example:
-        >>> _place_key(pd.DataFrame({"region": ["通州区", "通州区"], "city": ["北京市", "南通市"],
-        ...                          "adcode": [None, "320612"]})).tolist()
-        ['通州区|北京市', 'adcode:320612']
-    """
-    def text(column: str) -> pd.Series:
-        if column not in frame or column not in fields:
-            return pd.Series("", index=frame.index)
-        values = frame[column].astype(object)
-        return values.where(values.notna(), "").astype(str).str.strip()
-
-    key = text("region") + "|" + text("city")
-    adcode = text("adcode")
-    return key.where(adcode == "", "adcode:" + adcode)
+    return place_keys(frame[[c for c in fields if c in frame.columns]])
 
 
 def _from_corpus(corpus: object, kind: Kind, indicators: Iterable[str] | None) -> pd.DataFrame:
@@ -1017,6 +1005,7 @@ def compare_with_achievements(
     # The place is matched on the identity columns both tables have; None and NaN variants are one measure
     # ("no variant"): text keys make them equal in the merge.
     place_fields = [c for c in _PLACE_FIELDS if c in targets.columns and c in achievements.columns]
+    shown_fields = [*place_fields, *(["place"] if "place" in targets.columns else [])]
     annual_targets = targets[(targets["indicator"] == indicator) & (targets["period"] == "annual")]
     annual_targets = annual_targets.dropna(subset=["year"])
     annual_targets = annual_targets.assign(
@@ -1035,12 +1024,12 @@ def compare_with_achievements(
     outcomes = outcomes[["_place", "year", "_variant", "value", "achieved_note", "sentence"]]
     outcomes = outcomes.rename(columns={"value": "achieved", "sentence": "achieved_sentence"})
     table = annual_targets[
-        [*place_fields, "_place", "year", "indicator", "variant", "_variant", "value", "low", "high", "qualifier",
+        [*shown_fields, "_place", "year", "indicator", "variant", "_variant", "value", "low", "high", "qualifier",
          "sentence"]
     ].rename(columns={"value": "target", "low": "target_low", "high": "target_high", "sentence": "target_sentence"})
     table = table.merge(outcomes, on=["_place", "year", "_variant"], how="left")
     table["gap"] = (table["achieved"] - table["target"]).round(6)
-    columns = [*place_fields, "year", "indicator", "variant", "target", "target_low", "target_high", "qualifier",
+    columns = [*shown_fields, "year", "indicator", "variant", "target", "target_low", "target_high", "qualifier",
                "achieved", "gap", "achieved_note", "target_sentence", "achieved_sentence"]
     return table.sort_values(["region", "_place", "year"], kind="stable")[columns].reset_index(drop=True)
 
@@ -1113,11 +1102,12 @@ def target_overview(targets: pd.DataFrame) -> pd.DataFrame:
 def plot_target_series(
     comparison: pd.DataFrame, *, title: str | None = None, unit_label: str = "增长率 growth (%)"
 ) -> "Figure":
-    """Targets over the years (point and stated range) with the outcomes, one line per region.
+    """Targets over the years (point and stated range) with the outcomes, one line per place and variant.
 
     Args:
-        comparison: output of :func:`compare_with_achievements`; one line per place (a region name shared by
-            places in different cities is labelled with its city).
+        comparison: output of :func:`compare_with_achievements`; one line per place (labelled by its ``place``:
+            a region name shared by places in different cities comes with its city) and variant (named when a
+            place has several, e.g. registered and surveyed unemployment).
         title: figure title (default: the indicator name).
         unit_label: y-axis label.
 
@@ -1129,13 +1119,15 @@ def plot_target_series(
     if comparison.empty:
         raise ValueError("comparison: no rows to plot (no annual targets for this indicator in the corpus)")
     fig, ax = plt.subplots(figsize=(9, 4.5), layout="constrained")
-    places = comparison.assign(_place=_place_key(comparison))
-    shared = places.drop_duplicates("_place")["region"].duplicated(keep=False)
-    shared_names = set(places.drop_duplicates("_place")["region"][shared])
-    for _, rows in places.groupby("_place", sort=True):
-        region = str(rows["region"].iat[0])
-        if region in shared_names and "city" in rows and pd.notna(rows["city"].iat[0]):
-            region = f"{rows['city'].iat[0]}{region}"
+    from .corpus import place_labels
+
+    labels = comparison["place"] if "place" in comparison.columns else place_labels(comparison)
+    variants = comparison["variant"] if "variant" in comparison.columns else pd.Series(pd.NA, index=comparison.index)
+    lines = comparison.assign(_place=_place_key(comparison), _label=labels.astype(str),
+                              _variant=variants.astype(object).where(variants.notna(), ""))
+    several_variants = lines.groupby("_place")["_variant"].nunique() > 1
+    for (place, variant), rows in lines.groupby(["_place", "_variant"], sort=True):
+        region = rows["_label"].iat[0] + (f" ({variant})" if several_variants[place] and variant else "")
         # One row per calendar year, so that a year without a report (2020) breaks the line instead of bridging it.
         rows = rows.assign(year=rows["year"].astype(int)).set_index("year")
         rows = rows.reindex(range(rows.index.min(), rows.index.max() + 1)).reset_index()

@@ -562,9 +562,24 @@ def test_places_of_one_name_in_different_cities_are_kept_apart(tmp_path):
     overview = target_overview(targets)
     assert overview.loc[("通州区", "北京市", 2024), "gdp_growth"] == "6 左右"
     assert overview.loc[("通州区", "南通市", 2024), "gdp_growth"] == "5.5 左右"
+    assert set(comparison["place"]) == {"北京市通州区", "南通市通州区"}
     figure = ra.targets.plot_target_series(comparison)
     labels = figure.axes[0].get_legend_handles_labels()[1]
     assert "北京市通州区 目标 target" in labels and "南通市通州区 目标 target" in labels
+
+
+def test_a_series_with_two_variants_draws_one_line_per_variant(national_targets, national):
+    # registered and surveyed unemployment targets of the same years: two lines, named, and no crash on the
+    # repeated years (the plot reindexed each place's years and failed on duplicates)
+    comparison = compare_with_achievements(national_targets, extract_achievements(national),
+                                           indicator="unemployment_rate")
+    assert {"registered", "surveyed"} <= set(comparison["variant"])
+    figure = ra.targets.plot_target_series(comparison)
+    labels = figure.axes[0].get_legend_handles_labels()[1]
+    assert {"全国 (registered) 目标 target", "全国 (surveyed) 目标 target"} <= set(labels)
+    for line in figure.axes[0].get_lines():
+        years = list(line.get_xdata())
+        assert years == sorted(set(years))  # one point per year on every line
 
 
 def test_review_figures_stated_as_estimates_are_marked():
