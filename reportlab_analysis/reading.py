@@ -957,8 +957,10 @@ def _unescaped_line_breaks(text: str) -> str:
     return _ESCAPED_BREAK.sub("\n", text)
 
 
-def _no_rows(file: Path, kind: str, empty: str, skipped: list[str]) -> ReadError:
-    """The error for a CSV/JSONL file none of whose rows could be read."""
+def _no_rows(file: Path, kind: str, empty: str, problems: list[str]) -> ReadError:
+    """The error for a CSV/JSONL file none of whose rows could be read, given the notes made while reading its rows;
+    information notes (:class:`ReadNote`, such as "is a JSON array") are not reasons a row was skipped."""
+    skipped = [problem for problem in problems if not isinstance(problem, ReadNote)]
     if not skipped:
         return ReadError(file, empty)
     more = f" (and {len(skipped) - 1} more)" if len(skipped) > 1 else ""

@@ -296,6 +296,19 @@ def test_json_array_saved_as_jsonl_is_read_as_records(tmp_path):
                         "item 2: text field 'content' is NoneType, not text"]
 
 
+def test_json_array_without_a_usable_item_names_why_its_items_were_skipped(tmp_path):
+    # the note that the file is an array is information, not the reason no row could be read
+    items = [{"title": PARAGRAPHS[0], "content": None}, {"title": PARAGRAPHS[1], "content": " \n "}]
+    path = write(tmp_path, "unusable.jsonl", json.dumps(items, ensure_ascii=False, indent=1))
+    problems: list[str] = []
+    with pytest.raises(ReadError) as caught:
+        read_documents(path, problems=problems)
+    assert caught.value.problem == ("no JSONL row could be read: item 1: text field 'content' is NoneType, not text "
+                                    "(and 1 more)")
+    assert problems == ["is a JSON array, not JSON Lines (one object per line); read its 2 item(s) as records",
+                        "item 1: text field 'content' is NoneType, not text", "item 2: text field 'content' is empty"]
+
+
 @pytest.mark.parametrize(("codec", "name"), [("cp1252", "Windows-1252"), ("latin-1", "Latin-1"), ("gbk", "GBK")])
 def test_double_encoded_utf8_is_named(tmp_path, codec, name):
     # UTF-8 bytes read in the wrong codec and saved again as UTF-8
