@@ -430,19 +430,13 @@ def _read_mention(
         if value is None:
             continue
         qualitative = math.isnan(value["value"])
-        if name == "cpi" and not qualitative and _is_price_index(subject, value):
-            # "居民消费价格指数控制在103左右": an index on last year = 100, i.e. a rise of 3%.
-            if len(gap) > _MAX_GAP:
-                return None
-            rise = {**value, "value": value["value"] - 100, "low": value["low"] - 100,
-                    "high": value["high"] - 100, "unit": "%"}
-            notes = [f"price index {value['value']:g} (previous year = 100) read as a change of {rise['value']:g}%"]
-            return _finish_mention(text, start, end, name, match, rise, gap, notes)
+        # "居民消费价格指数控制在103左右": an index on last year = 100, read as a rise of 3% at the end.
+        index = name == "cpi" and not qualitative and _is_price_index(subject, value)
         if qualitative:
             if name in ("unemployment_rate", "cpi", "deficit_ratio", "new_urban_jobs", "grain_output",
                         "energy_intensity_change"):
                 return None
-        else:
+        elif not index:
             unit = value["unit"]
             if name == "new_urban_jobs" and unit in ("人", "人次", "万人", "万人次"):
                 pass
@@ -450,7 +444,7 @@ def _read_mention(
                 continue
         if len(gap) > _MAX_GAP or (name != "deficit_ratio" and _GAP_BLOCKERS.search(gap)):
             return None
-        if spec.needs is not None and not qualitative and not spec.needs.search(subject + gap):
+        if spec.needs is not None and not qualitative and not index and not spec.needs.search(subject + gap):
             continue
         # "从去年的2.1%提高到2.3%": the value is the one after the change verb.
         follow = _CHANGE_TO.match(text, match.end())
@@ -462,9 +456,23 @@ def _read_mention(
                     value, match = second_value, second
                     gap = text[end:match.start()]
                     notes = ["the value after 提高到/下降到; the earlier figure is the base"]
+                    if index:
+                        value, notes = _index_as_change(value, notes)
                     return _finish_mention(text, start, end, name, match, value, gap, notes, changed=True)
-        return _finish_mention(text, start, end, name, match, value, gap, [])
+        value, notes = _index_as_change(value, []) if index else (value, [])
+        return _finish_mention(text, start, end, name, match, value, gap, notes)
     return None
+
+
+_QUOTE_OPENING = re.compile(r"提出[,:]")
+_MODAL_YAO = re.compile(r"(?<![主重需必只])要(?:从|把|将|控制|降|减|实现|达到|保持|稳定|在|增长|提高)")
+
+
+def _index_as_change(value: dict, notes: list[str]) -> tuple[dict, list[str]]:
+    """A price index on the previous year (103) as the change it states (3%), with a note saying so."""
+    change = {**value, **{key: round(value[key] - 100, 6) for key in ("value", "low", "high")}, "unit": "%"}
+    return change, [*notes, f"price index {value['value']:g} (previous year = 100) read as a change of "
+                            f"{change['value']:g}%"]
 
 
 def _is_price_index(subject: str, value: dict) -> bool:
@@ -522,7 +530,9 @@ def _finish_mention(
     # ("赤字率从去年的2.1%提高到2.3%" names last year only as the base of the new value.)
     row["_past_clause"] = not changed and bool(_PAST_CLAUSE.search(text[clause_start:match.end()]))
     # "去年政府工作报告提出，物价涨幅要从14.8%降到10%左右": a review quoting last year's plan states no result.
-    row["_quoted_plan"] = "提出" in text[:clause_start] and "要" in text[clause_start:match.start()]
+    # (提出 must end a clause, and 要 be a modal verb: not 按照…提出的部署, not 主要/重要/需要.)
+    row["_quoted_plan"] = bool(_QUOTE_OPENING.search(text[:clause_start])
+                               and _MODAL_YAO.search(text[clause_start:match.start()]))
     own_words = clause_before + subject + gap
     row["_accumulated"] = bool(_ACCUMULATED.search(own_words) or _ACCUMULATED_PREFACE.search(text)) and not (
         _WITHIN_YEAR.search(own_words)

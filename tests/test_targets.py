@@ -173,6 +173,7 @@ def test_respectively_lists_give_each_indicator_its_own_value():
         ("居民消费价格指数控制在103%以内", 3.0, "以内", True),
         ("全年居民消费价格指数为99.3", -0.7, None, True),
         ("居民消费价格指数上涨2%", 2.0, None, False),
+        ("居民消费价格指数从105.9回落到102.5", 2.5, None, True),  # the index after the change, as a change
     ],
 )
 def test_price_wordings_and_price_indices(sentence, value, qualifier, index):
@@ -186,6 +187,9 @@ def test_price_deflators_retail_prices_and_quoted_plans_are_not_consumer_prices(
     assert parse_sentence("全年零售物价上涨百分之二点九", indicators=["cpi"]).empty
     quoted = _sentences(("review", "去年政府工作报告提出，物价涨幅要从14.8%降到10%左右，实际回落到6.1%。"))
     assert achievements_from_sentences(quoted, indicators=["cpi"]).empty
+    # 提出 inside a phrase and 要 inside 主要 quote nothing: the outcome stands
+    stated = _sentences(("review", "按照市委提出的部署，全区主要经济指标地区生产总值增长8.5%。"))
+    assert achievements_from_sentences(stated, indicators=["gdp_growth"])["value"].tolist() == [8.5]
 
 
 def test_deficit_ratio_reads_the_new_value_not_last_years():
