@@ -797,8 +797,9 @@ def _close_runaway_markup(html: str) -> tuple[str, list[str]]:
     """End each comment and raw-text element (title, script, ...) that is never closed before the next tag, so
     that it does not swallow the rest of the page; one note per repair."""
     notes: list[str] = []
+    masked = _blanked(html, scripts=True, comments=False)  # "<!--" in a script or style opens no comment
     position = 0
-    while (start := html.find("<!--", position)) >= 0:
+    while (start := masked.find("<!--", position)) >= 0:
         if html.startswith((">", "->"), start + 4):  # <!--> and <!---> are complete (empty) comments
             position = start + 4
             continue
@@ -819,10 +820,11 @@ def _close_runaway_markup(html: str) -> tuple[str, list[str]]:
                      f"{'before the next tag' if tag and cut_at == tag.start() else 'at the end of its line'} to keep the text "
                      "after it")
         html = html[:cut_at] + "-->" + html[cut_at:]
+        masked = masked[:cut_at] + "-->" + masked[cut_at:]
         position = cut_at + 3
     for tag in _RAW_TEXT_TAGS:
         # tags inside comments (and, for the others, inside scripts and styles) do not count
-        masked = (_COMMENT if tag in ("script", "style") else _SOURCE_HIDDEN).sub(lambda m: " " * len(m.group()), html)
+        masked = _blanked(html, scripts=tag not in ("script", "style"), comments=True)
         opening = re.compile(rf"<{tag}(?:\s[^>]*)?>", re.IGNORECASE)
         closing = re.compile(rf"</{tag}\s*>", re.IGNORECASE)
         position = 0
@@ -841,6 +843,17 @@ def _close_runaway_markup(html: str) -> tuple[str, list[str]]:
             masked = masked[: stop.start()] + f"</{tag}>" + masked[stop.start():]
             position = stop.start()
     return html, notes
+
+
+def _blanked(html: str, *, scripts: bool, comments: bool) -> str:
+    """``html`` with its closed ``<script>``/``<style>`` elements and/or its comments turned into spaces (so that
+    offsets stay the same). Both are found in one pass from the start, as a browser reads them: a ``<!--`` inside a
+    script is not a comment, nor is a ``<script>`` inside a comment a script."""
+    def blank(match: re.Match[str]) -> str:
+        wanted = scripts if match.group(1) else comments
+        return " " * len(match.group()) if wanted else match.group()
+
+    return _SOURCE_HIDDEN.sub(blank, html)
 
 
 _COMMENT = re.compile(r"<!--(?:>|->|.*?--!?>)", re.DOTALL)

@@ -159,6 +159,22 @@ def test_line_break_between_inline_elements_follows_the_line_break_rule():
     assert html_to_text("<p><span>GDP</span>\n<span>growth</span>，<b>增长</b>\n<b>5%</b></p>")[0] == "GDP growth，增长 5%"
 
 
+def test_comment_opener_inside_a_script_or_style_is_not_a_comment(tmp_path):
+    head = ("<title>江干区政府工作报告</title><script>var opener = \"<!--\";</script>\n"
+            "<style>/* <!-- */ p { margin: 0 }</style>")
+    body = "\n".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    problems: list[str] = []
+    [doc] = read_documents(write(tmp_path, "script.html", page(body, head=head)), problems=problems)
+    assert (doc.text, problems) == ("\n".join(PARAGRAPHS), [])
+    # a comment that is really never closed, after them, is still repaired and its line named
+    lines = [f"<p>{p}</p>" for p in PARAGRAPHS]
+    lines.insert(30, "<!-- 未闭合注释 ")
+    [doc] = read_documents(write(tmp_path, "both.html", page("\n".join(lines), head=head)), problems=problems)
+    assert doc.text == "\n".join(PARAGRAPHS)
+    assert problems == ["HTML comment opened on line 32 is never closed; ended it at the end of its line to keep "
+                        "the text after it"]
+
+
 WIDE = re.compile(r"[\u4e00-\u9fff]")
 
 
