@@ -310,8 +310,9 @@ def _read_html(file: Path, html: str, encoding: str, *, problems: list[str] | No
     return RawDocument(source=str(file), format="html", encoding=encoding, text=body, fields=fields)
 
 
-_MARKUP_TAG = re.compile(r"</?(p|div|br|span|font|table|tr|td|h[1-6]|li|ul|ol|strong|b|a|img|section|article)\b[^<>]*>",
-                         re.IGNORECASE)
+# Names of the tags that text on a web page is most often marked up with (a regular-expression alternation).
+_TEXT_TAG_NAMES = "p|div|br|span|font|table|tr|td|h[1-6]|li|ul|ol|strong|b|a|img|section|article"
+_MARKUP_TAG = re.compile(rf"</?({_TEXT_TAG_NAMES})\b[^<>]*>", re.IGNORECASE)
 
 
 def _html_fragment_tags(text: str) -> list[str]:
@@ -786,11 +787,13 @@ def _is_child_of(node: object, parent: object) -> bool:
 
 # Elements whose content the parser does not read as markup: left open, each swallows the rest of the page.
 _RAW_TEXT_TAGS = ("script", "style", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript")
-_COMMENT_END = re.compile(r"--!?>")
 _ANY_TAG = re.compile(r"</?[A-Za-z]")
 # Tags that cannot be part of a script or style: where a runaway one ends.
-_PAGE_TAG = re.compile(r"</?(?:html|head|body|p|div|br|table|tr|td|span|section|article|main|center|font|h[1-6]|ul|ol|li|"
-                       r"strong|b|a|img|meta|link|title)[\s/>]", re.IGNORECASE)
+_PAGE_TAG = re.compile(rf"</?(?:{_TEXT_TAG_NAMES}|html|head|body|main|center|meta|link|title)[\s/>]", re.IGNORECASE)
+# A complete comment: <!--> and <!---> are empty ones; --!> ends one as --> does.
+_COMMENT = re.compile(r"<!--(?:>|->|.*?--!?>)", re.DOTALL)
+# What the source of a page hides from view: a closed script or style (group 1 names it) or a comment.
+_SOURCE_HIDDEN = re.compile(rf"<(script|style)\b[^>]*>.*?</\1\s*>|{_COMMENT.pattern}", re.IGNORECASE | re.DOTALL)
 
 
 def _close_runaway_markup(html: str) -> tuple[str, list[str]]:
@@ -800,12 +803,9 @@ def _close_runaway_markup(html: str) -> tuple[str, list[str]]:
     masked = _blanked(html, scripts=True, comments=False)  # "<!--" in a script or style opens no comment
     position = 0
     while (start := masked.find("<!--", position)) >= 0:
-        if html.startswith((">", "->"), start + 4):  # <!--> and <!---> are complete (empty) comments
-            position = start + 4
-            continue
-        end = _COMMENT_END.search(html, start + 4)
-        if end:
-            position = end.end()
+        closed = _COMMENT.match(html, start)
+        if closed:
+            position = closed.end()
             continue
         # it ends before the next tag or, if it has text on its own line, at the end of that line if that is sooner
         tag = _ANY_TAG.search(html, start + 4)
@@ -856,8 +856,6 @@ def _blanked(html: str, *, scripts: bool, comments: bool) -> str:
     return _SOURCE_HIDDEN.sub(blank, html)
 
 
-_COMMENT = re.compile(r"<!--(?:>|->|.*?--!?>)", re.DOTALL)
-_SOURCE_HIDDEN = re.compile(r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--(?:>|->|.*?--!?>)", re.IGNORECASE | re.DOTALL)
 _IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 

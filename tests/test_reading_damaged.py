@@ -175,6 +175,24 @@ def test_comment_opener_inside_a_script_or_style_is_not_a_comment(tmp_path):
                         "the text after it"]
 
 
+def test_every_form_of_a_closed_comment_is_left_alone():
+    # <!--> and <!---> are whole (empty) comments, and --!> ends a comment as --> does
+    body = "\n".join(f"<p>{p}</p>" for p in PARAGRAPHS[:3])
+    for comment in ("<!-->", "<!--->", "<!---->", "<!-- 注释 --!>", "<!-- 注释 -->"):
+        problems: list[str] = []
+        text, _ = html_to_text(page(comment + "\n" + body + comment), problems=problems)
+        assert (text, problems) == ("\n".join(PARAGRAPHS[:3]), [])
+
+
+@pytest.mark.parametrize("tag", ["p", "font", "h2", "center", "section"])
+def test_script_never_closed_ends_before_the_next_page_tag(tag):
+    body = f"<script>var a = 1;<{tag}>{PARAGRAPHS[0]}</{tag}><p>{PARAGRAPHS[1]}</p>"
+    problems: list[str] = []
+    text, _ = html_to_text(page(body), problems=problems)
+    assert text == "\n".join(PARAGRAPHS[:2])
+    assert problems == ["<script> on line 1 is never closed; ended it before the next tag to keep the text after it"]
+
+
 WIDE = re.compile(r"[\u4e00-\u9fff]")
 
 
