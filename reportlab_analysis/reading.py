@@ -6,10 +6,12 @@ row (``.csv``, ``.tsv``, ``.jsonl``). Other office formats (.doc, WPS, ...) are 
 Every document records where it came from (``source``), how it was decoded (``encoding``) and, for table rows,
 the other columns of its row (``fields``). Raw files are only ever opened for reading.
 
-Encodings are tried in an order that suits Chinese text: a byte-order mark if there is one, then strict UTF-8,
-then strict GB18030 (a superset of GBK and GB2312), then UTF-16 without a BOM, and only then the statistical
-guess of ``charset-normalizer``. A decoding is accepted only if the result looks like text (no control
-characters, almost no private-use characters); otherwise the file is refused with a :class:`ReadError`.
+:func:`decode_bytes` tries encodings in an order that suits Chinese text: a byte-order mark if there is one,
+then UTF-16 without a BOM if the bytes hold NUL bytes, then strict UTF-8, then strict GB18030 (a superset of GBK
+and GB2312), and only then the statistical guess of ``charset-normalizer``. UTF-8 or GB18030 text damaged by a few
+invalid bytes is decoded with them replaced by U+FFFD and a note when the caller collects ``problems`` (refused
+otherwise). A decoding is accepted only if the result looks like text (no control characters, almost no private-use
+characters) and is not UTF-8 mojibake (double-encoded); otherwise the file is refused with a :class:`ReadError`.
 
 Example:
     >>> from reportlab_analysis.reading import find_report_files, read_documents
@@ -46,6 +48,7 @@ __all__ = [
     "find_report_files",
     "html_to_text",
     "read_documents",
+    "unsupported_problem",
 ]
 
 #: File suffixes read, and the format each one maps to.
@@ -213,7 +216,13 @@ def _supported_list() -> str:
 
 
 def unsupported_problem(file: Path) -> str:
-    """Why a file of a type that is not read is not read, with the Save As hint for office formats."""
+    """Why a file of a type that is not read is not read, with the Save As hint for office formats.
+
+    Example:
+        >>> print(unsupported_problem(Path("2020年报告.doc")))  # doctest: +NORMALIZE_WHITESPACE
+        not read: Word 97-2003 (.doc) files are not supported; save the report as .docx or .txt (Save As in Word or
+        WPS) and load again
+    """
     kind = UNREAD_DOCUMENT_SUFFIXES.get(file.suffix.lower())
     if kind is not None:
         return (f"not read: {kind} files are not supported; save the report as .docx or .txt (Save As in Word or "
@@ -534,7 +543,8 @@ def _decode_damaged_gb18030(data: bytes) -> tuple[str, list[int]]:
         except UnicodeDecodeError:
             pass
         else:
-            options.append((data[start:start + 1] + data[start + 2:start + 42], start + 3, start + 1, "\ufffd" + joined))
+            pair = data[start:start + 1] + data[start + 2:start + 42]  # read on without the byte at start + 1
+            options.append((pair, start + 3, start + 1, "\ufffd" + joined))
         _, position, offset, replacement = max(options, key=lambda option: _decodes_well(option[0]))
         pieces.append(replacement)
         bad.append(min(offset, len(data) - 1))
@@ -816,9 +826,9 @@ def _close_runaway_markup(html: str) -> tuple[str, list[str]]:
         if not ends:
             break  # nothing after it to save
         cut_at = min(ends)
+        where = "before the next tag" if tag and cut_at == tag.start() else "at the end of its line"
         notes.append(f"HTML comment opened on line {html.count(chr(10), 0, start) + 1} is never closed; ended it "
-                     f"{'before the next tag' if tag and cut_at == tag.start() else 'at the end of its line'} to keep the text "
-                     "after it")
+                     f"{where} to keep the text after it")
         html = html[:cut_at] + "-->" + html[cut_at:]
         masked = masked[:cut_at] + "-->" + masked[cut_at:]
         position = cut_at + 3

@@ -161,6 +161,19 @@ def test_unsupported_and_missing_files(tmp_path):
         read_documents(tmp_path / "missing.txt")
 
 
+def test_docstring_examples_run_and_every_public_function_has_one():
+    import doctest
+    import inspect
+
+    from reportlab_analysis import reading as module
+
+    result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
+    functions = [getattr(module, name) for name in module.__all__ if inspect.isfunction(getattr(module, name))]
+    assert module.unsupported_problem in functions
+    assert [f.__name__ for f in functions if ">>> " not in (f.__doc__ or "")] == []
+
+
 def test_read_error_names_path_and_problem():
     err = ReadError("data/raw/a.pdf", "looks like a PDF document, not a text file")
     assert str(err) == "data/raw/a.pdf: looks like a PDF document, not a text file"
@@ -169,7 +182,8 @@ def test_read_error_names_path_and_problem():
 
 # ---------------------------------------------------------------------------------------------- finding files
 def test_find_report_files_recurses_sorts_and_skips(tmp_path):
-    for name in ["b/2.txt", "a.html", "b/1.TXT", "c/d/e.jsonl", "notes.md", ".hidden/x.txt", ".x.txt", "z.csv", "y.htm"]:
+    names = ["b/2.txt", "a.html", "b/1.TXT", "c/d/e.jsonl", "notes.md", ".hidden/x.txt", ".x.txt", "z.csv", "y.htm"]
+    for name in names:
         write(tmp_path, name, "政府工作报告")
     found = [p.relative_to(tmp_path).as_posix() for p in find_report_files(tmp_path)]
     assert found == ["a.html", "b/1.TXT", "b/2.txt", "c/d/e.jsonl", "y.htm", "z.csv"]
@@ -215,7 +229,8 @@ PAGE = """<!DOCTYPE html>
 def test_html_page_keeps_blocks_and_drops_chrome(tmp_path):
     [doc] = read_documents(write(tmp_path, "page.html", PAGE))
     lines = doc.text.split("\n")
-    assert lines[:4] == ["政府工作报告", "——2019年1月8日在某某区第五届人民代表大会第三次会议上", "\xa0\xa0各位代表：".strip(), "现在，我代表区人民政府向大会报告工作，请予审议。"]
+    assert lines[:4] == ["政府工作报告", "——2019年1月8日在某某区第五届人民代表大会第三次会议上", "\xa0\xa0各位代表：".strip(),
+                         "现在，我代表区人民政府向大会报告工作，请予审议。"]
     assert "一、2018年工作回顾" in lines and "过去一年，地区生产总值增长6.5%。" in lines
     assert lines[lines.index("序号") : lines.index("序号") + 4] == ["序号", "项目", "1", "路网改造工程"]
     for chrome in ("不应出现", "color", "门户网站", "政务公开", "搜索", "热点新闻", "版权所有"):
@@ -255,7 +270,8 @@ def test_link_only_lists_are_navigation_menus():
 
 
 def test_hidden_html_elements_are_dropped():
-    text, _ = html_to_text('<p>各位代表：</p><div style="display: none">隐藏的菜单</div><p hidden>隐藏</p><p style="color:red">现在</p>')
+    text, _ = html_to_text('<p>各位代表：</p><div style="display: none">隐藏的菜单</div><p hidden>隐藏</p>'
+                           '<p style="color:red">现在</p>')
     assert text == "各位代表：\n现在"
 
 
@@ -265,7 +281,8 @@ def test_html_line_break_between_chinese_characters_is_not_a_space():
 
 
 def test_html_declared_gb2312_is_honoured(tmp_path):
-    page = '<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"><title>报告</title></head><body><p>各位代表：现在报告工作。</p></body></html>'
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"><title>报告</title>'
+            "</head><body><p>各位代表：现在报告工作。</p></body></html>")
     [doc] = read_documents(write(tmp_path, "gb.htm", page, encoding="gb18030"))
     assert doc.encoding == "gb18030" and doc.text == "各位代表：现在报告工作。" and doc.fields["html_title"] == "报告"
 
@@ -352,7 +369,8 @@ def test_national_corpus_defaults_fit():
 
 
 def test_jsonl_bad_line_is_named(tmp_path):
-    rows = [json.dumps({"title": "甲", "content": "各位代表：甲"}, ensure_ascii=False), "", '{"title": "乙", "content": "各位代表', "{}"]
+    rows = [json.dumps({"title": "甲", "content": "各位代表：甲"}, ensure_ascii=False), "",
+            '{"title": "乙", "content": "各位代表', "{}"]
     path = write(tmp_path, "bad.jsonl", "\n".join(rows))
     with pytest.raises(ReadError, match=r"line 3 is not valid JSON") as info:
         read_documents(path)
@@ -401,7 +419,8 @@ def test_jsonl_structure_errors(tmp_path, lines, problem):
 
 
 def test_jsonl_keeps_unicode_line_separators_inside_strings_and_crlf(tmp_path):
-    rows = [json.dumps({"content": "第一段\u2028仍是第一行"}, ensure_ascii=False), json.dumps({"content": "第二篇"}, ensure_ascii=False)]
+    rows = [json.dumps({"content": "第一段\u2028仍是第一行"}, ensure_ascii=False),
+            json.dumps({"content": "第二篇"}, ensure_ascii=False)]
     docs = read_documents(write(tmp_path, "x.jsonl", "\r\n".join(rows) + "\r\n"))
     assert [d.text for d in docs] == ["第一段\u2028仍是第一行", "第二篇"]
 
@@ -413,7 +432,8 @@ def test_csv_cell_can_hold_a_long_report(tmp_path):
 
 
 def test_jsonl_columns_by_name_and_row_numbers_are_lines(tmp_path):
-    rows = ['{"name": "甲报告", "body_text": "各位代表：甲", "year": 2020}', "", '{"name": "乙报告", "body_text": "各位代表：乙", "year": null}']
+    rows = ['{"name": "甲报告", "body_text": "各位代表：甲", "year": 2020}', "",
+            '{"name": "乙报告", "body_text": "各位代表：乙", "year": null}']
     path = write(tmp_path, "x.jsonl", "\n".join(rows))
     docs = read_documents(path, text_column="body_text", title_column="name")
     assert [d.source.rsplit("#", 1)[1] for d in docs] == ["row=1", "row=3"]
@@ -653,7 +673,8 @@ def test_title_is_kept_when_the_same_text_runs_as_header_and_footer_above_the_pa
     [
         (b"", "empty"),
         (b"PK\x03\x04" + b"\x00" * 100, "not a PDF"),
-        (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n", "no pages|not a readable PDF"),
+        (b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n",
+         "no pages|not a readable PDF"),
         (b"%PDF-1.4 \x00\x01 garbage" * 10, "not a readable PDF|no pages"),
         (_make_pdf([]), r"the PDF has no pages \(a damaged or truncated file\?\)"),
         (_make_pdf([[]]), r"no text layer \(a scanned document\?\)"),

@@ -320,7 +320,8 @@ def test_lines_broken_by_br_are_paragraphs_and_source_line_breaks_only_wrap_them
 
 # ---------------------------------------------------------------------------------------------- messages
 def test_json_array_saved_as_jsonl_is_read_as_records(tmp_path):
-    items = [{"title": "甲", "content": REPORTS[0]}, {"title": "乙", "content": None}, {"title": "丙", "content": REPORTS[1]}]
+    items = [{"title": "甲", "content": REPORTS[0]}, {"title": "乙", "content": None},
+             {"title": "丙", "content": REPORTS[1]}]
     path = write(tmp_path, "array.jsonl", json.dumps(items, ensure_ascii=False, indent=1))
     problems: list[str] = []
     docs = read_documents(path, problems=problems)
