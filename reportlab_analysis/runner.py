@@ -624,7 +624,7 @@ def _relative_to(folder: Path, value: Any) -> Any:
     return os.path.relpath(value, folder.resolve())
 
 
-CORPUS_PARAMETERS = ("corpus_path", "national_path")
+CORPUS_PARAMETERS = ("corpus_path", "national_path", "reference_path")
 """Parameters naming a corpus (folder or file of reports): checked before any notebook runs."""
 
 

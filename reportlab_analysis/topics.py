@@ -187,7 +187,7 @@ def prepare_documents(corpus: Any, *, unit: str = "paragraph", tokenizer: Any = 
     return documents
 
 
-def reference_texts(documents: pd.DataFrame, reference: Any, *, tokenizer: Any,
+def reference_texts(documents: pd.DataFrame, reference: Any = None, *, tokenizer: Any = None,
                     tokens_column: str = _TOKENS, progress: bool = False) -> list[list[str]]:
     """Token lists to measure coherence on: the documents' own plus the paragraphs of a larger reference corpus,
     tokenized with the documents' tokenizer.
@@ -202,9 +202,10 @@ def reference_texts(documents: pd.DataFrame, reference: Any, *, tokenizer: Any,
 
     Args:
         documents: the output of :func:`prepare_documents`.
-        reference: a :class:`reportlab_analysis.corpus.Corpus`, or a path that ``load_corpus`` reads.
+        reference: a :class:`reportlab_analysis.corpus.Corpus`, a path that ``load_corpus`` reads, or None
+            (the documents' own token lists only: right for a corpus of thousands of paragraphs).
         tokenizer: the tokenizer that made ``documents`` (checked against ``documents.attrs["tokenizer_hash"]``
-            when it is there: tokens of different tokenizers would not match).
+            when it is there: tokens of different tokenizers would not match); needed with a reference.
         tokens_column: name of the token column.
         progress: show a progress bar while tokenizing the reference.
 
@@ -218,6 +219,10 @@ def reference_texts(documents: pd.DataFrame, reference: Any, *, tokenizer: Any,
     from .tokenize import add_tokens
 
     _check_documents(documents, tokens_column=tokens_column)
+    if reference is None:
+        return _token_lists(documents, tokens_column)
+    if tokenizer is None:
+        raise TopicModelError("reference_texts needs the tokenizer that made the documents to tokenize a reference")
     expected = documents.attrs.get("tokenizer_hash")
     if expected is not None and hasattr(tokenizer, "fingerprint") and tokenizer.fingerprint() != expected:
         raise TopicModelError("the tokenizer given is not the one that tokenized the documents (fingerprints "

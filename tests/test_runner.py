@@ -584,6 +584,10 @@ def test_corpus_check_accepts_the_project_defaults_and_skips_unused_corpora(proj
         runner.check_corpus_paths(plan_project(project_notebooks, [["05.national_path", str(tmp_path)]]))
     # only the notebooks that run are checked
     runner.check_corpus_paths(plan_project(project_notebooks, [["05.national_path", str(tmp_path)]], select=["01"]))
+    # notebook 02's coherence reference is a corpus too
+    with pytest.raises(RunnerError, match=r"notebook 02_topics, parameter reference_path: .*no such file or folder"):
+        runner.check_corpus_paths(plan_project(project_notebooks, [["02.reference_path", str(tmp_path / "nope")]]))
+    runner.check_corpus_paths(plan_project(project_notebooks, [["02.reference_path", "null"]]))
 
 
 # ---------------------------------------------------------------------------- the same bytes on a replication run

@@ -198,6 +198,10 @@ def test_reference_texts_add_a_larger_corpus_tokenized_the_same_way():
         topics.reference_texts(documents, national, tokenizer=Tokenizer.for_corpus(corpus))
     with pytest.raises(TopicModelError, match="Corpus or a path"):
         topics.reference_texts(documents, 42, tokenizer=tokenizer)
+    # no reference: the documents' own token lists
+    assert topics.reference_texts(documents) == texts[: len(documents)]
+    with pytest.raises(TopicModelError, match="needs the tokenizer"):
+        topics.reference_texts(documents, national)
 
 
 def test_k_sweep_measures_coherence_on_the_texts_given(paragraphs):
