@@ -664,7 +664,8 @@ def _finish_columns(reports: pd.DataFrame) -> pd.DataFrame:
 
 def place_keys(reports: pd.DataFrame) -> pd.Series:
     """One key per row for the place a report is about: its adcode when known, else its region and city (two
-    通州区 in different cities are different places). Missing columns count as empty.
+    通州区 in different cities are different places). Missing columns count as empty; a row with none of them is a
+    place of its own (its ``doc_id``).
 
     Example:
         >>> place_keys(pd.DataFrame({"region": ["通州区", "通州区"], "city": ["北京市", "南通市"],
@@ -672,7 +673,12 @@ def place_keys(reports: pd.DataFrame) -> pd.Series:
         ['通州区|北京市', 'adcode:320612']
     """
     region, city, adcode = (_text_column(reports, c) for c in ("region", "city", "adcode"))
-    return (region + "|" + city).where(adcode == "", "adcode:" + adcode).astype(str)
+    keys = (region + "|" + city).where(adcode == "", "adcode:" + adcode).astype(str)
+    # A report whose place is unknown is a place of its own: two such reports are not one district's series.
+    unknown = (region == "") & (city == "") & (adcode == "")
+    own = ("doc:" + _text_column(reports, "doc_id")) if "doc_id" in reports.columns else \
+        pd.Series([f"row:{i}" for i in range(len(reports))], index=reports.index)
+    return keys.where(~unknown, own).astype(str)
 
 
 def _text_column(frame: pd.DataFrame, column: str) -> pd.Series:

@@ -360,7 +360,7 @@ _BASE_YEAR = re.compile(r"比(?:\d{4}|[一二三四五六七八九〇○零]{4})
 _ACCUMULATED = re.compile(r"累计")
 _ACCUMULATED_PREFACE = re.compile(r"^[^,;。:]{0,12}累计[,:]")  # "五年累计，单位国内生产总值能耗下降19.1%"
 #: "预计增长7.5%": a figure given before the year's statistics are out (reports of December or January).
-_ESTIMATE = re.compile(r"预计|初步测算|初步统计|初步核算|预估|估计")
+_ESTIMATE = re.compile(r"(?<![于出过及])预计|初步测算|初步统计|初步核算|预估|(?<![于出过及])估计")  # not 好于预计
 _WITHIN_YEAR = re.compile(r"全年|今年|当年|上半年|前三季度")
 _MULTI_YEAR = re.compile(
     r"(?:过去|今后|未来)[二三四五六七八九十两几]年|[二三四五六七八九十两几多]年(?:来|以来|间|内|累计)"
@@ -533,6 +533,8 @@ def _finish_mention(
     # (提出 must end a clause, and 要 be a modal verb: not 按照…提出的部署, not 主要/重要/需要.)
     row["_quoted_plan"] = bool(_QUOTE_OPENING.search(text[:clause_start])
                                and _MODAL_YAO.search(text[clause_start:match.start()]))
+    # "今后五年累计…，今年新增城镇就业10万人": this year's figure in a sentence about five years is annual.
+    row["_this_year"] = bool(_WITHIN_YEAR.search(text[clause_start:match.end()]))
     own_words = clause_before + subject + gap
     row["_accumulated"] = bool(_ACCUMULATED.search(own_words) or _ACCUMULATED_PREFACE.search(text)) and not (
         _WITHIN_YEAR.search(own_words)
@@ -583,9 +585,10 @@ def _parse_mentions(sentence: str, names: Sequence[str], period: Period) -> list
             spec = INDICATORS[name]
             if shared["variant"] != "cumulative":
                 shared["variant"] = spec.variant(text[start:end])
+            enumerated = "one value stated for the enumerated indicators"
             shared.update(indicator=name, phrase=text[start:next_start] + shared["phrase"],
-                          note="; ".join(filter(None, ["one value stated for the enumerated indicators",
-                                                       shared["note"]])))
+                          note=shared["note"] if enumerated in (shared["note"] or "") else
+                          "; ".join(filter(None, [enumerated, shared["note"]])))
             rows[index] = shared
             continue
         rows[index] = _read_mention(text, start, end, name, next_start)
@@ -602,7 +605,8 @@ def _parse_mentions(sentence: str, names: Sequence[str], period: Period) -> list
             row.update(variant="cumulative", period="five_year", note="; ".join(
                 filter(None, [row["note"], "total over several years (累计), not an annual figure"])))
         if row["period"] is None:
-            row["period"] = "five_year" if (sentence_five_year or period == "five_year") else "annual"
+            five_year = (sentence_five_year and not row.get("_this_year")) or period == "five_year"
+            row["period"] = "five_year" if five_year else "annual"
         frame_rows.append(row)
     return frame_rows
 

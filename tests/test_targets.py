@@ -124,6 +124,10 @@ def test_accumulated_totals_over_several_years_are_cumulative():
     for annual in ("全年累计城镇新增就业1.2万人", "城镇新增就业累计1.2万人"):
         row = _one(annual, "new_urban_jobs")
         assert (row["variant"], row["period"]) == (None, "annual")
+    # This year's figure in a sentence about the next five years is annual.
+    both = parse_sentence("今后五年累计新增城镇就业50万人，今年新增城镇就业10万人")
+    assert both[["value", "variant", "period"]].astype(object).where(both.notna(), None).values.tolist() == [
+        [50.0, "cumulative", "five_year"], [10.0, None, "annual"]]
 
 
 def test_enumerated_indicators_share_the_stated_value():
@@ -132,6 +136,7 @@ def test_enumerated_indicators_share_the_stated_value():
         ["gdp_growth", 7.0], ["fixed_asset_investment_growth", 7.0], ["fiscal_revenue_growth", 7.0],
         ["retail_sales_growth", 8.0],
     ]
+    assert found["note"].str.count("one value stated for the enumerated indicators").tolist() == [1, 1, 0, 0]
 
 
 def test_other_indicators_units_signs_and_variants():
@@ -598,6 +603,22 @@ def test_review_figures_stated_as_estimates_are_marked():
     assert achieved.loc[estimated, "value"].tolist() == [7.5, 12.0, 0.65, 7.0, 8.0]
     assert achieved.loc[~estimated, "indicator"].tolist() == ["retail_sales_growth"]
     assert achieved.loc[achieved["indicator"] == "income_growth", "note"].str.contains("分别").all()
+    # better or worse than expected (好于预计, 超出预计) is a final figure compared with an estimate
+    for sentence in ("全年经济运行好于预计，地区生产总值增长7.2%。", "财政收入超出预计，增长12%。"):
+        row = achievements_from_sentences(_sentences(("review", sentence))).iloc[0]
+        assert "estimate" not in (row["note"] or "")
+
+
+def test_reports_of_unknown_place_are_not_paired_with_each_other(tmp_path):
+    _write_report(tmp_path, "x2023.txt", "南通市通州区", 2023, "全区地区生产总值增长3%。", "地区生产总值增长6.5%左右。")
+    _write_report(tmp_path, "x2024.txt", "南通市通州区", 2024, "全区地区生产总值增长7%。", "地区生产总值增长6%左右。")
+    for name in ("x2023.txt", "x2024.txt"):  # the same reports with the place taken out of their headers
+        path = tmp_path / name
+        path.write_text(path.read_text(encoding="utf-8").replace("南通市通州区", ""), encoding="utf-8")
+    corpus = ra.load_corpus(tmp_path, cache=False)
+    assert corpus.reports["region"].isna().all()
+    comparison = compare_with_achievements(extract_targets(corpus), extract_achievements(corpus))
+    assert comparison["target"].tolist() == [6.5, 6.0] and comparison["achieved"].isna().all()
 
 
 def test_the_comparison_says_when_an_outcome_is_an_estimate(tmp_path):
