@@ -1028,7 +1028,9 @@ def plot_k_sweep(sweep: pd.DataFrame, *, suggestion: KSuggestion | None = None):
     fig, axes = plt.subplots(1, len(panels), figsize=(3.6 * len(panels), 3.2), squeeze=False, layout="constrained")
     for ax, (column, title) in zip(axes[0], panels):
         stats = sweep.groupby("k")[column].agg(["mean", "min", "max"])
-        ax.errorbar(stats.index, stats["mean"], yerr=[stats["mean"] - stats["min"], stats["max"] - stats["mean"]],
+        # clipped at 0: with equal values on every seed, mean - min can come out as -1e-17
+        below, above = (stats["mean"] - stats["min"]).clip(lower=0), (stats["max"] - stats["mean"]).clip(lower=0)
+        ax.errorbar(stats.index, stats["mean"], yerr=[below, above],
                     marker="o", capsize=3)
         if suggestion is not None:
             ax.axvline(suggestion.k, color="tab:red", linestyle="--", linewidth=1, label=f"建议 K={suggestion.k}")

@@ -235,6 +235,16 @@ def test_k_sweep_measures_every_fit(paragraphs):
     assert len(fig.axes) == 4
 
 
+def test_the_k_sweep_plot_takes_seeds_that_agree_to_the_last_digit():
+    # the mean of three equal values can differ from them by 1e-18, which made matplotlib refuse a negative bar
+    same = -0.09180529521276107
+    assert pd.Series([same] * 3).mean() - same < 0
+    sweep = pd.DataFrame({"k": [4] * 3 + [6] * 3, "seed": [1, 2, 3] * 2, "c_npmi": [same] * 3 + [0.01, 0.02, 0.03],
+                          "u_mass": [-2.0] * 6, "c_v": [0.5] * 6, "perplexity": [900.0] * 6})
+    fig = topics.plot_k_sweep(sweep, suggestion=topics.suggest_k(sweep))
+    assert len(fig.axes) == 4
+
+
 def test_suggest_k_prefers_smaller_k_within_one_standard_error():
     # K=10 has the best mean; K=5 is within one SE of it, K=15 is not better -> 5
     noisy = pd.DataFrame({"k": [5, 5, 10, 10, 15, 15], "c_npmi": [0.05, 0.07, 0.04, 0.10, 0.02, 0.03]})
