@@ -692,6 +692,7 @@ def place_labels(reports: pd.DataFrame) -> pd.Series:
     even that is not enough. Places are told apart by adcode, else by region and city.
 
     Group by this ``place`` column rather than ``region`` when a corpus may hold namesakes (朝阳区, 鼓楼区, 通州区).
+    A report without a region is ``地区不明 unknown: <its source>``, a group of its own.
 
     Example:
         >>> place_labels(pd.DataFrame({"region": ["通州区", "通州区", "南岗区"], "city": ["北京市", "南通市", "哈尔滨市"],
@@ -706,7 +707,9 @@ def place_labels(reports: pd.DataFrame) -> pd.Series:
     labels = region.where(~shared, prefix + region)
     still = labels.map(pd.Series(identity).groupby(labels).nunique()) > 1
     labels = labels.where(~(shared & still & (adcode != "")), labels + "（" + adcode + "）")
-    return labels.where(region != "", pd.NA).astype("string")
+    # a report of unknown place keeps a label of its own, so that groupings by place show it instead of dropping it
+    own = _text_column(reports, "source") if "source" in reports.columns else _text_column(reports, "doc_id")
+    return labels.where(region != "", "地区不明 unknown: " + own).astype("string")
 
 
 # --------------------------------------------------------------------------------------------------

@@ -604,6 +604,10 @@ def test_namesake_districts_get_distinct_place_labels(tmp_path):
     # alone in a corpus, a 通州区 is just 通州区
     (tmp_path / "nt.txt").unlink()
     assert load_corpus(tmp_path, cache=False).reports.set_index("source").loc["bj.txt", "place"] == "通州区"
+    # a report whose place is unknown is a group of its own, named by its file, not a missing value
+    (tmp_path / "anon.txt").write_text(f"政府工作报告\n各位代表：\n{body}", encoding="utf-8")
+    reports = load_corpus(tmp_path, cache=False).reports.set_index("source")
+    assert pd.isna(reports.loc["anon.txt", "region"]) and reports.loc["anon.txt", "place"] == "地区不明 unknown: anon.txt"
 
 
 def test_a_folder_where_no_file_can_be_read_is_an_error_listing_why(tmp_path):
