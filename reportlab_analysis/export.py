@@ -160,7 +160,8 @@ def _as_text(value: object) -> str:
 
 def _stata_ready(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
     """Convert dtypes Stata cannot hold; return the frame, the string columns that need strL and the date
-    columns (datetimes, and text columns holding only ISO dates such as ``meeting_date``) to write as ``%td``."""
+    columns (datetimes, and text columns holding only ISO dates such as ``meeting_date``) to write as Stata
+    dates."""
     out = _flatten_lists(df.reset_index(drop=True))
     strl: list[str] = []
     dates: list[str] = []
@@ -173,7 +174,6 @@ def _stata_ready(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
         if pd.api.types.is_datetime64_any_dtype(series):
             if getattr(series.dt, "tz", None) is not None:
                 series = series.dt.tz_localize(None)
-            series = series.dt.normalize()
             if series.notna().any():
                 dates.append(column)
             else:  # Stata cannot hold a date column without a single date
@@ -190,6 +190,12 @@ def _stata_ready(df: pd.DataFrame) -> tuple[pd.DataFrame, list[str], list[str]]:
             raise ExportError(f"column {column!r}: dtype {series.dtype} cannot be written to Stata")
         out[column] = series
     return out, strl, dates
+
+
+def _stata_date_format(series: pd.Series) -> str:
+    """``td`` (a day) for dates, ``tc`` (milliseconds) for datetimes that carry a time of day."""
+    values = series.dropna()
+    return "td" if (values == values.dt.normalize()).all() else "tc"
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -230,7 +236,8 @@ def to_stata(
     """Write ``df`` as a Stata 14+ ``.dta`` file (format 118, UTF-8) with valid names and Chinese labels.
 
     Datetime columns, and text columns holding nothing but dates written YYYY-MM-DD (``meeting_date``), become
-    Stata dates (``%td``); a missing date is Stata's missing value.
+    Stata dates (``%td``, or ``%tc`` when a value has a time of day); a missing date is Stata's missing value. A
+    text column with one value that is not such a date stays text.
 
     Args:
         df: the table (the index is not written; reset it first if it holds data).
@@ -266,7 +273,7 @@ def to_stata(
         lambda target: frame.to_stata(
             target, write_index=False, version=118, variable_labels=stata_labels, data_label=data_label,
             time_stamp=STATA_TIME_STAMP, convert_strl=[names[c] for c in strl] or None,
-            convert_dates={names[c]: "td" for c in dates} or None,
+            convert_dates={names[c]: _stata_date_format(frame[names[c]]) for c in dates} or None,
         ),
     )
     return names

@@ -187,7 +187,8 @@ def test_dates_reach_stata_as_dates(tmp_path):
                           "not_quite": ["2024-02-30", "2024-03-01"], "note": ["2024-03-05 起", None]})
     export.to_stata(table, tmp_path / "mixed.dta")
     mixed = pd.read_stata(tmp_path / "mixed.dta")
-    assert mixed["when"].tolist()[0] == pd.Timestamp("2024-03-05") and pd.isna(mixed["when"].tolist()[1])
+    # a time of day is kept (%tc), not cut to the day
+    assert mixed["when"].tolist()[0] == pd.Timestamp("2024-03-05 09:30") and pd.isna(mixed["when"].tolist()[1])
     # text that is not a column of valid dates stays text
     assert mixed["not_quite"].tolist() == ["2024-02-30", "2024-03-01"]
     assert mixed["note"].tolist() == ["2024-03-05 起", ""]
