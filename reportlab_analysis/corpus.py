@@ -60,7 +60,7 @@ class CorpusWarning(UserWarning):
 
 
 class CorpusError(ValueError):
-    """Report files were found but not one of them could be read."""
+    """No report to load: the folder holds no report file, or not one of them can be read."""
 
 
 @dataclass
@@ -275,7 +275,9 @@ def load_corpus(
     rows: list[dict[str, object]] = []
     if not files:
         supported = ", ".join(sorted(SUPPORTED_SUFFIXES))
-        warnings.warn(f"{path}: no report files ({supported}) found", CorpusWarning, stacklevel=2)
+        others = [f"{note['source']}: {note['message']}" for note in quality if note["severity"] != "info"]
+        raise CorpusError(f"no report files ({supported}) in {path}"
+                          + (f"; not read: {'; '.join(others[:5])}" if others else ""))
 
     from tqdm import tqdm  # plain text bar: tqdm.auto would need ipywidgets (and CDN scripts in the HTML)
 

@@ -244,9 +244,12 @@ def test_loading_never_writes_to_raw_files(tmp_path):
 def test_missing_path_and_empty_folder(tmp_path):
     with pytest.raises(FileNotFoundError, match="nowhere"):
         load_corpus(tmp_path / "nowhere")
-    with warnings.catch_warnings(record=True):
-        warnings.simplefilter("always")
-        assert len(load_corpus(tmp_path)) == 0
+    with pytest.raises(CorpusError, match=r"no report files \(.*\.txt\) in "):
+        load_corpus(tmp_path)
+    # a folder of Word 97 files only says why nothing was read
+    (tmp_path / "report.doc").write_bytes(b"\xd0\xcf\x11\xe0" + bytes(500))
+    with pytest.warns(CorpusWarning), pytest.raises(CorpusError, match=r"not read: report.doc: .*save the report as"):
+        load_corpus(tmp_path, cache=False)
 
 
 def test_subset_and_original_text(seeds):
