@@ -58,21 +58,18 @@ BOILERPLATE = ["发展", "建设", "推进", "加强", "推动", "实施", "工�
 _WORDLIKE = re.compile(r"[\w\u4e00-\u9fff]")
 
 
-def load_paragraphs(path: Path, *, pos=topics.TOPIC_POS, reference: Path | None = None):
+def load_paragraphs(path: Path, *, pos=topics.TOPIC_POS):
     """Paragraphs (appendix excluded) of a bundled corpus, tokenized as ``topics.prepare_documents`` does by
-    default (``Tokenizer.for_corpus`` with ``pos``: lexicon, stopwords, the corpus' place names masked, nouns and
-    verbs kept), without the token cache so that the tokenizing time is real; and, with ``reference``, the
-    texts coherence is measured on against that larger reference (``topics.reference_texts``: these paragraphs
-    plus the reference's, tokenized by the same tokenizer)."""
+    default (``Tokenizer.for_corpus`` with ``pos``: lexicon, stopwords, the corpus' place names and speakers
+    masked, nouns and verbs kept), without the token cache so that the tokenizing time is real; and the tokenizer,
+    which tokenizes the reference texts of coherence the same way (``topics.reference_texts``)."""
     from reportlab_analysis import load_corpus
     from reportlab_analysis.tokenize import Tokenizer
 
     corpus = load_corpus(path)
     tokenizer = Tokenizer.for_corpus(corpus, cache=False, pos=pos)
     paragraphs = topics.prepare_documents(corpus, unit="paragraph", metadata=["region", "year"], tokenizer=tokenizer)
-    if reference is None:
-        return paragraphs
-    return paragraphs, topics.reference_texts(paragraphs, reference, tokenizer=tokenizer)
+    return paragraphs, tokenizer
 
 
 def _body_paragraphs(path: Path) -> list[str]:
@@ -122,10 +119,11 @@ def run(corpora: list[str], seeds: dict[str, list[int]], passes: int | None, tom
     for name in CORPORA:
         other = next(path for other_name, path in CORPORA.items() if other_name != name)
         started = time.perf_counter()
-        paragraphs = load_paragraphs(CORPORA[name])
+        paragraphs, ours_tokenizer = load_paragraphs(CORPORA[name])
         tokenize_ours = time.perf_counter() - started  # includes loading the corpus
         started = time.perf_counter()
-        all_pos = load_paragraphs(CORPORA[name], pos=None)["tokens"].tolist()
+        all_pos_paragraphs, all_pos_tokenizer = load_paragraphs(CORPORA[name], pos=None)
+        all_pos = all_pos_paragraphs["tokens"].tolist()
         tokenize_all_pos = time.perf_counter() - started
         started = time.perf_counter()
         naive = naive_tokens(paragraphs["text"].tolist())
@@ -135,8 +133,9 @@ def run(corpora: list[str], seeds: dict[str, list[int]], passes: int | None, tom
                                        "naive": (naive, tokenize_naive)})
         # the reference: this corpus plus the other bundled one, tokenized by each pipeline's own tokenizer for
         # this corpus (what notebook 02 does with reference_path)
-        reference[name] = {"ours": load_paragraphs(CORPORA[name], reference=other)[1],
-                           "ours_all_pos": load_paragraphs(CORPORA[name], pos=None, reference=other)[1],
+        reference[name] = {"ours": topics.reference_texts(paragraphs, other, tokenizer=ours_tokenizer),
+                           "ours_all_pos": topics.reference_texts(all_pos_paragraphs, other,
+                                                                  tokenizer=all_pos_tokenizer),
                            "naive": naive + naive_tokens(_body_paragraphs(other))}
     # fit_lda's defaults (min_doc_freq=5, max_doc_share=0.3, adaptive passes) unless said otherwise
     filters = {"ours": {}, "ours_all_pos": {}, "naive": {"max_doc_share": 1.0}}
@@ -193,7 +192,7 @@ def reference_size(seeds: list[int], sizes: list[int], repeats: int, k: int = 15
     """How many paragraphs window coherence needs to rank two sets of topics: ours and naive are fitted on all
     national paragraphs, then scored on random subsets of ``sizes`` paragraphs (``repeats`` each), and on five
     random whole reports, about the size of the seed corpus."""
-    paragraphs = load_paragraphs(CORPORA["national"])
+    paragraphs, _ = load_paragraphs(CORPORA["national"])
     ours = paragraphs["tokens"].tolist()
     naive = naive_tokens(paragraphs["text"].tolist())
     base = paragraphs[["doc_id", "section", "para_id"]]
