@@ -633,14 +633,14 @@ def check_corpus_paths(plan: Mapping[Path, Mapping[str, Any]], *, output_dir: Pa
 
     For each notebook, the value it will use (passed, else its default; None means the notebook skips it) of
     each parameter in :data:`CORPUS_PARAMETERS` must be a report file or a folder holding at least one, as
-    :func:`reportlab_analysis.reading.find_report_files` finds them. ``output_dir`` must not be such a folder or
+    :func:`reportlab_analysis.corpus.load_corpus` finds them. ``output_dir`` must not be such a folder or
     lie inside one (its pages and tables would be read as reports next time), nor inside the bundled ``data``.
 
     Raises:
         RunnerError: Naming the notebook, the parameter and the path: ``no report files in …``, ``no such file
             or folder``, an unsupported file type, or an output folder inside the corpus.
     """
-    from .corpus import bundled_data_path
+    from .corpus import bundled_data_path, scan_folder
     from .reading import SUPPORTED_SUFFIXES, ReadError, find_report_files
 
     if output_dir is not None and _is_within(output_dir, bundled_data_path()):
@@ -660,8 +660,8 @@ def check_corpus_paths(plan: Mapping[Path, Mapping[str, Any]], *, output_dir: Pa
                                   "as reports next time. Choose an --output-dir outside it")
             if path in checked:
                 continue
-            try:
-                found = find_report_files(path)
+            try:  # a folder is scanned as load_corpus scans it (symlinked folders followed)
+                found = scan_folder(path)[0] if path.is_dir() else find_report_files(path)
             except ReadError as err:
                 raise RunnerError(f"notebook {nb.stem}, parameter {name}: {err}") from err
             if not found:

@@ -576,6 +576,17 @@ def test_an_output_folder_inside_the_corpus_or_the_bundled_data_is_refused(typed
     assert (typed_notebooks / "ran.txt").exists()
 
 
+def test_a_corpus_reached_through_a_symlinked_folder_passes_the_check(project_notebooks: list[Path], tmp_path: Path):
+    real = tmp_path / "real"
+    real.mkdir()
+    shutil.copy(REPO / "data" / "raw" / "000_207fb4099e85d4c9.txt", real)
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "linked").symlink_to(real, target_is_directory=True)
+    # load_corpus reads the report in corpus/linked/, so the runner must not refuse the folder
+    runner.check_corpus_paths(plan_project(project_notebooks, [["corpus_path", str(corpus)]], select=["01"]))
+
+
 def test_corpus_check_accepts_the_project_defaults_and_skips_unused_corpora(project_notebooks: list[Path],
                                                                             tmp_path: Path):
     runner.check_corpus_paths(plan_project(project_notebooks, []))
