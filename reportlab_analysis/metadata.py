@@ -81,12 +81,14 @@ _PLAN_NAME = (r"[“\"「『]?(?:十[一二三四五六七八九]?五|第[一二
               r"(?:时期|期间)?(?:发展规划|规划纲要|规划|计划)?(?:纲要)?[暨和与及、]?")
 _TITLE_INFIX = rf"(?:{_YEAR_OR_PERIOD}|{_PLAN_NAME})*"
 _PERIOD = re.compile(rf"(?<!\d)({_YEAR_DIGITS})年?{_PERIOD_DASH}({_YEAR_DIGITS})年")
+#: The congress's session number: 第十六届, 十六届, 第16届.
+_SESSION = r"第?[一二三四五六七八九十\d]{1,3}届"
 _ZONE_SUFFIX = re.compile(r"(?:新区|经济技术开发区|高新技术产业开发区|经济开发区|开发区|高新区|工业园区|示范区|试验区|管理区)"
-                          rf"(?=管委会|管理委员会|人民政府|政府|第|[一二三四五六七八九十\d]{{1,3}}届|{_YEAR_OR_PERIOD}|工作|国民经济)")
+                          rf"(?=管委会|管理委员会|人民政府|政府|第|{_SESSION}|{_YEAR_OR_PERIOD}|工作|国民经济)")
 _ZONE_START = re.compile(r".*(?:[^\u4e00-\u9fff]|[在经于年日届])")
 _MEETING_MONTH = re.compile(rf"(?<![发布成文印日期:：])({_NUM})\s*年\s*({_NUM})\s*月\s*(?:在|经|于|召开的)"
                             r"[^。；;！!]{0,40}?(?:人民代表大会|人大|代表大会|会议)")
-_ISSUER_WORDS = (r"人民政府|政府|管委会|管理委员会|第?[一二三四五六七八九十\d]{1,3}届|人大|人民代表大会|国民经济|"
+_ISSUER_WORDS = (rf"人民政府|政府|管委会|管理委员会|{_SESSION}|人大|人民代表大会|国民经济|"
                  r"政府工作|工作报告|区长|县长|市长|省长|旗长|州长|主席")
 #: What follows an issuer's name: words of a government or congress, after any years and plan names, or a year.
 _ISSUER_AFTER = re.compile(rf"{_TITLE_INFIX}(?:{_ISSUER_WORDS})|{_YEAR_OR_PERIOD}")
@@ -94,7 +96,7 @@ _ISSUER_AFTER = re.compile(rf"{_TITLE_INFIX}(?:{_ISSUER_WORDS})|{_YEAR_OR_PERIOD
 _FILE_NAME_ISSUER_AFTER = re.compile(rf"{_ISSUER_AFTER.pattern}|{_TITLE_INFIX}$")
 _GENERIC_ISSUER = re.compile(
     r"(?:^|在|经|年)(" + "|".join(sorted(dv.GENERIC_COUNTY_NAMES, key=len, reverse=True)) + r")"
-    rf"(?={_TITLE_INFIX}(?:人民政府|政府工作|第?[一二三四五六七八九十\d]{{1,3}}届|人大|人民代表大会)|{_YEAR_OR_PERIOD})"
+    rf"(?={_TITLE_INFIX}(?:人民政府|政府工作|{_SESSION}|人大|人民代表大会)|{_YEAR_OR_PERIOD})"
 )
 _MEETING_WORDS = re.compile(r"人民代表大会|人大|会议")
 _NATIONAL = re.compile(r"国务院|全国人民代表大会第|全国人民代表大会.{0,8}次会议|全国人大.{0,8}次会议|中华人民共和国国务院")
