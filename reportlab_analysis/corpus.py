@@ -29,7 +29,7 @@ import pandas as pd
 
 from . import segment
 from .cleaning import clean_text
-from .metadata import extract_metadata, parse_year
+from .metadata import DOC_TYPES, LEVELS, extract_metadata, parse_year
 from .reading import (
     SUPPORTED_SUFFIXES,
     UNREAD_DOCUMENT_SUFFIXES,
@@ -859,8 +859,6 @@ def apply_manifest(reports: pd.DataFrame, manifest: str | Path | pd.DataFrame, q
 #: Columns the loader computes: a table's or a manifest's column of the same name does not set them.
 COMPUTED_COLUMNS = frozenset({"doc_id", "text", "appendix", "_raw", "n_chars", "format", "encoding", "duplicate_of",
                               "place"})
-_LEVELS = ("national", "provincial", "city", "county")
-_DOC_TYPES = ("report", "resolution", "other")
 
 
 def _manifest_value(column: str, value: object) -> tuple[object, str | None]:
@@ -885,10 +883,10 @@ def _manifest_value(column: str, value: object) -> tuple[object, str | None]:
             return dt.date.fromisoformat(text).isoformat(), None
         except ValueError:
             return None, f"{value!r} is not a date written YYYY-MM-DD"
-    if column == "level" and text not in _LEVELS:
-        return None, f"{value!r} is not a level ({', '.join(_LEVELS)})"
-    if column == "doc_type" and text not in _DOC_TYPES:
-        return None, f"{value!r} is not a document type ({', '.join(_DOC_TYPES)})"
+    if column == "level" and text not in LEVELS:
+        return None, f"{value!r} is not a level ({', '.join(LEVELS)})"
+    if column == "doc_type" and text not in DOC_TYPES:
+        return None, f"{value!r} is not a document type ({', '.join(DOC_TYPES)})"
     return str(value).strip(), None
 
 

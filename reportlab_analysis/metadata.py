@@ -36,6 +36,9 @@ METADATA_KEYS = ("title", "doc_type", "level", "region", "city", "province", "ad
 NATIONAL_REGION = "全国"
 NATIONAL_ADCODE = "100000"
 LEVEL_OF_DIVISION = {"province": "provincial", "city": "city", "county": "county"}
+#: The values of the ``level`` and ``doc_type`` fields.
+LEVELS = ("national", *LEVEL_OF_DIVISION.values())
+DOC_TYPES = ("report", "resolution", "other")
 
 
 @dataclass(frozen=True)
