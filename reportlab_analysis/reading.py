@@ -10,8 +10,9 @@ the other columns of its row (``fields``). Raw files are only ever opened for re
 then UTF-16 without a BOM if the bytes hold NUL bytes, then strict UTF-8, then strict GB18030 (a superset of GBK
 and GB2312), and only then the statistical guess of ``charset-normalizer``. UTF-8 or GB18030 text damaged by a few
 invalid bytes is decoded with them replaced by U+FFFD and a note when the caller collects ``problems`` (refused
-otherwise). A decoding is accepted only if the result looks like text (no control characters, almost no private-use
-characters) and is not UTF-8 mojibake (double-encoded); otherwise the file is refused with a :class:`ReadError`.
+otherwise). A decoding is accepted only if the result looks like text (almost no private-use characters, at most
+one control character per 500 characters: U+0085 NEL becomes a line break, the others are removed, with a note) and
+is not UTF-8 mojibake (double-encoded); otherwise the file is refused with a :class:`ReadError`.
 
 Example:
     >>> from reportlab_analysis.reading import find_report_files, read_documents
@@ -289,7 +290,7 @@ def read_documents(
         text, used = decode_bytes(data, source=file, encoding=encoding or _declared_charset(data), problems=problems)
         return [_read_html(file, text, used, problems=problems, saved_as="")]
 
-    text, used = decode_bytes(data, source=file, encoding=encoding, problems=problems)
+    text, used = _decode(data, source=file, encoding=encoding, problems=problems, cells=kind in ("csv", "jsonl"))
     if kind == "txt":
         if _LOOKS_LIKE_HTML.match(text):  # a scraped page saved as .txt
             return [_read_html(file, text, used, problems=problems, saved_as=" (saved as .txt)")]
@@ -387,18 +388,31 @@ def decode_bytes(data: bytes, *, source: str | Path = "<bytes>", encoding: str |
         encoding: decode with this codec only (strictly) instead of detecting.
         problems: when a list is given, UTF-8 or GB18030/GBK text damaged by a few invalid bytes (at most one per
             50 good characters) is decoded with each bad byte sequence replaced by U+FFFD, and a message saying how
-            many and where is appended; without it such text raises a ReadError.
+            many and where is appended; without it such text raises a ReadError. A few stray control characters
+            (at most one per 500 characters) are repaired whether or not a list is given: U+0085 (NEL), U+2028 and
+            U+2029 become line breaks, the others are removed, and a note saying how many and where goes to the
+            list, or is issued as a :class:`ReadWarning`.
 
     Returns:
         ``(text, encoding)``; a BOM is not part of the text.
 
     Raises:
-        ReadError: empty, binary (NUL bytes, PDF/ZIP/image signature) or undecodable data.
+        ReadError: empty, binary (NUL bytes, many control characters, PDF/ZIP/image signature) or undecodable data.
 
     Example:
         >>> decode_bytes("政府工作报告".encode("gb18030"))
         ('政府工作报告', 'gb18030')
     """
+    return _decode(data, source=source, encoding=encoding, problems=problems, cells=False)
+
+
+def _decode(data: bytes, *, source: str | Path, encoding: str | None, problems: list[str] | None,
+            cells: bool) -> tuple[str, str]:
+    """:func:`decode_bytes`; with ``cells`` (CSV and JSONL text) U+0085, U+2028 and U+2029 are left as they are,
+    since a line break put in their place would end a JSON string or an unquoted CSV cell."""
+    def checked(text: str, codec: str) -> str:
+        return _checked(text, source, codec, problems=problems, cells=cells)
+
     if not data.strip(b" \t\r\n\x0b\x0c"):
         raise ReadError(source, "file is empty" if not data else "file is empty (only blank space)")
     kind = _binary_signature(data)
@@ -413,7 +427,7 @@ def decode_bytes(data: bytes, *, source: str | Path = "<bytes>", encoding: str |
             raise ReadError(
                 source, f"cannot be decoded as {encoding}: invalid bytes at offset {exc.start} ({exc.reason})"
             ) from exc
-        return _checked(text.removeprefix("\ufeff"), source, codec), codec
+        return checked(text.removeprefix("\ufeff"), codec), codec
 
     for bom, codec in _BOMS:
         if data.startswith(bom):
@@ -423,17 +437,17 @@ def decode_bytes(data: bytes, *, source: str | Path = "<bytes>", encoding: str |
                 raise ReadError(
                     source, f"starts with a {codec} byte-order mark but has invalid bytes at offset {exc.start}"
                 ) from exc
-            return _checked(text.removeprefix("\ufeff"), source, codec), codec
+            return checked(text.removeprefix("\ufeff"), codec), codec
 
     if b"\x00" in data:
         guess = _guess_utf16(data)
         if guess is None:
             raise ReadError(source, "contains NUL bytes and is not UTF-16 text: a binary file?")
-        return _checked(guess[0], source, guess[1]), guess[1]
+        return checked(guess[0], guess[1]), guess[1]
 
     utf8_error: UnicodeDecodeError | None = None
     try:
-        return _checked(data.decode("utf-8"), source, "utf-8"), "utf-8"
+        return checked(data.decode("utf-8"), "utf-8"), "utf-8"
     except UnicodeDecodeError as exc:
         utf8_error = exc
     if _mostly_utf8(data):
@@ -447,7 +461,7 @@ def decode_bytes(data: bytes, *, source: str | Path = "<bytes>", encoding: str |
         replaced = text.count("\ufffd") - data.count("\ufffd".encode("utf-8"))
         problems.append(f"damaged UTF-8: {replaced} invalid byte sequence(s) replaced by U+FFFD, the first at byte "
                         f"offset {utf8_error.start}; check the text there")
-        return _checked(text, source, "utf-8"), "utf-8"
+        return checked(text, "utf-8"), "utf-8"
 
     gb_error: UnicodeDecodeError | None = None
     try:
@@ -455,8 +469,8 @@ def decode_bytes(data: bytes, *, source: str | Path = "<bytes>", encoding: str |
     except UnicodeDecodeError as exc:
         gb_error = exc
     else:
-        if _looks_like_text(text):
-            return _checked(text, source, "gb18030"), "gb18030"
+        if _looks_like_text(text) or _repaired_controls(text, cells=cells) is not None:
+            return checked(text, "gb18030"), "gb18030"
     if gb_error is not None and _mostly_gb18030(data):
         text, bad = _decode_damaged_gb18030(data)
         if problems is None:
@@ -467,11 +481,11 @@ def decode_bytes(data: bytes, *, source: str | Path = "<bytes>", encoding: str |
             )
         problems.append(f"damaged GB18030/GBK: {len(bad)} invalid byte(s) replaced by U+FFFD, the first at byte offset "
                         f"{bad[0]}; check the text there")
-        return _checked(text, source, "gb18030"), "gb18030"
+        return checked(text, "gb18030"), "gb18030"
 
     best = _charset_normalizer_guess(data)
     if best is not None:
-        return _checked(best[0], source, best[1]), best[1]
+        return checked(best[0], best[1]), best[1]
     gb_where = f" (first bad byte at offset {gb_error.start})" if gb_error is not None else " (not text)"
     raise ReadError(
         source,
@@ -613,7 +627,9 @@ def _looks_like_text(text: str) -> bool:
 _UNCOMMON = re.compile("[^\t\n\r\x0c\x20-\x7e\u00a0-\u024f\u2000-\u206f\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 
 
-def _checked(text: str, source: str | Path, codec: str) -> str:
+def _checked(text: str, source: str | Path, codec: str, *, problems: list[str] | None = None,
+             cells: bool = False) -> str:
+    """The decoded text if it is text, with a few stray control characters repaired (and noted); else ReadError."""
     if not text.strip():
         raise ReadError(source, "file is empty (only white space)")
     misread = _double_encoded(text) if codec.startswith("utf-8") else None
@@ -626,8 +642,63 @@ def _checked(text: str, source: str | Path, codec: str) -> str:
     if "\x00" in text:
         raise ReadError(source, f"decoded as {codec} but contains NUL characters: a binary file?")
     if not _looks_like_text(text):
-        raise ReadError(source, f"decoded as {codec} but contains control or private-use characters: a binary file?")
+        repair = _repaired_controls(text, cells=cells)
+        if repair is None:
+            raise ReadError(source, f"decoded as {codec} but contains control or private-use characters: a binary "
+                                    "file?")
+        text, note, info = repair
+        if note:  # nothing to say about NEL kept in CSV/JSONL cells
+            _warn(Path(source), note, problems, info=info)
     return text
+
+
+_CONTROL = re.compile(r"[\x01-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # control characters but NUL, tab, LF, FF and CR
+_SEPARATORS = "\x85\u2028\u2029"  # NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR
+
+
+def _repaired_controls(text: str, *, cells: bool) -> tuple[str, str, bool] | None:
+    r"""Text with a few stray control characters repaired, a note saying how many and where (or ""), and whether the
+    note is mere information; None if there are too many (over one per 500 characters: a binary file) or the text
+    does not look like text without them.
+
+    U+0085 (NEL), U+000B (a manual line break from Word), U+2028 and U+2029 become line breaks, the other control
+    characters are removed. NEL in a text without another line break is its line break (a file from a mainframe),
+    not a stray one. With ``cells`` (CSV/JSONL text, where a line break would end a JSON string or an unquoted cell)
+    NEL, U+2028 and U+2029 are kept as they are and U+000B is removed.
+
+    Example:
+        >>> text, note, info = _repaired_controls("各位代表：\x07" + "现在我代表区人民政府报告工作。" * 40, cells=False)
+        >>> text[:6], info
+        ('各位代表：现', False)
+        >>> note
+        'stray control characters: 1 removed (U+0007); the first at line 1, column 6; check the text there'
+    """
+    kept = "\x85" if cells else ""
+    breaking = "" if cells else "\x0b\x85"
+    nel_is_eol = not cells and "\n" not in text and "\r" not in text
+    matches = [match for match in _CONTROL.finditer(text)
+               if match.group() not in kept and not (nel_is_eol and match.group() == "\x85")]
+    found = [match.group() for match in matches]
+    if len(found) > len(text) // 500 or not _looks_like_text(_CONTROL.sub("", text)):
+        return None
+    notes = []
+    if found:
+        done = []
+        for verb, chosen in (("replaced by line breaks", [ch for ch in found if ch in breaking]),
+                             ("removed", [ch for ch in found if ch not in breaking])):
+            if chosen:
+                done.append(f"{len(chosen)} {verb} ({', '.join(sorted({f'U+{ord(ch):04X}' for ch in chosen}))})")
+        first = matches[0].start()
+        ends = "\n" + ("" if cells else _SEPARATORS + "\x0b")
+        line = sum(text.count(ch, 0, first) for ch in ends) + 1
+        column = first - max(text.rfind(ch, 0, first) for ch in ends)
+        notes.append(f"stray control characters: {', '.join(done)}; the first at line {line}, column {column}; "
+                     "check the text there")
+    if nel_is_eol and "\x85" in text:
+        notes.append(f"uses U+0085 (NEL) as its line break: {text.count(chr(0x85))} read as line breaks")
+    if not cells:
+        text = re.sub(f"[{_SEPARATORS}\x0b]", "\n", text)
+    return _CONTROL.sub(lambda match: match.group() if match.group() in kept else "", text), "; ".join(notes), not found
 
 
 _MISREAD_AS = (("cp1252", "Windows-1252"), ("latin-1", "Latin-1"), ("gb18030", "GBK"))
@@ -688,15 +759,22 @@ _BLOCK_TAGS = frozenset(
 )
 # Elements that show a body is laid out as a page rather than being plain text wrapped in <body>.
 _PLAIN_TEXT_MARKERS = ", ".join(["br", *sorted(_BLOCK_TAGS - {"body", "html"})])
+# Block elements that may hold a whole plain-text report, one paragraph a line (pre keeps its lines anyway).
+_PLAIN_TEXT_BLOCKS = ", ".join(sorted(_BLOCK_TAGS - {"body", "html", "pre"}))
 _META_NAMES = ("articletitle", "pubdate", "contentsource", "sitename", "columnname", "description", "keywords")
 _WIDE = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f"
+_WIDE_CHAR = re.compile(f"[{_WIDE}]")
 _HTML_SPACE = re.compile(r"[ \t\r\n\f]+")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # White space holding a source line break is marked with NUL (never in decoded text) until the text nodes are
-# joined, so that a break between two inline elements follows the same rule as one inside a text node.
+# joined, so that a break between two inline elements follows the same rule as one inside a text node
+# (see _segment_break).
 _SEGMENT_BREAK = "\x00"
 _SPACE_WITH_BREAK = re.compile(r"[ \t\r\f]*\n[ \t\r\n\f]*")
-_BREAK_BETWEEN_WIDE = re.compile(rf"(?<=[{_WIDE}])[ \x00]*\x00[ \x00]*(?=[{_WIDE}])")
+_SPACE_AROUND_BREAK = re.compile(f"[ {_SEGMENT_BREAK}]*{_SEGMENT_BREAK}[ {_SEGMENT_BREAK}]*")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
+# A line that ends a paragraph: it ends with a sentence-final mark, possibly followed by closing quotes or brackets.
+_PARAGRAPH_END = re.compile(r"[。！？；：…!?;:][”’」』）)】〕\"']*\s*$")
 
 
 def html_to_text(html: str, *, problems: list[str] | None = None) -> tuple[str, dict[str, object]]:
@@ -707,7 +785,11 @@ def html_to_text(html: str, *, problems: list[str] | None = None) -> tuple[str, 
     ``<title>``, ``<script>`` or similar element that is never closed ends before the next tag instead of
     swallowing the rest of the page (a note saying so goes to ``problems`` if given). As in CSS, a line break
     between two Chinese characters inside a paragraph disappears instead of becoming a space, also when it
-    separates two inline elements (``<span>政</span>⏎<span>府</span>`` reads 政府).
+    separates two inline elements (``<span>政</span>⏎<span>府</span>`` reads 政府); unlike CSS, it disappears
+    next to digits and punctuation too (Word splits runs inside numbers: ``增长6.</span>⏎<span>5%`` reads 增长6.5%)
+    and is a space only between two Latin letters. Plain text with one paragraph per source line, right in
+    ``<body>`` or in a block element without block elements and ``<br>`` in it, keeps its lines as paragraphs;
+    a ``<p>`` wrapped over several source lines is not split.
 
     Example:
         >>> text, fields = html_to_text("<title>报告</title><nav>首页</nav><p>各位代表：</p><p>现在</p>")
@@ -744,10 +826,7 @@ def html_to_text(html: str, *, problems: list[str] | None = None) -> tuple[str, 
     if root is None:
         return "", fields
 
-    # Plain text saved as HTML (neither a block element nor a <br> in the body): the lines of text right in the
-    # body are paragraphs. A page that breaks its lines with <br> has said where they end; its source line breaks
-    # only wrap the text, as inside a <p>.
-    plain = root.css_first(_PLAIN_TEXT_MARKERS) is None
+    plain = _plain_text_blocks(root)
     pieces: list[str] = []
     link_bars: dict[int, bool] = {}
     # Iterative walk (deeply nested broken pages must not hit the recursion limit).
@@ -765,7 +844,7 @@ def html_to_text(html: str, *, problems: list[str] | None = None) -> tuple[str, 
             raw = node.text_content or ""  # type: ignore[attr-defined]
             if _inside_pre(node):
                 pieces.append(raw)
-            elif plain and raw.strip() and _is_child_of(node, root):
+            elif raw.strip() and _parent_id(node) in plain:
                 pieces.append("\n".join(_text_node(line, preformatted=False) for line in _LINE_BREAK.split(raw)))
             else:
                 pieces.append(_text_node(raw, preformatted=False))
@@ -784,15 +863,80 @@ def html_to_text(html: str, *, problems: list[str] | None = None) -> tuple[str, 
             children.append(child)
             child = child.next
         stack.extend((c, False) for c in reversed(children))
-    joined = _BREAK_BETWEEN_WIDE.sub("", "".join(pieces)).replace(_SEGMENT_BREAK, " ")
+    joined = _SPACE_AROUND_BREAK.sub(_segment_break, "".join(pieces))
     lines = [" ".join(line.split()) for line in joined.split("\n")]
     return "\n".join(line for line in lines if line), fields
 
 
-def _is_child_of(node: object, parent: object) -> bool:
-    """``node`` sits right inside ``parent`` (not deeper)."""
+def _segment_break(match: re.Match[str]) -> str:
+    """What white space holding a source line break inside a paragraph becomes: a space between two Latin letters
+    (``GDP⏎growth``), nothing elsewhere (``政⏎府``, ``201⏎8年``, ``6.⏎5%``, ``地位⏎,``)."""
+    text = match.string
+    before = text[match.start() - 1] if match.start() > 0 else ""
+    after = text[match.end()] if match.end() < len(text) else ""
+    return " " if _LATIN_LETTER.match(before) and _LATIN_LETTER.match(after) else ""
+
+
+def _parent_id(node: object) -> int | None:
     above = node.parent  # type: ignore[attr-defined]
-    return above is not None and above.mem_id == parent.mem_id  # type: ignore[attr-defined]
+    return above.mem_id if above is not None else None
+
+
+def _plain_text_blocks(root: object) -> set[int]:
+    """The elements (by ``mem_id``) whose own lines of text are paragraphs rather than wrapped source lines.
+
+    ``root`` (the body) is one if it holds neither a block element nor a ``<br>`` (plain text saved as HTML). So is
+    a block element with no block element and no ``<br>`` inside whose own text holds three or more lines that
+    read as paragraphs (see :func:`_lines_are_paragraphs`): a whole report put in one ``<div>``. A page that breaks
+    its lines with ``<br>`` has said where they end; its source line breaks only wrap the text, as inside a ``<p>``.
+    """
+    plain: set[int] = set()
+    if root.css_first(_PLAIN_TEXT_MARKERS) is None:  # type: ignore[attr-defined]
+        plain.add(root.mem_id)  # type: ignore[attr-defined]
+        return plain
+    for node in root.css(_PLAIN_TEXT_BLOCKS):  # type: ignore[attr-defined]
+        own = []
+        child = node.child
+        while child is not None:
+            if child.tag == "-text":
+                own.append(child.text_content or "")
+            child = child.next
+        if sum(1 for line in _LINE_BREAK.split("".join(own)) if line.strip()) < 3:
+            continue
+        if any(inner.mem_id != node.mem_id for inner in node.css(_PLAIN_TEXT_MARKERS)):  # css() matches node too
+            continue
+        if _lines_are_paragraphs([line for line in _LINE_BREAK.split(node.text(deep=True) or "") if line.strip()]):
+            plain.add(node.mem_id)
+    return plain
+
+
+_WRAP_WIDTH = 160  # columns: no editor wraps source text wider
+_HEADING_WIDTH = 40  # columns: a line this short is a heading or a line of its own, not a wrapped piece
+
+
+def _display_width(text: str) -> int:
+    return len(text) + len(_WIDE_CHAR.findall(text))
+
+
+def _lines_are_paragraphs(lines: list[str]) -> bool:
+    """Lines of source text are paragraphs, not one paragraph wrapped at an editor's width: three or more lines,
+    one of them wider than any wrap width (over 160 columns, a Chinese character taking two), and at least half
+    of them (the last left out) ending a paragraph, with a sentence-final mark (。：；！？) or by being as short as
+    a heading (20 Chinese characters at most). Wrapped lines are all about as wide and end mid-sentence.
+
+    Example:
+        >>> _lines_are_paragraphs(["各位代表：", "现在，我代表区人民政府报告工作。" * 6, "一、回顾", "过去一年，增长6.5%。"])
+        True
+        >>> _lines_are_paragraphs(["现在，我代表区人民政府向大会报", "告工作，请予审议，并请各位政协委", "员提出意见。"])
+        False
+    """
+    if len(lines) < 3:
+        return False
+    widths = [_display_width(line.strip()) for line in lines]
+    if max(widths) <= _WRAP_WIDTH:
+        return False
+    ends = sum(1 for line, width in zip(lines[:-1], widths) if width <= _HEADING_WIDTH or _PARAGRAPH_END.search(line))
+    return 2 * ends >= len(lines) - 1
 
 
 # Elements whose content the parser does not read as markup: left open, each swallows the rest of the page.

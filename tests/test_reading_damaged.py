@@ -155,8 +155,31 @@ def test_line_break_between_inline_elements_follows_the_line_break_rule():
     paragraph = next(p for p in PARAGRAPHS if p.count("政府") > 1)
     text, _ = html_to_text(page(paragraph.replace("政府", "<span>政</span>\n<span>府</span>")))
     assert text == paragraph
-    # between Latin words, or a Chinese character and a digit, the break is still a space
-    assert html_to_text("<p><span>GDP</span>\n<span>growth</span>，<b>增长</b>\n<b>5%</b></p>")[0] == "GDP growth，增长 5%"
+    # only between two Latin letters is the break a space; next to a digit it disappears like between Chinese ones
+    assert html_to_text("<p><span>GDP</span>\n<span>growth</span>，<b>增长</b>\n<b>5%</b></p>")[0] == "GDP growth，增长5%"
+
+
+NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
+
+
+def test_line_break_between_inline_elements_inside_a_number_or_before_punctuation_disappears():
+    # Word splits runs anywhere: inside 2018, after the point of 6.5, before a comma
+    cuts = {}
+    for paragraph in PARAGRAPHS:
+        number = next((m for m in NUMBER.finditer(paragraph) if len(m.group()) > 2), None)
+        comma = paragraph.find(",", 1)
+        if number is not None and comma > 0:
+            cuts[paragraph] = sorted({number.start() + 2, comma})
+    assert len(cuts) > 10 and any("." in paragraph[i - 1:i + 1] for paragraph, spots in cuts.items() for i in spots)
+    body = "".join("<p>" + "\n".join(f"<span>{paragraph[a:b]}</span>" for a, b in zip([0, *spots], [*spots, None]))
+                   + "</p>\n" for paragraph, spots in cuts.items())
+    assert html_to_text(page(body))[0] == "\n".join(cuts)
+    # the examples from the report: 201⏎8年, 6.⏎5%, 地位⏎,
+    text, _ = html_to_text("<p><span>二、201</span>\n<span>8年重点工作</span></p><p><span>增长6.</span>\n<span>5%</span>"
+                           "</p><p><span>主体地位</span>\n  <span>,加快</span></p>")
+    assert text == "二、2018年重点工作\n增长6.5%\n主体地位,加快"
+    # the same rule inside one text node; Latin words keep their space
+    assert html_to_text("<p>增长6.\n5%，We use\n English words</p>")[0] == "增长6.5%，We use English words"
 
 
 def test_comment_opener_inside_a_script_or_style_is_not_a_comment(tmp_path):
@@ -290,6 +313,81 @@ def test_undecodable_file_names_the_offset_each_codec_failed_at(tmp_path):
         read_documents(write(tmp_path, "hopeless.txt", data), problems=[])
 
 
+# ---------------------------------------------------------------------------------------------- control characters
+def where(text: str, offset: int) -> str:
+    line_start = text.rfind("\n", 0, offset) + 1
+    return f"line {text.count(chr(10), 0, offset) + 1}, column {offset - line_start + 1}"
+
+
+@pytest.mark.parametrize(("control", "becomes", "done"), [
+    ("\x07", "", "1 removed (U+0007)"),
+    ("\x9d", "", "1 removed (U+009D)"),  # the end of a mis-decoded ” (â€\x9d)
+    ("\x85", "\n", "1 replaced by line breaks (U+0085)"),
+    ("\x0b", "\n", "1 replaced by line breaks (U+000B)"),  # Word's manual line break
+])
+def test_a_stray_control_character_is_repaired_and_noted_not_fatal(tmp_path, control, becomes, done):
+    report = REPORTS[0]
+    at = report.index("。", 1000) + 1
+    path = write(tmp_path, "one.txt", report[:at] + control + report[at:])
+    problems: list[str] = []
+    [doc] = read_documents(path, problems=problems)
+    assert doc.encoding == "utf-8" and doc.text == report[:at] + becomes + report[at:]
+    assert problems == [f"stray control characters: {done}; the first at {where(report, at)}; check the text there"]
+    with pytest.warns(UserWarning, match=re.escape(f"one.txt: stray control characters: {done}")):
+        assert read_documents(path)[0].text == doc.text
+    # the same in a GB18030 file
+    [doc] = read_documents(write(tmp_path, "one_gb.txt", report[:at] + control + report[at:], encoding="gb18030"),
+                           problems=[])
+    assert doc.encoding == "gb18030" and doc.text == report[:at] + becomes + report[at:]
+
+
+def test_several_control_characters_are_counted_and_the_first_is_located(tmp_path):
+    report = REPORTS[1]
+    spots = [report.index("。", start) for start in (3000, 6000, 9000)]
+    damaged = "".join(report[a:b] + ch for a, b, ch in zip([0, *spots], spots, "\x1b\x07\x1b")) + report[spots[-1]:]
+    problems: list[str] = []
+    [doc] = read_documents(write(tmp_path, "three.txt", damaged), problems=problems)
+    assert doc.text == report
+    assert problems == [f"stray control characters: 3 removed (U+0007, U+001B); the first at "
+                        f"{where(report, spots[0])}; check the text there"]
+
+
+def test_nel_and_unicode_separators_as_line_breaks(tmp_path):
+    report = REPORTS[0]
+    problems: list[str] = []
+    [doc] = read_documents(write(tmp_path, "nel.txt", report.replace("\n", "\x85")), problems=problems)
+    assert doc.text == report
+    assert problems == [f"uses U+0085 (NEL) as its line break: {report.count(chr(10))} read as line breaks"]
+    assert problems[0].severity == "info"  # nothing is lost
+    # with a stray control character, U+2028 and U+2029 become line breaks too
+    text = report.replace("\n", "\u2028", 3).replace("\n", "\u2029", 3)
+    [doc] = read_documents(write(tmp_path, "ls.txt", "\x07" + text), problems=[])
+    assert doc.text == report
+
+
+def test_control_characters_in_jsonl_cells_are_removed_and_nel_is_kept(tmp_path):
+    rows = [{"title": "甲", "content": REPORTS[0][:900] + "\x07\x85" + REPORTS[0][900:]},
+            {"title": "乙", "content": REPORTS[1]}]
+    data = "\n".join(json.dumps(row, ensure_ascii=False) for row in rows) + "\n"
+    data = data.replace("\\u0007", "\x07")  # a raw BEL in the file, not the escape json.dumps writes
+    problems: list[str] = []
+    docs = read_documents(write(tmp_path, "rows.jsonl", data), problems=problems)
+    assert [doc.text for doc in docs] == [REPORTS[0][:900] + "\x85" + REPORTS[0][900:], REPORTS[1]]
+    assert len(problems) == 1 and problems[0].startswith("stray control characters: 1 removed (U+0007); the first at "
+                                                         "line 1, column ")
+
+
+def test_binary_files_and_many_control_characters_are_still_refused(tmp_path):
+    report = REPORTS[2]
+    every_200 = "\x07".join(report[i:i + 200] for i in range(0, len(report), 200))  # too many to be strays
+    with pytest.raises(ReadError, match="contains control or private-use characters: a binary file"):
+        read_documents(write(tmp_path, "bells.txt", every_200), problems=[])
+    with pytest.raises(ReadError, match="a binary file"):
+        read_documents(write(tmp_path, "nul.txt", report[:3000] + "\x00" + report[3000:]), problems=[])
+    with pytest.raises(ReadError, match="contains control"):  # a short text has no room for a stray one
+        read_documents(write(tmp_path, "short.txt", report[:300] + "\x07"), problems=[])
+
+
 # ---------------------------------------------------------------------------------------------- plain text as HTML
 def test_plain_text_saved_as_html_keeps_its_lines_as_paragraphs(tmp_path):
     [doc] = read_documents(write(tmp_path, "bare.html", "<html><body>\n" + REPORTS[0] + "\n</body></html>"))
@@ -315,6 +413,40 @@ def test_lines_broken_by_br_are_paragraphs_and_source_line_breaks_only_wrap_them
     assert source.count("\n") > 2 * len(paragraphs)
     for body in (source, f"<font>{source}</font>"):
         text, _ = html_to_text(page(body))
+        assert text == "\n".join(paragraphs)
+
+
+def lines_of(report: str) -> str:
+    return "\n".join(" ".join(line.split()) for line in report.splitlines() if line.strip())
+
+
+@pytest.mark.parametrize("holder", ["<div class='content'>{}</div>", "<table><tr><td>{}</td></tr></table>",
+                                    "<article>\n{}\n<b>（完）</b></article>"])
+def test_plain_text_in_one_block_element_keeps_its_lines_as_paragraphs(tmp_path, holder):
+    # the whole report as plain lines in one element, among other blocks of the page
+    for number, report in enumerate(REPORTS):
+        body = "<h1>政府工作报告</h1>" + holder.format(report) + "<p>附件</p>"
+        [doc] = read_documents(write(tmp_path, f"{number}.html", page(body)))
+        assert doc.text == "\n".join(["政府工作报告", lines_of(report), *(["（完）"] if "完" in holder else []), "附件"])
+
+
+def wrapped_anywhere(paragraph: str, width: int) -> str:
+    """The paragraph hard-wrapped every ``width`` characters, inside numbers too, but not inside a Latin word or next
+    to a space (an editor wraps English at its spaces)."""
+    cuts = [i for i in range(width, len(paragraph), width)
+            if not (paragraph[i - 1].isascii() and paragraph[i - 1].isalpha() and paragraph[i].isascii()
+                    and paragraph[i].isalpha()) and " " not in paragraph[i - 1:i + 1]]
+    return "\n".join(paragraph[a:b] for a, b in zip([0, *cuts], [*cuts, len(paragraph)]))
+
+
+@pytest.mark.parametrize("width", [20, 36, 38, 40, 50, 60])  # 40 Chinese characters fill 80 columns
+@pytest.mark.parametrize("tag", ["p", "div", "td"])
+def test_paragraphs_wrapped_in_the_source_are_not_split_at_the_wraps(width, tag):
+    for report in REPORTS:
+        paragraphs = [" ".join(line.split()) for line in report.splitlines() if line.strip()]
+        blocks = "".join(f"<{tag}>{wrapped_anywhere(paragraph, width)}</{tag}>\n" for paragraph in paragraphs)
+        assert sum(block.count("\n") > 2 for block in blocks.split(f"</{tag}>")) > 10
+        text, _ = html_to_text(page(f"<table><tr>{blocks}</tr></table>" if tag == "td" else blocks))
         assert text == "\n".join(paragraphs)
 
 
