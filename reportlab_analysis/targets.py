@@ -614,11 +614,13 @@ def _parse_mentions(sentence: str, names: Sequence[str], period: Period) -> list
 _ENUMERATION = re.compile(r"[、和及]|以及")
 _LIST_SEPARATOR = re.compile(r"[、和及与,]")
 _TOWN_COUNTRY_WORDS = {"城镇": "urban", "城市": "urban", "农村": "rural", "农民": "rural"}
-_TOWN_COUNTRY_LIST = re.compile(r"(?:(?:城镇|城市|农村|农民)(?:常住)?(?:居民)?(?:[和、及与]|以及))+$")
+_TOWN_COUNTRY_WORD = re.compile("|".join(_TOWN_COUNTRY_WORDS))
+_TOWN_COUNTRY_LIST = re.compile(rf"(?:(?:{_TOWN_COUNTRY_WORD.pattern})(?:常住)?(?:居民)?(?:[和、及与]|以及))+$")
 
 
-def _town_country_order(text: str, start: int, end: int) -> tuple[str, ...] | None:
-    """The order in which a subject names town and country, or ``None`` when it names only one of them.
+def _town_country_order(text: str, start: int, end: int) -> tuple[tuple[str, ...] | None, int]:
+    """The order in which a subject names town and country (``None`` when it names only one of them), and where
+    the phrase naming them starts.
 
     "城乡(常住)居民…" is urban then rural; "城镇和农村居民…", "农村、城镇常住居民…" follow the words written
     before the subject.
@@ -626,18 +628,18 @@ def _town_country_order(text: str, start: int, end: int) -> tuple[str, ...] | No
     Example:
         >>> text = "农村和城镇居民人均可支配收入"
         >>> _town_country_order(text, 3, len(text))
-        ('rural', 'urban')
+        (('rural', 'urban'), 0)
     """
     subject = text[start:end]
     if subject.startswith("城乡"):
-        return ("urban", "rural")
-    own = re.match(r"城镇|城市|农村|农民", subject)
+        return ("urban", "rural"), start
+    own = _TOWN_COUNTRY_WORD.match(subject)
     listed = _TOWN_COUNTRY_LIST.search(text, 0, start)
     if own is None or listed is None:
-        return None
-    order = tuple(_TOWN_COUNTRY_WORDS[word] for word in re.findall(r"城镇|城市|农村|农民", listed.group()))
+        return None, start
+    order = tuple(_TOWN_COUNTRY_WORDS[word] for word in _TOWN_COUNTRY_WORD.findall(listed.group()))
     order += (_TOWN_COUNTRY_WORDS[own.group()],)
-    return order if sorted(order) == ["rural", "urban"] else None
+    return (order, listed.start()) if sorted(order) == ["rural", "urban"] else (None, start)
 
 
 def _scaled(value: dict, scale: float, qualifier: str | None) -> dict:
@@ -680,15 +682,14 @@ def _apply_respectively(text: str, subjects: list[tuple[int, int, str]], rows: l
             usable = first and first["value"] and not math.isnan(first["value"])
             scale = row["value"] / first["value"] if usable else 1.0
             pre_qualifier = row["qualifier"] if row["qualifier"] in _PRE_QUALIFIERS else None
-            order = None
+            order, phrase_start = None, 0
             if index == last and rows[index]["indicator"] == "income_growth":
-                order = _town_country_order(text, *subjects[index][:2])
+                order, phrase_start = _town_country_order(text, *subjects[index][:2])
             if order is not None:
                 # One subject naming town and country: two values give both rows, any other count neither.
                 rows[index] = None
                 if len(values) == 2:
-                    listed = _TOWN_COUNTRY_LIST.search(text, 0, subjects[index][0])
-                    phrase = text[listed.start() if listed else subjects[index][0]:position]
+                    phrase = text[phrase_start:position]
                     for k, (variant, value) in enumerate(zip(order, values)):
                         qualifier = value["qualifier"] or values[-1]["qualifier"] or pre_qualifier  # "6%和7%左右"
                         split = {**row, "variant": variant, **_scaled(value, scale, qualifier), "phrase": phrase,
