@@ -32,14 +32,13 @@ from .cleaning import clean_text
 from .metadata import DOC_TYPES, LEVELS, extract_metadata, parse_year
 from .reading import (
     SUPPORTED_SUFFIXES,
-    UNREAD_DOCUMENT_SUFFIXES,
     RawDocument,
     ReadError,
     ReadNote,
     ReadWarning,
     find_report_files,
-    find_unread_documents,
     read_documents,
+    scan_folder,
     unsupported_problem,
 )
 
@@ -211,7 +210,7 @@ def load_corpus(
         path: a folder, or one ``.txt``/``.html``/``.htm``/``.docx``/``.pdf``/``.csv``/``.jsonl`` file. Other
             office files in the folder (.doc, WPS, ...) are not read; each gets a warning in the quality report, as
             do unreadable folders, broken links and special files. Symlinked folders are followed (see
-            :func:`scan_folder`).
+            :func:`reportlab_analysis.reading.scan_folder`).
         manifest: optional CSV (or DataFrame) overriding any field of any report; its key column is ``doc_id``,
             ``source`` or ``file`` (a file name or path ending). Extraction works without it.
         on_error: ``"warn"`` skips an unreadable file with a warning and a quality note; ``"raise"`` stops on it.
@@ -240,9 +239,11 @@ def load_corpus(
     if not path.exists():
         raise FileNotFoundError(f"corpus path {str(path)!r} does not exist")
     if path.is_dir():
-        files, unread, skipped = scan_folder(path)
+        scan = scan_folder(path)
+        files, unread = scan.files, scan.unread
+        skipped = [_note(None, source, "file", severity, message) for source, severity, message in scan.notes]
     else:
-        files, unread, skipped = find_report_files(path), find_unread_documents(path), []
+        files, unread, skipped = find_report_files(path), [], []
     if isinstance(manifest, (str, Path)) and Path(manifest).exists():
         files = [f for f in files if not Path(f).resolve() == Path(manifest).resolve()]  # the sheet is no report
     workers = _worker_count(n_jobs, len(files))
@@ -356,90 +357,6 @@ def load_corpus(
     if store is not None:
         store.put(key, {"corpus": corpus, "warnings": load_warnings})
     return corpus
-
-
-def scan_folder(root: Path) -> tuple[list[Path], list[Path], list[dict[str, object]]]:
-    """The report files and the unread office files under ``root``, and a quality note for what cannot be read.
-
-    Like :func:`~reportlab_analysis.reading.find_report_files` (hidden entries skipped, sorted by relative path),
-    but symlinked folders are followed once (a link to a folder already in the tree, or back up the tree, is
-    not, with an info note), and an unreadable folder, a broken link or a special file (FIFO, socket, device)
-    with a report suffix gets a warning note instead of being passed over.
-
-    Example:
-        >>> files, unread, notes = scan_folder(bundled_data_path("raw"))
-        >>> len(files), unread, notes
-        (5, [], [])
-    """
-    root_real = Path(os.path.realpath(root))
-    files: list[Path] = []
-    unread: list[Path] = []
-    notes: list[dict[str, object]] = []
-    visited: dict[Path, Path] = {root_real: root}  # real folder -> where it was read
-
-    def where(entry: Path) -> str:
-        return relative_source(str(entry), root)
-
-    def walk(folder: Path) -> None:
-        try:
-            with os.scandir(folder) as listing:
-                entries = sorted(listing, key=lambda e: e.name)
-        except OSError as error:
-            notes.append(_note(None, where(folder), "file", "warning",
-                               f"folder not read ({error.strerror or error}): any reports in it are missing"))
-            return
-        for entry in entries:
-            if entry.name.startswith("."):
-                continue
-            path = folder / entry.name
-            if entry.is_dir():  # follows a symlink to a folder
-                if entry.is_symlink():
-                    real = Path(os.path.realpath(path))
-                    if real == root_real or real in root_real.parents:
-                        notes.append(_note(None, where(path), "file", "info",
-                                           "symbolic link to a folder holding the corpus folder (a loop): not followed"))
-                        continue
-                    if root_real in real.parents:
-                        notes.append(_note(None, where(path), "file", "info",
-                                           f"symbolic link to {where(real)}, a folder of this corpus: not followed, "
-                                           "its reports are read there"))
-                        continue
-                    if real in visited:
-                        notes.append(_note(None, where(path), "file", "info",
-                                           f"symbolic link to a folder already read as {where(visited[real])}: "
-                                           "not followed again"))
-                        continue
-                    visited[real] = path
-                walk(path)
-                continue
-            suffix = Path(entry.name).suffix.lower()
-            if suffix not in SUPPORTED_SUFFIXES and suffix not in UNREAD_DOCUMENT_SUFFIXES:
-                continue
-            if entry.is_file():  # follows a symlink to a file
-                (files if suffix in SUPPORTED_SUFFIXES else unread).append(path)
-            else:
-                notes.append(_note(None, where(path), "file", "warning", f"not read: {_why_not_a_file(path)}"))
-
-    walk(root)
-    order = lambda p: Path(p).relative_to(root).as_posix()  # noqa: E731
-    notes.sort(key=lambda n: str(n["source"]))
-    return sorted(files, key=order), sorted(unread, key=order), notes
-
-
-def _why_not_a_file(path: Path) -> str:
-    """Why a directory entry with a report suffix is no regular file: a broken link, a FIFO, a socket, ..."""
-    import stat
-
-    try:
-        mode = os.stat(path).st_mode
-    except OSError as error:
-        if os.path.islink(path):
-            return f"symbolic link to {os.readlink(path)}, which cannot be reached ({error.strerror or error})"
-        return f"cannot be examined ({error.strerror or error})"
-    kinds = [(stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
-             (stat.S_ISBLK, "a device")]
-    kind = next((name for test, name in kinds if test(mode)), "a special file")
-    return f"{kind}, not a regular file"
 
 
 #: The modules and data whose code decides what a load produces: a change to any of them invalidates cached loads.

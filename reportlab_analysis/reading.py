@@ -28,6 +28,7 @@ import codecs
 import csv
 import io
 import json
+import os
 import re
 import unicodedata
 import warnings
@@ -47,6 +48,8 @@ __all__ = [
     "ReadWarning",
     "decode_bytes",
     "find_report_files",
+    "FolderScan",
+    "scan_folder",
     "html_to_text",
     "read_documents",
     "unsupported_problem",
@@ -164,8 +167,8 @@ class RawDocument:
 def find_report_files(path: str | Path) -> list[Path]:
     """The report files under ``path``: the file itself, or every supported file in a folder tree.
 
-    Folders are searched recursively; hidden files and folders (``.name``) are skipped, and the result is
-    sorted by relative path so that every run sees the same order.
+    Folders are searched as :func:`scan_folder` does: recursively, symlinked folders followed once, hidden files
+    and folders (``.name``) skipped, sorted by relative path so that every run sees the same order.
 
     Args:
         path: a folder or one file.
@@ -184,32 +187,112 @@ def find_report_files(path: str | Path) -> list[Path]:
         if root.suffix.lower() not in SUPPORTED_SUFFIXES:
             raise _unsupported(root)
         return [root]
-    return _files_under(root, SUPPORTED_SUFFIXES)
+    return scan_folder(root).files
 
 
 def find_unread_documents(path: str | Path) -> list[Path]:
     """Files under a folder whose format reports come in but that are not read (.doc, WPS, ...; see
-    :data:`UNREAD_DOCUMENT_SUFFIXES`), in the same order and with the same hidden-file rule as
-    :func:`find_report_files`.
+    :data:`UNREAD_DOCUMENT_SUFFIXES`), found as :func:`find_report_files` finds report files.
 
     Example:
         >>> find_unread_documents("data/raw")
         []
     """
     root = Path(path)
-    return _files_under(root, UNREAD_DOCUMENT_SUFFIXES) if root.is_dir() else []
+    return scan_folder(root).unread if root.is_dir() else []
 
 
-def _files_under(root: Path, suffixes: Iterable[str]) -> list[Path]:
-    """Files in the tree under ``root`` with one of ``suffixes`` (any case), hidden files and folders skipped,
-    sorted by relative path so that every run sees the same order."""
-    wanted = set(suffixes)
-    found = [
-        candidate for candidate in root.rglob("*")
-        if candidate.suffix.lower() in wanted and candidate.is_file()
-        and not any(part.startswith(".") for part in candidate.relative_to(root).parts)
-    ]
-    return sorted(found, key=lambda p: p.relative_to(root).as_posix())
+@dataclass(frozen=True)
+class FolderScan:
+    """What :func:`scan_folder` finds: report files, unread office files (.doc, WPS) and notes, each note a
+    ``(path relative to the folder, severity, message)`` triple about an entry that cannot be read."""
+
+    files: list[Path]
+    unread: list[Path]
+    notes: list[tuple[str, str, str]]
+
+
+def scan_folder(root: str | Path) -> FolderScan:
+    """The report files and the unread office files under a folder, and a note for each entry that cannot be read.
+
+    Hidden entries are skipped and the lists are sorted by relative path. Symlinked folders are followed once (a
+    link to a folder already in the tree, or back up the tree, is not, with an info note); an unreadable folder, a
+    broken link or a special file (FIFO, socket, device) with a report suffix gets a warning note instead of being
+    passed over.
+
+    Example:
+        >>> scan = scan_folder("data/raw")                 # doctest: +SKIP
+        >>> len(scan.files), scan.unread, scan.notes       # doctest: +SKIP
+        (5, [], [])
+    """
+    root = Path(root)
+    root_real = Path(os.path.realpath(root))
+    files: list[Path] = []
+    unread: list[Path] = []
+    notes: list[tuple[str, str, str]] = []
+    visited: dict[Path, Path] = {root_real: root}  # real folder -> where it was read
+
+    def where(entry: Path) -> str:
+        return entry.relative_to(root).as_posix()
+
+    def walk(folder: Path) -> None:
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError as error:
+            notes.append((where(folder), "warning",
+                          f"folder not read ({error.strerror or error}): any reports in it are missing"))
+            return
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            path = folder / entry.name
+            if entry.is_dir():  # follows a symlink to a folder
+                if entry.is_symlink():
+                    real = Path(os.path.realpath(path))
+                    if real == root_real or real in root_real.parents:
+                        notes.append((where(path), "info",
+                                      "symbolic link to a folder holding the corpus folder (a loop): not followed"))
+                        continue
+                    if root_real in real.parents:
+                        notes.append((where(path), "info",
+                                      f"symbolic link to {real.relative_to(root_real).as_posix()}, a folder of this "
+                                      "corpus: not followed, its reports are read there"))
+                        continue
+                    if real in visited:
+                        notes.append((where(path), "info", f"symbolic link to a folder already read as "
+                                                           f"{where(visited[real])}: not followed again"))
+                        continue
+                    visited[real] = path
+                walk(path)
+                continue
+            suffix = Path(entry.name).suffix.lower()
+            if suffix not in SUPPORTED_SUFFIXES and suffix not in UNREAD_DOCUMENT_SUFFIXES:
+                continue
+            if entry.is_file():  # follows a symlink to a file
+                (files if suffix in SUPPORTED_SUFFIXES else unread).append(path)
+            else:
+                notes.append((where(path), "warning", f"not read: {_why_not_a_file(path)}"))
+
+    walk(root)
+    notes.sort()
+    return FolderScan(sorted(files, key=where), sorted(unread, key=where), notes)
+
+
+def _why_not_a_file(path: Path) -> str:
+    """Why a directory entry with a report suffix is no regular file: a broken link, a FIFO, a socket, ..."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        if os.path.islink(path):
+            return f"symbolic link to {os.readlink(path)}, which cannot be reached ({error.strerror or error})"
+        return f"cannot be examined ({error.strerror or error})"
+    kinds = [(stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a device"),
+             (stat.S_ISBLK, "a device")]
+    kind = next((name for test, name in kinds if test(mode)), "a special file")
+    return f"{kind}, not a regular file"
 
 
 def _supported_list() -> str:

@@ -640,7 +640,7 @@ def check_corpus_paths(plan: Mapping[Path, Mapping[str, Any]], *, output_dir: Pa
         RunnerError: Naming the notebook, the parameter and the path: ``no report files in …``, ``no such file
             or folder``, an unsupported file type, or an output folder inside the corpus.
     """
-    from .corpus import bundled_data_path, scan_folder
+    from .corpus import bundled_data_path
     from .reading import SUPPORTED_SUFFIXES, ReadError, find_report_files
 
     if output_dir is not None and _is_within(output_dir, bundled_data_path()):
@@ -660,8 +660,8 @@ def check_corpus_paths(plan: Mapping[Path, Mapping[str, Any]], *, output_dir: Pa
                                   "as reports next time. Choose an --output-dir outside it")
             if path in checked:
                 continue
-            try:  # a folder is scanned as load_corpus scans it (symlinked folders followed)
-                found = scan_folder(path)[0] if path.is_dir() else find_report_files(path)
+            try:
+                found = find_report_files(path)
             except ReadError as err:
                 raise RunnerError(f"notebook {nb.stem}, parameter {name}: {err}") from err
             if not found:
