@@ -283,16 +283,18 @@ class _CompiledCategory:
 
 
 def _compile(category: AttentionCategory, wildcard_max: int) -> _CompiledCategory:
+    # the text is read in simplified script, so terms and exclusions are too (經濟 counts 經濟 and 经济);
+    # the result still names each term as the dictionary writes it
     entries = [(term, True) for term in category.terms] + [(term, False) for term in category.exclude]
     # longest literal first, exclusions before terms of the same length, then the term itself: stable order
     entries.sort(key=lambda e: (-_literal_length(e[0]), e[1], e[0]))
     alternatives, group_terms = [], {}
     for i, (term, counted) in enumerate(entries):
         group = f"g{i}"
-        alternatives.append(f"(?P<{group}>{term_regex(term, wildcard_max=wildcard_max)})")
+        alternatives.append(f"(?P<{group}>{term_regex(simplified(term), wildcard_max=wildcard_max)})")
         group_terms[group] = term if counted else None
     pattern = "|".join(alternatives)
-    first_chars = {term.strip()[0] for term, _ in entries}
+    first_chars = {simplified(term.strip()[0]) for term, _ in entries}
     if not first_chars & {"*", "?"}:
         # a look-ahead on the possible first characters lets the engine skip most positions at once
         # (about ten times faster than trying every alternative at every character)

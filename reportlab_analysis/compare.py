@@ -585,23 +585,24 @@ def kwic(
     text_col: str = "text",
     window: int = 20,
     regex: bool = False,
-    metadata: Sequence[str] | None = None,
+    metadata: str | Sequence[str] | None = None,
     max_rows: int | None = None,
 ) -> pd.DataFrame:
     """Keyword in context: every match of ``pattern`` in the text, with ``window`` characters either side.
 
     Matching is done on the text itself (not on tokens), so a phrase the tokenizer splits is still found; a
-    traditional-script text is matched in its simplified form (经济 finds 經濟) and shown as written.
+    traditional-script text is matched in its simplified form (经济 finds 經濟) and shown as written; the pattern
+    is simplified the same way, so 經濟 finds both 經濟 and 经济.
     Line breaks in the context are shown as " / ".
 
     Args:
         df: table with a text column (``corpus.reports``, ``corpus.paragraphs(metadata=True)``, ...).
-        pattern: a literal string, or a regular expression if ``regex=True``.
+        pattern: one literal string, or a regular expression if ``regex=True`` (``营商环境|生态`` for several).
         text_col: the text column.
         window: characters of context on each side.
         regex: treat ``pattern`` as a regular expression.
-        metadata: columns to carry into the result; default: every column except the text, ``tokens`` and
-            ``appendix``.
+        metadata: column(s) to carry into the result (a string is one column); default: every column except
+            the text, ``tokens`` and ``appendix``.
         max_rows: stop after this many matches.
 
     Returns:
@@ -614,16 +615,23 @@ def kwic(
         [['推进', '生态', '文明']]
     """
     _check_columns(df, [text_col], parameter="text_col")
-    if not isinstance(pattern, str) or not pattern:
+    if not isinstance(pattern, str):
+        raise TypeError(
+            f"pattern: expected a single string, got {type(pattern).__name__} {pattern!r}; for several words "
+            "give one regular expression, e.g. kwic(df, '营商环境|生态', regex=True)"
+        )
+    if not pattern:
         raise ValueError("pattern: give a non-empty string")
-    if window < 0:
-        raise ValueError(f"window={window}: must be zero or positive")
+    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 0:
+        raise ValueError(f"window={window!r}: give the characters of context as a whole number, zero or more")
+    # the text is read in simplified script, so the pattern is too (經濟 finds 經濟 and 经济)
+    wanted = simplified(pattern)
     try:
-        compiled = re.compile(pattern if regex else re.escape(pattern))
+        compiled = re.compile(wanted if regex else re.escape(wanted))
     except re.error as exc:
         raise ValueError(f"pattern={pattern!r} is not a valid regular expression: {exc}") from None
     long_text = {text_col, "tokens", "appendix"}
-    keep = [c for c in df.columns if c not in long_text] if metadata is None else list(metadata)
+    keep = [c for c in df.columns if c not in long_text] if metadata is None else _as_columns(metadata)
     _check_columns(df, keep, parameter="metadata")
     rows: list[tuple] = []
     for values, text in zip(df[keep].itertuples(index=False, name=None), df[text_col]):

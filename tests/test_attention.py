@@ -480,3 +480,16 @@ def test_the_panel_index_columns_carry_stata_labels(tmp_path):
         labels = reader.variable_labels()
     assert labels["region"].startswith("地区") and labels["adcode"].startswith("行政区划代码")
     assert labels["year"].startswith("年份")
+
+
+def test_dictionary_terms_in_traditional_script_count_like_simplified_ones(tmp_path, national_corpus):
+    reports = national_corpus.reports
+    traditional = _write(tmp_path / "trad.yaml", "name: econ\nlabel: 經濟\nterms: [經濟, 環境保護]\nexclude: [經濟體]\n")
+    simple = _write(tmp_path / "simple.yaml", "name: econ\nlabel: 经济\nterms: [经济, 环境保护]\nexclude: [经济体]\n")
+    counts = attention.attention_scores(reports, dictionaries=attention.load_dictionaries(traditional),
+                                        tokenizer=list)["count"]
+    expected = attention.attention_scores(reports, dictionaries=attention.load_dictionaries(simple),
+                                          tokenizer=list)["count"]
+    assert counts.sum() > 1000 and counts.tolist() == expected.tolist()
+    terms = attention.attention_terms(reports, dictionaries=attention.load_dictionaries(traditional))
+    assert set(terms["term"]) == {"經濟", "環境保護"}  # named as the dictionary writes them

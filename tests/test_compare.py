@@ -473,3 +473,23 @@ def test_similarity_of_an_empty_table_names_the_problem():
     empty = pd.DataFrame({"region": pd.Series([], dtype=str), "tokens": pd.Series([], dtype=object)})
     with pytest.raises(GroupError, match="no groups"):
         compare.tfidf_similarity(empty, by="region")
+
+
+def test_kwic_pattern_in_traditional_script_finds_the_national_reports(national_corpus):
+    reports = national_corpus.reports
+    written = sum(text.count("經濟") for text in reports["text"])
+    assert written == 52  # the older national reports are in traditional script
+    literal = compare.kwic(reports, "經濟")
+    assert len(literal) == len(compare.kwic(reports, "经济")) > written
+    assert (literal["match"] == "經濟").sum() == written  # shown as written in the text
+    as_regex = compare.kwic(reports, "經濟|環境保護", regex=True)
+    assert len(as_regex) == len(compare.kwic(reports, "经济|环境保护", regex=True))
+
+
+def test_kwic_explains_a_list_pattern_and_a_bad_window(seed_corpus):
+    with pytest.raises(TypeError, match=r"single string.*营商环境\|生态.*regex=True"):
+        compare.kwic(seed_corpus.reports, ["营商环境", "生态"])
+    for window in ("5", 2.5, -1, True):
+        with pytest.raises(ValueError, match="whole number"):
+            compare.kwic(seed_corpus.reports, "营商环境", window=window)
+    assert len(compare.kwic(seed_corpus.reports, "营商环境", window=np.int64(3))) > 0
