@@ -243,7 +243,7 @@ def prepare_segment(ctx: Context):
     corpus = _load(ctx.path("corpus.pkl"), made_by="load")
 
     def run():
-        paragraphs = corpus.paragraphs(metadata=["region", "year"])
+        paragraphs = corpus.paragraphs(metadata=["region", "year"], include_appendix=True)
         _save(paragraphs, ctx.path("paragraphs.pkl"))
         ctx.extra["n_items"] = len(paragraphs)
         ctx.extra["note"] = f"{len(paragraphs)} paragraphs"

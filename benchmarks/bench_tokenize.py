@@ -53,7 +53,7 @@ def load_paragraphs() -> list[str]:
 
     texts: list[str] = []
     for path in CORPORA:
-        texts.extend(load_corpus(path).paragraphs()["text"].tolist())
+        texts.extend(load_corpus(path).paragraphs(include_appendix=True)["text"].tolist())
     return texts
 
 

@@ -25,6 +25,7 @@ from functools import partial
 from pathlib import Path
 from typing import Iterable, Literal, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from . import segment
@@ -99,12 +100,14 @@ class Corpus:
         return f"<Corpus: {len(self)} reports, {span}, {len(self.quality)} quality notes>"
 
     # ----------------------------------------------------------------------------------------------
-    def paragraphs(self, *, metadata: bool | Sequence[str] = False, include_appendix: bool = True) -> pd.DataFrame:
+    def paragraphs(self, *, metadata: bool | Sequence[str] = False, include_appendix: bool = False) -> pd.DataFrame:
         """One row per paragraph: ``doc_id``, ``section``, ``para_id``, ``text`` (+ report metadata on request).
 
         Args:
             metadata: ``True`` adds every metadata field, a list adds the named report columns.
-            include_appendix: keep the paragraphs of the appendix (section ``appendix``).
+            include_appendix: also the paragraphs of the appendix (section ``appendix``: glossaries, notes set
+                aside by cleaning). Off by default, like ``reports["text"]``, topic documents and targets, so
+                that a measure is the same whichever table it is computed from.
 
         Example:
             >>> corpus.paragraphs(metadata=["region", "year"]).query("section == 'plan'")  # doctest: +SKIP
@@ -119,8 +122,9 @@ class Corpus:
         frame = pd.DataFrame(rows, columns=["doc_id", "section", "para_id", "text"])
         return self._with_metadata(frame, metadata)
 
-    def sentences(self, *, metadata: bool | Sequence[str] = False, include_appendix: bool = True) -> pd.DataFrame:
-        """One row per sentence: ``doc_id``, ``section``, ``para_id``, ``sent_id``, ``text`` (+ metadata).
+    def sentences(self, *, metadata: bool | Sequence[str] = False, include_appendix: bool = False) -> pd.DataFrame:
+        """One row per sentence: ``doc_id``, ``section``, ``para_id``, ``sent_id``, ``text`` (+ metadata); the
+        appendix only with ``include_appendix=True``, as for :meth:`paragraphs`.
 
         Example:
             >>> corpus.sentences().head()  # doctest: +SKIP
@@ -134,12 +138,15 @@ class Corpus:
         return self._with_metadata(frame, metadata)
 
     def subset(self, mask: pd.Series | Sequence[bool] | str) -> "Corpus":
-        """A new corpus with the reports selected by a boolean mask or a ``DataFrame.query`` string.
+        """A new corpus with the reports selected by a boolean mask, a ``DataFrame.query`` string or a list of
+        ``doc_id``. A boolean Series is matched on its index (a mask built from a sorted or filtered copy of
+        ``reports`` selects the right reports); a plain list of booleans by position.
 
         Example:
             >>> corpus.subset("city == '哈尔滨市' and year >= 2020")  # doctest: +SKIP
+            >>> corpus.subset(corpus.reports["place"] == "南岗区")    # doctest: +SKIP
         """
-        reports = self.reports.query(mask, engine="python") if isinstance(mask, str) else self.reports[list(mask)]
+        reports = self.reports.loc[self._selection(mask)]
         keep = set(reports["doc_id"])
         return Corpus(
             reports=reports.reset_index(drop=True),
@@ -147,6 +154,31 @@ class Corpus:
             removed=self.removed[self.removed["doc_id"].isin(keep)].reset_index(drop=True),
             raw_texts={k: v for k, v in self.raw_texts.items() if k in keep},
         )
+
+    def _selection(self, mask: pd.Series | Sequence[bool] | str) -> pd.Series:
+        """The boolean selection over ``reports`` that :meth:`subset` was given, checked."""
+        reports = self.reports
+        if isinstance(mask, str):
+            try:
+                return reports.eval(mask, engine="python").fillna(False).astype(bool)
+            except Exception as error:  # pandas raises several types for a bad expression
+                raise ValueError(f"subset: cannot evaluate {mask!r} on the reports ({type(error).__name__}: {error}); "
+                                 f"columns: {list(reports.columns)}") from error
+        if isinstance(mask, pd.Series) and pd.api.types.is_bool_dtype(mask):
+            if not mask.index.isin(reports.index).all() or len(mask) != len(reports):
+                raise ValueError("subset: the mask's index does not match corpus.reports' index; build it from "
+                                 "corpus.reports (a filtered copy selects fewer rows than the corpus has)")
+            return mask.reindex(reports.index).fillna(False).astype(bool)
+        values = list(mask)
+        if values and all(isinstance(v, (bool, np.bool_)) for v in values):
+            if len(values) != len(reports):
+                raise ValueError(f"subset: {len(values)} booleans for {len(reports)} reports")
+            return pd.Series(values, index=reports.index)
+        unknown = sorted(set(map(str, values)) - set(reports["doc_id"]))
+        if unknown:
+            raise ValueError(f"subset: unknown doc_id(s) {unknown[:5]}; give a boolean mask, a query string or "
+                             "doc_ids of corpus.reports")
+        return reports["doc_id"].isin(set(map(str, values)))
 
     def _with_metadata(self, frame: pd.DataFrame, metadata: bool | Sequence[str]) -> pd.DataFrame:
         if metadata is False:

@@ -663,3 +663,31 @@ def test_a_place_column_of_the_input_is_kept_beside_the_computed_one(tmp_path):
     assert report["field_place"] == "哈尔滨南岗（我的标签）"  # the table's own column, not lost
     ignored = corpus.quality.query("field == 'manifest'")["message"]
     assert ignored.str.contains("place are computed by the loader").any()
+
+
+def test_subset_matches_a_mask_on_its_index_and_takes_doc_ids(seeds):
+    by_year = seeds.reports.sort_values("year", ascending=False)  # another order than the corpus'
+    assert seeds.subset(by_year["region"] == "南岗区").reports["region"].tolist() == ["南岗区"]
+    two = seeds.reports["doc_id"].iloc[[1, 3]].tolist()
+    assert seeds.subset(two).reports["doc_id"].tolist() == two
+    assert seeds.subset([True, False, False, False, False]).reports["doc_id"].tolist() == [seeds.reports["doc_id"][0]]
+    with pytest.raises(ValueError, match="the mask's index does not match"):
+        seeds.subset(by_year.head(2)["region"] == "南岗区")
+    with pytest.raises(ValueError, match=r"cannot evaluate \"plcae == '南岗区'\".*columns: \['doc_id'"):
+        seeds.subset("plcae == '南岗区'")
+    with pytest.raises(ValueError, match=r"unknown doc_id\(s\) \['r000'\]"):
+        seeds.subset(["r000"])
+
+
+def test_paragraphs_leave_the_appendix_out_unless_asked(seeds):
+    body = seeds.paragraphs()
+    everything = seeds.paragraphs(include_appendix=True)
+    assert "appendix" not in set(body["section"]) and "appendix" in set(everything["section"])
+    # like reports["text"], which holds no appendix either: no glossary line comes back as a body paragraph
+    with_appendix = seeds.reports[seeds.reports["appendix"].fillna("").str.len() > 0]
+    assert len(with_appendix) > 0
+    for doc_id, appendix in zip(with_appendix["doc_id"], with_appendix["appendix"]):
+        lines = {line.strip() for line in appendix.split("\n") if line.strip()}
+        assert not lines & set(body.loc[body["doc_id"] == doc_id, "text"])
+        assert lines & set(everything.loc[everything["doc_id"] == doc_id, "text"])
+    assert len(seeds.sentences()) < len(seeds.sentences(include_appendix=True))
