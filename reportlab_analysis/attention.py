@@ -91,6 +91,11 @@ class AttentionCategory:
 # dictionaries
 
 
+def _as_list(value: str | Sequence[str]) -> list[str]:
+    """A single name as a one-item list ("region" is one column, not six letters); other sequences as lists."""
+    return [value] if isinstance(value, str) else list(value)
+
+
 def _string_list(value: object, *, key: str, where: str) -> tuple[str, ...]:
     if value is None:
         return ()
@@ -181,13 +186,13 @@ def load_dictionary(path: str | Path) -> list[AttentionCategory]:
 
 
 def load_dictionaries(
-    paths: str | Path | Sequence[str | Path] | None = None, *, categories: Sequence[str] | None = None
+    paths: str | Path | Sequence[str | Path] | None = None, *, categories: str | Sequence[str] | None = None
 ) -> list[AttentionCategory]:
     """Load attention dictionaries: the packaged ones (``paths=None``), or files and folders of ``.yaml`` files.
 
     Args:
         paths: a file, a folder, or a list of them; folders are read in file-name order.
-        categories: keep only these category names, in this order.
+        categories: keep only these category names, in this order (a string is one name).
 
     Raises:
         DictionaryError: a malformed file, two categories with the same name, or an unknown category asked for.
@@ -219,6 +224,7 @@ def load_dictionaries(
             )
         seen[category.name] = category.path
     if categories is not None:
+        categories = _as_list(categories)
         by_name = {c.name: c for c in loaded}
         unknown = [name for name in categories if name not in by_name]
         if unknown:
@@ -319,23 +325,64 @@ def _word_tokens(text: str) -> list[str]:
     return [token for token in rjieba.cut(text) if token.isalnum() or has_word_char(token)]
 
 
+Dictionaries = Sequence[AttentionCategory | str | Path] | str | Path | None
+
+
+def _resolve_dictionaries(dictionaries: Dictionaries) -> list[AttentionCategory]:
+    """Categories from ``dictionaries``: categories as given, dictionary files or folders loaded, and names of
+    packaged categories (``"ecology"``) selected; ``None`` is every packaged category."""
+    if dictionaries is None:
+        return load_dictionaries()
+    if isinstance(dictionaries, AttentionCategory):
+        return [dictionaries]
+    items = [dictionaries] if isinstance(dictionaries, (str, Path)) else list(dictionaries)
+    out: list[AttentionCategory] = []
+    packaged: dict[str, AttentionCategory] | None = None
+    for item in items:
+        if isinstance(item, AttentionCategory):
+            out.append(item)
+        elif isinstance(item, (str, Path)) and Path(item).exists():
+            out.extend(load_dictionaries(item))
+        elif isinstance(item, str) and _NAME.match(item):
+            packaged = packaged if packaged is not None else {c.name: c for c in load_dictionaries()}
+            if item not in packaged:
+                raise DictionaryError(
+                    f"dictionaries: {item!r} is neither a file nor a packaged category ({sorted(packaged)}); "
+                    "pass load_dictionaries('path/to/file.yaml') or load_dictionaries(categories=[...])"
+                )
+            out.append(packaged[item])
+        elif isinstance(item, (str, Path)):
+            raise DictionaryError(f"dictionaries: no dictionary file or folder {str(item)!r}")
+        else:
+            raise TypeError(
+                f"dictionaries: expected categories from load_dictionaries(...), dictionary paths or packaged "
+                f"category names, got {type(item).__name__} {item!r}"
+            )
+    names = [c.name for c in out]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise DictionaryError(f"dictionaries: category name(s) {twice} given more than once")
+    return out
+
+
 def _prepare(
     reports: pd.DataFrame,
     *,
-    dictionaries: Sequence[AttentionCategory] | None,
+    dictionaries: Dictionaries,
     text_col: str,
-    id_columns: Sequence[str] | None,
+    id_columns: str | Sequence[str] | None,
 ) -> tuple[list[AttentionCategory], list[str]]:
     if not isinstance(reports, pd.DataFrame):
         raise TypeError(f"reports: expected a pandas DataFrame, got {type(reports).__name__}")
     if text_col not in reports.columns:
         raise ValueError(f"text_col={text_col!r} is not a column of the table (columns: {list(reports.columns)})")
-    dictionaries = load_dictionaries() if dictionaries is None else list(dictionaries)
+    dictionaries = _resolve_dictionaries(dictionaries)
     if not dictionaries:
         raise DictionaryError("dictionaries: no categories given")
     if id_columns is None:
         id_columns = [c for c in DEFAULT_ID_COLUMNS if c in reports.columns]
     else:
+        id_columns = _as_list(id_columns)
         missing = [c for c in id_columns if c not in reports.columns]
         if missing:
             raise ValueError(f"id_columns: unknown column(s) {missing}; the table has {list(reports.columns)}")
@@ -350,9 +397,9 @@ def _matching_texts(reports: pd.DataFrame, text_col: str) -> list[str]:
 def attention_terms(
     reports: pd.DataFrame,
     *,
-    dictionaries: Sequence[AttentionCategory] | None = None,
+    dictionaries: Dictionaries = None,
     text_col: str = "text",
-    id_columns: Sequence[str] | None = None,
+    id_columns: str | Sequence[str] | None = None,
     wildcard_max: int = 4,
 ) -> pd.DataFrame:
     """Matches per report, category and term (only terms found at least once): for checking a dictionary.
@@ -383,11 +430,11 @@ def attention_terms(
 def attention_scores(
     reports: pd.DataFrame,
     *,
-    dictionaries: Sequence[AttentionCategory] | None = None,
+    dictionaries: Dictionaries = None,
     text_col: str = "text",
     tokens_col: str | None = "tokens",
     tokenizer: Callable[[str], list[str]] | None = None,
-    id_columns: Sequence[str] | None = None,
+    id_columns: str | Sequence[str] | None = None,
     wildcard_max: int = 4,
 ) -> pd.DataFrame:
     """Attention to each category in each report: counts, per 10,000 characters and per 1,000 tokens.
@@ -402,7 +449,8 @@ def attention_scores(
 
     Args:
         reports: one row per report (``corpus.reports``) or per paragraph/section, with a text column.
-        dictionaries: categories from :func:`load_dictionaries`; default: all packaged ones.
+        dictionaries: categories from :func:`load_dictionaries`, or what it reads: dictionary file(s) or
+            folder(s), or names of packaged categories (``"ecology"``); default: all packaged ones.
         text_col: the text column (clean text).
         tokens_col: tokens column used for ``n_tokens`` if present; ``None`` to count all words instead.
         tokenizer: function text -> tokens used for ``n_tokens`` when there is no tokens column.
@@ -483,8 +531,8 @@ def attention_panel(
         >>> attention_panel(scores, index=["section"], measures=["per_10k_chars"]).values.tolist()
         [['plan', 2, 10, 3, 3000.0]]
     """
-    index = [index] if isinstance(index, str) else list(index)  # index="region" is one column, not six letters
-    measures = [measures] if isinstance(measures, str) else list(measures)
+    index = _as_list(index)  # index="region" is one column, not six letters
+    measures = _as_list(measures)
     missing = [c for c in [*index, "category", "count", "n_chars", "n_tokens"] if c not in scores.columns]
     if missing:
         raise ValueError(f"index/scores: unknown column(s) {missing}; the scores table has {list(scores.columns)}")
@@ -630,7 +678,7 @@ def plot_attention_heatmap(
     """
     import matplotlib.pyplot as plt
 
-    by = [by] if isinstance(by, str) else list(by)
+    by = _as_list(by)
     missing = [c for c in [*by, "category", "count", "n_chars", "n_tokens"] if c not in scores.columns]
     if missing:
         raise ValueError(f"by: unknown column(s) {missing}; the scores table has {list(scores.columns)}")

@@ -493,3 +493,35 @@ def test_dictionary_terms_in_traditional_script_count_like_simplified_ones(tmp_p
     assert counts.sum() > 1000 and counts.tolist() == expected.tolist()
     terms = attention.attention_terms(reports, dictionaries=attention.load_dictionaries(traditional))
     assert set(terms["term"]) == {"經濟", "環境保護"}  # named as the dictionary writes them
+
+
+def test_a_single_category_name_or_id_column_is_one_name_not_letters(seed_corpus):
+    reports = seed_corpus.reports
+    assert attention.load_dictionaries(categories="ecology") == attention.load_dictionaries(categories=["ecology"])
+    ecology = attention.load_dictionaries(categories="ecology")
+    as_string = attention.attention_scores(reports, dictionaries=ecology, id_columns="region", tokenizer=list)
+    as_list = attention.attention_scores(reports, dictionaries=ecology, id_columns=["region"], tokenizer=list)
+    pd.testing.assert_frame_equal(as_string, as_list)
+    assert as_string.columns[0] == "region" and len(as_string) == len(reports)
+    terms = attention.attention_terms(reports, dictionaries=ecology, id_columns="doc_id")
+    assert terms.columns.tolist() == ["doc_id", "category", "term", "count"]
+
+
+def test_dictionaries_given_as_paths_or_packaged_names(tmp_path, seed_corpus):
+    reports = seed_corpus.reports
+    mine = _write(tmp_path / "my.yaml", "name: biz\nlabel: 营商环境\nterms: [营商环境]\n")
+    from_path = attention.attention_scores(reports, dictionaries=str(mine), tokenizer=list)
+    loaded = attention.attention_scores(reports, dictionaries=attention.load_dictionaries(mine), tokenizer=list)
+    pd.testing.assert_frame_equal(from_path, loaded)
+    assert from_path["count"].sum() == sum(text.count("营商环境") for text in reports["text"]) > 0
+    by_name = attention.attention_scores(reports, dictionaries=["ecology", mine], tokenizer=list)
+    expected = attention.load_dictionaries(categories=["ecology"]) + attention.load_dictionaries(mine)
+    pd.testing.assert_frame_equal(by_name, attention.attention_scores(reports, dictionaries=expected, tokenizer=list))
+    terms = attention.attention_terms(reports, dictionaries="ecology")
+    assert set(terms["category"]) == {"ecology"} and terms["count"].sum() > 0
+    with pytest.raises(DictionaryError, match=r"neither a file nor a packaged category.*load_dictionaries"):
+        attention.attention_scores(reports, dictionaries=["ecologi"])
+    with pytest.raises(DictionaryError, match="no dictionary file"):
+        attention.attention_scores(reports, dictionaries=str(tmp_path / "missing.yaml"))
+    with pytest.raises(TypeError, match=r"load_dictionaries\(\.\.\.\)"):
+        attention.attention_scores(reports, dictionaries=[3])

@@ -493,3 +493,9 @@ def test_kwic_explains_a_list_pattern_and_a_bad_window(seed_corpus):
         with pytest.raises(ValueError, match="whole number"):
             compare.kwic(seed_corpus.reports, "营商环境", window=window)
     assert len(compare.kwic(seed_corpus.reports, "营商环境", window=np.int64(3))) > 0
+
+
+def test_kwic_metadata_may_be_one_column_name(seed_corpus):
+    hits = compare.kwic(seed_corpus.reports, "营商环境", metadata="region")
+    assert hits.columns.tolist() == ["region", "start", "left", "match", "right"] and len(hits) > 0
+    pd.testing.assert_frame_equal(hits, compare.kwic(seed_corpus.reports, "营商环境", metadata=["region"]))
