@@ -1068,12 +1068,13 @@ def target_overview(targets: pd.DataFrame) -> pd.DataFrame:
     """A report × indicator table of targets as written ("6.5-7", "7.5 左右", "1100万人 以上"); empty where none.
 
     Args:
-        targets: output of :func:`extract_targets` (usually filtered to one period).
+        targets: output of :func:`extract_targets`.
 
     Returns:
         DataFrame indexed by ``region``, ``city`` ("" where a report has none) and ``year``, one column per
-        indicator (and variant, in brackets). Reports are told apart by place (adcode, else region and city),
-        so two districts of one name in different cities keep their own rows.
+        indicator (and variant, in brackets; a plan-period target in a column of its own, ``gdp_growth
+        [five_year]``). Reports are told apart by place (adcode, else region and city), so two districts of one
+        name in different cities keep their own rows.
 
     Example:
         >>> target_overview(extract_targets(corpus).query("period == 'annual'"))  # doctest: +SKIP
@@ -1095,8 +1096,11 @@ def target_overview(targets: pd.DataFrame) -> pd.DataFrame:
         return f"{number} {row['qualifier']}" if row["qualifier"] else number
 
     city = targets["city"].astype(object) if "city" in targets else pd.Series(None, index=targets.index)
+    periods = targets["period"] if "period" in targets else pd.Series("annual", index=targets.index)
+    # a five-year target gets a column of its own: one cell never mixes it with the year's target
     frame = targets.assign(
-        column=[f"{i} ({v})" if v else i for i, v in zip(targets["indicator"], targets["variant"])],
+        column=[(f"{i} ({v})" if isinstance(v, str) and v else i) + (f" [{p}]" if p != "annual" else "")
+                for i, v, p in zip(targets["indicator"], targets["variant"], periods)],
         written=targets.apply(written, axis=1),
         city=city.where(city.notna(), "").astype(str),
         _place=_place_key(targets),

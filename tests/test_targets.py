@@ -591,6 +591,16 @@ def test_a_series_with_two_variants_draws_one_line_per_variant(national_targets,
         assert years == sorted(set(years))  # one point per year on every line
 
 
+def test_the_overview_keeps_plan_period_targets_apart_from_the_years(seed_targets):
+    overview = target_overview(seed_targets)
+    shahekou = overview.xs(("沙河口区", "大连市", 2016))
+    # the annual target (6.5-7) and the five-year one (7) in their own columns, not whichever came first
+    assert shahekou["gdp_growth"] == "6.5-7" and shahekou["gdp_growth [five_year]"] == "7"
+    annual_only = target_overview(seed_targets[seed_targets["period"] == "annual"])
+    assert not any("[five_year]" in column for column in annual_only.columns)
+    assert annual_only.xs(("沙河口区", "大连市", 2016))["gdp_growth"] == "6.5-7"
+
+
 def test_review_figures_stated_as_estimates_are_marked():
     sentences = _sentences(
         ("review", "今年以来，全县地区生产总值预计增长7.5%，财政总收入增长12%，城镇新增就业6500人。"),
