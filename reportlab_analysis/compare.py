@@ -527,7 +527,7 @@ def keyness(
 def distinctive_terms(
     df: pd.DataFrame,
     *,
-    by: str,
+    by: By,
     n: int = 10,
     method: Literal["fightin_words", "g2", "chi2"] = "fightin_words",
     wide: bool = False,
@@ -539,39 +539,47 @@ def distinctive_terms(
 
     Args:
         df: tidy table with tokens and the grouping column.
-        by: grouping column (``"region"``, ``"year"``, ``"section"``, ...).
+        by: grouping column(s) (``"region"``, ``"year"``, ``["place", "year"]``, ...).
         n: terms per group.
         method: as in :func:`keyness`; ``options`` go to it.
         wide: one column per group ("term (score)") and one row per rank instead of a long table.
 
     Returns:
-        Long: ``by``, ``rank``, ``term``, ``count_target``, ``per_10k_target``, ``per_10k_reference``, ``score``.
+        Long: the ``by`` column(s), ``rank``, ``term``, ``count_target``, ``per_10k_target``, ``per_10k_reference``,
+        ``score``.
 
     Example:
         >>> docs = pd.DataFrame({"g": ["a", "b"], "tokens": [["生态", "生态", "创新"], ["创新", "产业"]]})
         >>> distinctive_terms(docs, by="g", n=1)[["g", "term"]].values.tolist()
         [['a', '生态'], ['b', '产业']]
     """
-    _check_columns(df, [by], parameter="by")
-    groups = sorted(df[by].dropna().unique().tolist(), key=lambda v: (str(type(v)), v))
+    columns = _as_columns(by)
+    if not columns:
+        raise GroupError("by: give the grouping column(s)")
+    _check_columns(df, columns, parameter="by")
+    keys = df[columns].dropna().drop_duplicates().itertuples(index=False, name=None)
+    groups = sorted(keys, key=lambda key: tuple((str(type(v)), v) for v in key))
     if len(groups) < 2:
         raise GroupError(f"by={by!r} has {len(groups)} group(s); distinctive terms need at least two")
     frames = []
-    for group in groups:
-        table = keyness(df, by=by, target=group, method=method, **options)
+    for key in groups:
+        target = key[0] if len(columns) == 1 else key
+        table = keyness(df, by=columns, target=target, method=method, **options)
         score = _score_column(table)
         top = table[table[score] > 0].head(n)
         frames.append(pd.DataFrame({
-            by: [group] * len(top), "rank": np.arange(1, len(top) + 1), "term": top["term"].to_numpy(),
+            **{column: [value] * len(top) for column, value in zip(columns, key)},
+            "rank": np.arange(1, len(top) + 1), "term": top["term"].to_numpy(),
             "count_target": top["count_target"].to_numpy(), "per_10k_target": top["per_10k_target"].to_numpy(),
             "per_10k_reference": top["per_10k_reference"].to_numpy(), "score": top[score].to_numpy(),
         }))
     out = pd.concat(frames, ignore_index=True)
-    out[by] = out[by].astype(df[by].dtype)
+    for column in columns:
+        out[column] = out[column].astype(df[column].dtype)
     if not wide:
         return out
     out["cell"] = out["term"] + " (" + out["score"].map(lambda v: f"{v:.1f}") + ")"
-    return out.pivot(index="rank", columns=by, values="cell")
+    return out.pivot(index="rank", columns=columns[0] if len(columns) == 1 else columns, values="cell")
 
 
 # ------------------------------------------------------------------------------------------------------

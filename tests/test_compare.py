@@ -499,3 +499,28 @@ def test_kwic_metadata_may_be_one_column_name(seed_corpus):
     hits = compare.kwic(seed_corpus.reports, "营商环境", metadata="region")
     assert hits.columns.tolist() == ["region", "start", "left", "match", "right"] and len(hits) > 0
     pd.testing.assert_frame_equal(hits, compare.kwic(seed_corpus.reports, "营商环境", metadata=["region"]))
+
+
+@pytest.fixture(scope="module")
+def seed_paragraphs(seed_corpus):
+    """Tokenized paragraphs of the seed reports with place and year (once for the tests below)."""
+    return _tokens(seed_corpus.paragraphs(metadata=["place", "year"], include_appendix=False))
+
+
+def test_distinctive_terms_by_two_columns(seed_paragraphs):
+    table = compare.distinctive_terms(seed_paragraphs, by=["place", "year"], n=3)
+    keys = seed_paragraphs[["place", "year"]].dropna().drop_duplicates()
+    assert len(keys) >= 2
+    assert table.columns.tolist()[:3] == ["place", "year", "rank"]
+    assert set(table[["place", "year"]].itertuples(index=False, name=None)) <= set(
+        keys.itertuples(index=False, name=None))
+    place, year = table[["place", "year"]].iloc[0]
+    alone = compare.fightin_words(seed_paragraphs, by=["place", "year"], target=(place, year))
+    first = table[(table["place"] == place) & (table["year"] == year)]
+    assert first["term"].tolist() == alone[alone["z"] > 0]["term"].head(3).tolist()
+    assert table["year"].dtype == seed_paragraphs["year"].dtype
+    wide = compare.distinctive_terms(seed_paragraphs, by=["place", "year"], n=3, wide=True)
+    assert wide.columns.names == ["place", "year"] and wide.shape[1] == table.groupby(["place", "year"]).ngroups
+    # one column in a list gives the same table as the column name
+    pd.testing.assert_frame_equal(compare.distinctive_terms(seed_paragraphs, by=["place"], n=2),
+                                  compare.distinctive_terms(seed_paragraphs, by="place", n=2))
