@@ -96,6 +96,7 @@ _CHINESE_QUANTITY = re.compile(
 )
 _SLOGAN = re.compile(r"[“「]([^“”「」\n]{1,40})[”」]")
 _SLOGAN_CHARS = re.compile(r"[\w+、·\-]+")
+_POS_TAG = re.compile(r"[a-z]{1,4}", re.IGNORECASE)  # jieba's part-of-speech tags: n, v, nz, vn, eng, ...
 _HAN = re.compile(r"[\u3400-\u9fff\U00020000-\U0002ffff]")
 _PERSON_NAME = re.compile(r"[\u3400-\u9fff]{2,4}")
 
@@ -282,14 +283,21 @@ def _read_text_file(path: str | os.PathLike[str], *, what: str) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ValueError(f"{what} {path} is not UTF-8 (byte {error.start}): save it as UTF-8") from None
+        utf8_error = error
+    try:  # word lists made on Chinese Windows are often GBK
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        raise ValueError(f"{what} {path} is neither UTF-8 (bad byte at {utf8_error.start}) nor GB18030: "
+                         "save it as UTF-8") from None
 
 
 def load_wordlist(path: str | os.PathLike[str], *, with_tags: bool = False) -> list[str] | dict[str, str]:
-    """Read a lexicon or stopword file: one entry per line, ``#`` comments, blank lines ignored.
+    """Read a lexicon or stopword file (UTF-8 or GB18030/GBK): one entry per line, ``#`` comments, blank lines
+    ignored.
 
-    Lines may carry jieba's ``word freq tag`` columns; a first line starting with ``term`` is a header. With
-    ``with_tags`` the result maps each word to its tag (``nz`` when the line has none).
+    Lines may carry jieba's columns, ``word freq tag``, ``word freq`` or ``word tag``; a first line starting with
+    ``term`` is a header. With ``with_tags`` the result maps each word to its tag (``nz`` when the line has none).
+    A line whose second column is neither a number nor a tag (``数字 经济``) is an error: a term has no spaces.
 
     Example:
         >>> p = Path(tempfile.mkdtemp()) / "lex.txt"
@@ -303,8 +311,13 @@ def load_wordlist(path: str | os.PathLike[str], *, with_tags: bool = False) -> l
     tags: dict[str, str] = {}
     for fields in rows:
         word = unicodedata.normalize("NFKC", fields[0])
-        tag = fields[2] if len(fields) >= 3 and fields[1].isdigit() else LEXICON_TAG
-        tags.setdefault(word, tag)
+        rest = list(fields[1:])
+        if rest and rest[0].isdigit():
+            rest = rest[1:]  # the frequency
+        if len(rest) > 1 or (rest and not _POS_TAG.fullmatch(rest[0])):
+            raise ValueError(f"word list {path}: the line {' '.join(fields)!r} is not 'word [freq] [tag]'; "
+                             "write a term without spaces")
+        tags.setdefault(word, rest[0] if rest else LEXICON_TAG)
     return tags if with_tags else list(tags)
 
 

@@ -23,6 +23,7 @@ from reportlab_analysis.tokenize import (
     TokenizerConfig,
     add_tokens,
     harvest_slogans,
+    load_wordlist,
     place_name_variants,
     policy_lexicon,
     stopword_list,
@@ -131,10 +132,19 @@ def test_user_lexicon_file_and_fingerprint_follow_its_content(tmp_path: Path) ->
 def test_bad_lexicon_files_get_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match=r"user_lexicons.*nope\.txt"):
         TokenizerConfig(user_lexicons=[tmp_path / "nope.txt"])
+    # a list saved as GBK (Notepad on Chinese Windows) is read; jieba's 'word tag' form keeps its tag
     gbk = tmp_path / "gbk.txt"
-    gbk.write_bytes("冰雪旅游\n".encode("gb18030"))
-    with pytest.raises(ValueError, match=r"gbk\.txt is not UTF-8"):
-        Tokenizer(user_lexicons=[gbk], cache=False).tokenize_text("冰雪旅游")
+    gbk.write_bytes("冰雪旅游 nz\n冰雪经济 v\n".encode("gb18030"))
+    assert "冰雪旅游" in Tokenizer(user_lexicons=[gbk], cache=False).tokenize_text("推进哈尔滨新区建设，发展冰雪旅游。")
+    assert load_wordlist(gbk, with_tags=True) == {"冰雪旅游": "nz", "冰雪经济": "v"}
+    spaced = tmp_path / "spaced.txt"
+    spaced.write_text("数字 经济\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"the line '数字 经济' is not 'word \[freq\] \[tag\]'"):
+        TokenizerConfig(user_lexicons=[spaced])
+    binary = tmp_path / "binary.txt"
+    binary.write_bytes(b"\xff\xfe\x00\x01abc\x80")
+    with pytest.raises(ValueError, match=r"binary\.txt is neither UTF-8 .* nor GB18030"):
+        TokenizerConfig(user_lexicons=[binary])
 
 
 def test_quoted_slogans_are_harvested_and_protected(seeds) -> None:
