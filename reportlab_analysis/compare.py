@@ -117,10 +117,32 @@ def _group_mask(df: pd.DataFrame, by: list[str], value: Any, *, parameter: str) 
         combos = df[by].drop_duplicates().itertuples(index=False, name=None)
         available = sorted({", ".join(str(v.item() if hasattr(v, "item") else v) for v in combo)
                             for combo in combos})[:20]
+        hints = [_type_hint(df[column], wanted, column, parameter if len(by) == 1 else None)
+                 for one in values for column, wanted in zip(by, one if isinstance(one, tuple) else (one,))]
+        hint = "".join(f"; {h}" for h in dict.fromkeys(h for h in hints if h))
         raise GroupError(
-            f"{parameter}={value!r}: no rows where {by} equals it (empty group); available values: {available}"
+            f"{parameter}={value!r}: no rows where {by} equals it (empty group){hint}; available values: {available}"
         )
     return mask
+
+
+def _type_hint(column: pd.Series, wanted: Any, name: str, parameter: str | None) -> str:
+    """Why ``wanted`` may match nothing: text given for a column of numbers, or a number for a column of text."""
+    values = column.dropna()
+    if values.empty:
+        return ""
+    if pd.api.types.is_numeric_dtype(values) and isinstance(wanted, str):
+        try:
+            number = int(wanted.strip()) if wanted.strip().lstrip("-").isdigit() else float(wanted)
+        except ValueError:
+            return f"{name} holds numbers, not text"
+        give = f"{parameter}={number!r}" if parameter else f"{number!r} for it"
+        return f"{name} holds numbers; give {give}"
+    text = values.map(lambda v: isinstance(v, str)).all()
+    if text and isinstance(wanted, (int, float, np.number)) and not isinstance(wanted, bool):
+        give = f"{parameter}={str(wanted)!r}" if parameter else f"{str(wanted)!r} for it"
+        return f"{name} holds text; give {give}"
+    return ""
 
 
 def _count_tokens(token_lists: Iterable[Any]) -> Counter:
@@ -369,6 +391,12 @@ def fightin_words(
     target_counts, reference_counts, target_label, reference_label = _target_reference_counts(
         df, by, target, reference, tokens_col
     )
+    if prior_size is not None and (isinstance(prior_size, bool) or not isinstance(prior_size, (int, float, np.number))
+                                   or not math.isfinite(prior_size) or prior_size <= 0):
+        raise ValueError(
+            f"prior_size={prior_size!r}: give a positive number (the total prior pseudo-count α_0), "
+            "or None to keep the background counts"
+        )
     table = _count_table(target_counts, reference_counts, min_count)
     if prior is None:
         background = _count_tokens(df[tokens_col])

@@ -524,3 +524,25 @@ def test_distinctive_terms_by_two_columns(seed_paragraphs):
     # one column in a list gives the same table as the column name
     pd.testing.assert_frame_equal(compare.distinctive_terms(seed_paragraphs, by=["place"], n=2),
                                   compare.distinctive_terms(seed_paragraphs, by="place", n=2))
+
+
+def test_a_target_of_the_wrong_type_is_named(seed_paragraphs):
+    year = str(sorted(seed_paragraphs["year"].dropna().unique())[0])
+    with pytest.raises(GroupError, match=rf"year holds numbers; give target={year}\b"):
+        compare.fightin_words(seed_paragraphs, by="year", target=year)
+    with pytest.raises(GroupError, match="place holds text; give reference='2018'"):
+        compare.fightin_words(seed_paragraphs, by="place", target="南岗区", reference=2018)
+    with pytest.raises(GroupError, match=rf"year holds numbers; give {year} for it"):
+        compare.fightin_words(seed_paragraphs, by=["place", "year"], target=("南岗区", year))
+    with pytest.raises(GroupError, match="available values") as plain:
+        compare.fightin_words(seed_paragraphs, by="place", target="西湖区")
+    assert "holds" not in str(plain.value)  # a value of the right type that is absent: no type hint
+    assert compare.fightin_words(seed_paragraphs, by="year", target=int(year))["z"].notna().all()
+
+
+def test_prior_size_must_be_positive(seed_paragraphs):
+    for size in (0, -10, float("nan"), "100"):
+        with pytest.raises(ValueError, match="prior_size.*positive number.*None"):
+            compare.fightin_words(seed_paragraphs, by="place", target="南岗区", prior_size=size)
+    small = compare.fightin_words(seed_paragraphs, by="place", target="南岗区", prior_size=100)
+    assert small["z"].notna().all() and small.attrs["alpha_0"] == pytest.approx(100)
