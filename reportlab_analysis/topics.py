@@ -941,6 +941,19 @@ def _bootstrap_means(theta: np.ndarray, index: np.ndarray, clusters: np.ndarray,
     return out
 
 
+def _check_full_rank(exog: np.ndarray, names: list[str], formula: str) -> None:
+    """Raise TopicModelError naming the collinear terms when the design matrix is rank-deficient."""
+    rank = int(np.linalg.matrix_rank(exog))
+    if rank >= exog.shape[1]:
+        return
+    # a column is part of a collinear set when dropping it leaves the rank unchanged
+    involved = [name for j, name in enumerate(names)
+                if int(np.linalg.matrix_rank(np.delete(exog, j, axis=1))) == rank]
+    raise TopicModelError(f"estimate_effect: formula {formula!r} gives a rank-deficient design ({exog.shape[1]} "
+                          f"columns, rank {rank}): the terms {involved} are collinear (e.g. a covariate constant "
+                          f"in the data next to the intercept, or one determined by another); drop one of them")
+
+
 def estimate_effect(model: TopicModel, *, formula: str, topics: Sequence[int] | None = None,
                     cluster: str = "doc_id", level: float = 0.95) -> pd.DataFrame:
     """Regress each topic's document share on covariates (OLS, standard errors clustered by report).
@@ -949,7 +962,12 @@ def estimate_effect(model: TopicModel, *, formula: str, topics: Sequence[int] | 
     ``formula="C(section) + year"``. Unlike stm it does not propagate the uncertainty of the topic shares
     themselves (no method of composition): the intervals are conditional on the fitted model. Intervals and
     p-values use the t distribution with ``n_clusters - 1`` degrees of freedom. With few reports (clusters)
-    clustered errors are still unreliable; ``n_clusters`` is reported and a note is added below 20.
+    clustered errors are still unreliable; ``n_clusters`` is reported and a note is added below 20. When the
+    model has as many parameters as clusters or more (e.g. ``C(place)`` with one report per place), clustered
+    errors are degenerate: ``std_error``, the interval and ``p_value`` are NaN and ``note`` says why.
+
+    Raises:
+        TopicModelError: the formula is unusable, or its design matrix is rank-deficient (collinear terms).
 
     Returns:
         DataFrame with ``topic``, ``label``, ``term``, ``estimate``, ``std_error``, ``ci_low``, ``ci_high``,
@@ -988,15 +1006,29 @@ def estimate_effect(model: TopicModel, *, formula: str, topics: Sequence[int] | 
             raise TopicModelError(f"estimate_effect: need at least two reports ({cluster!r} values), got {n_clusters}")
         # use_t: intervals and p-values from t with G - 1 degrees of freedom (G clusters), the small-sample
         # reference for clustered errors (Cameron and Miller 2015), not the normal, which overstates certainty
-        fit = ols.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
+        if topic == topics[0]:  # the design is the same for every topic
+            _check_full_rank(ols.exog, list(ols.exog_names), formula)
+        n_params = ols.exog.shape[1]
+        notes = [f"only {n_clusters} clusters: clustered SEs are unreliable"] if n_clusters < 20 else []
+        degenerate = n_params >= n_clusters
+        if degenerate:
+            # G clusters give a cluster-robust covariance of rank at most G - 1: with as many parameters as
+            # clusters (e.g. one dummy per report) the standard errors collapse towards zero
+            notes.append(f"{n_params} parameters but only {n_clusters} clusters: clustered standard errors need "
+                         f"fewer parameters than clusters, so std_error, CI and p-value are left NaN")
+            fit = ols.fit()
+        else:
+            fit = ols.fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
         ci = fit.conf_int(alpha=1 - level)
-        note = f"only {n_clusters} clusters: clustered SEs are unreliable" if n_clusters < 20 else ""
+        note = "; ".join(notes)
         for term in fit.params.index:
             rows.append({"topic": topic, "label": model.labels[topic], "term": term,
-                         "estimate": float(fit.params[term]), "std_error": float(fit.bse[term]),
-                         "ci_low": float(ci.loc[term, 0]), "ci_high": float(ci.loc[term, 1]),
-                         "p_value": float(fit.pvalues[term]), "n_obs": int(fit.nobs), "n_clusters": n_clusters,
-                         "note": note})
+                         "estimate": float(fit.params[term]),
+                         "std_error": np.nan if degenerate else float(fit.bse[term]),
+                         "ci_low": np.nan if degenerate else float(ci.loc[term, 0]),
+                         "ci_high": np.nan if degenerate else float(ci.loc[term, 1]),
+                         "p_value": np.nan if degenerate else float(fit.pvalues[term]),
+                         "n_obs": int(fit.nobs), "n_clusters": n_clusters, "note": note})
     return pd.DataFrame(rows)
 
 

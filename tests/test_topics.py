@@ -413,8 +413,12 @@ def test_within_report_bootstrap_holds_reports_fixed(model):
 
 
 def test_estimate_effect_matches_difference_of_means_with_clustered_errors(model):
-    effects = topics.estimate_effect(model, formula="C(section, Treatment('review'))", topics=[0, 1])
-    frame = topics.document_topics(model).dropna(subset=["T0"])
+    # review and plan paragraphs only: two parameters for five reports, so clustered errors are defined
+    keep = model.documents["section"].isin(["review", "plan"]).to_numpy()
+    two_sections = dataclasses.replace(model, documents=model.documents[keep].reset_index(drop=True),
+                                       theta=model.theta[keep])
+    effects = topics.estimate_effect(two_sections, formula="C(section, Treatment('review'))", topics=[0, 1])
+    frame = topics.document_topics(two_sections).dropna(subset=["T0"])
     n_reports = frame["doc_id"].nunique()
     for topic in (0, 1):
         means = frame.groupby("section")[f"T{topic}"].mean()
@@ -436,6 +440,31 @@ def test_estimate_effect_matches_difference_of_means_with_clustered_errors(model
         topics.estimate_effect(model, formula="share ~ year")
     with pytest.raises(TopicModelError, match="could not be used"):
         topics.estimate_effect(model, formula="C(no_such_column)")
+
+
+def test_estimate_effect_rejects_collinear_terms_and_degenerate_clustered_errors(model):
+    documents = model.documents.copy()
+    documents["const"] = 1.0
+    documents["place"] = documents["region"]
+    extended = dataclasses.replace(model, documents=documents)
+    n_reports = documents["doc_id"].nunique()
+    assert documents.groupby("doc_id")["place"].nunique().eq(1).all() and documents["place"].nunique() == n_reports
+    # one dummy per report: as many parameters as clusters, so no clustered standard errors
+    by_place = topics.estimate_effect(extended, formula="C(place)", topics=[0])
+    assert len(by_place) == n_reports and by_place["estimate"].notna().all()
+    assert by_place[["std_error", "ci_low", "ci_high", "p_value"]].isna().all().all()
+    assert by_place["note"].str.contains("fewer parameters than clusters").all()
+    # the intercept is still the mean share of the reference place
+    frame = topics.document_topics(model).dropna(subset=["T0"])
+    reference = sorted(documents["place"].unique())[0]
+    assert by_place.set_index("term").loc["Intercept", "estimate"] == pytest.approx(
+        frame.loc[frame["region"] == reference, "T0"].mean())
+    for formula in ("year + const", "year + C(place)"):
+        with pytest.raises(TopicModelError, match=r"collinear") as error:
+            topics.estimate_effect(extended, formula=formula, topics=[0])
+        assert formula in str(error.value)
+    fine = topics.estimate_effect(extended, formula="year", topics=[0])
+    assert (fine["std_error"] > 0).all() and not fine["note"].str.contains("fewer parameters").any()
 
 
 def test_plots_render_chinese_without_missing_glyphs(model, tmp_path):
