@@ -140,11 +140,11 @@ def test_bad_lexicon_files_get_clear_errors(tmp_path: Path) -> None:
     spaced = tmp_path / "spaced.txt"
     spaced.write_text("数字 经济\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"the line '数字 经济' is not 'word \[freq\] \[tag\]'"):
-        TokenizerConfig(user_lexicons=[spaced])
+        Tokenizer(user_lexicons=[spaced], cache=False).tokenize_text("数字经济")
     binary = tmp_path / "binary.txt"
     binary.write_bytes(b"\xff\xfe\x00\x01abc\x80")
     with pytest.raises(ValueError, match=r"binary\.txt is neither UTF-8 .* nor GB18030"):
-        TokenizerConfig(user_lexicons=[binary])
+        Tokenizer(user_lexicons=[binary], cache=False).tokenize_text("数字经济")
 
 
 def test_quoted_slogans_are_harvested_and_protected(seeds) -> None:
