@@ -883,7 +883,9 @@ def topic_prevalence(model: TopicModel, *, by: str | Sequence[str] | None = None
 
     Returns:
         DataFrame with the ``by`` columns, ``topic``, ``label``, ``share``, ``ci_low``, ``ci_high``,
-        ``n_documents``, ``n_reports``.
+        ``n_documents``, ``n_reports``, ``note``. With ``resample="reports"`` a group of one report has no
+        interval (resampling it cannot vary): ``ci_low``/``ci_high`` are NaN, ``note`` says so, and a
+        ``UserWarning`` lists those groups.
 
     Example:
         >>> topic_prevalence(model, by="section").query("section in ['review', 'plan']")   # doctest: +SKIP
@@ -904,6 +906,7 @@ def topic_prevalence(model: TopicModel, *, by: str | Sequence[str] | None = None
     alpha = (1 - level) / 2
     groups = data.groupby(by_columns, sort=True, dropna=True) if by_columns else [((), data)]
     rows = []
+    single: list[tuple] = []
     for key, group in groups:
         key = key if isinstance(key, tuple) else (key,)
         index = group.index.to_numpy()
@@ -911,12 +914,25 @@ def topic_prevalence(model: TopicModel, *, by: str | Sequence[str] | None = None
                                  resample=resample)
         share = theta[index].mean(axis=0)
         low, high = np.quantile(boots, [alpha, 1 - alpha], axis=0)
+        n_reports = int(group[cluster].nunique())
+        note = ""
+        if resample == "reports" and n_reports < 2:
+            # resampling one report always draws that report: the interval would have zero width
+            low = high = np.full(model.k, np.nan)
+            note = "one report: resampling reports cannot vary, so no interval"
+            single.append(key)
         for topic in range(model.k):
             rows.append({**dict(zip(by_columns, key)), "topic": topic, "label": model.labels[topic],
                          "share": float(share[topic]), "ci_low": float(low[topic]), "ci_high": float(high[topic]),
-                         "n_documents": len(index), "n_reports": int(group[cluster].nunique())})
+                         "n_documents": len(index), "n_reports": n_reports, "note": note})
+    if single:
+        shown = ", ".join(str(key[0] if len(key) == 1 else key) for key in single[:10])
+        warnings.warn(f"topic_prevalence: {len(single)} group(s) with one report ({shown}"
+                      f"{', ...' if len(single) > 10 else ''}): resample='reports' gives no interval there "
+                      f"(ci_low/ci_high NaN); use resample='within_reports' or coarser groups", UserWarning,
+                      stacklevel=2)
     return pd.DataFrame(rows, columns=[*by_columns, "topic", "label", "share", "ci_low", "ci_high", "n_documents",
-                                       "n_reports"])
+                                       "n_reports", "note"])
 
 
 def _bootstrap_means(theta: np.ndarray, index: np.ndarray, clusters: np.ndarray, *, n_boot: int,

@@ -412,6 +412,26 @@ def test_within_report_bootstrap_holds_reports_fixed(model):
     assert (across["ci_high"] - across["ci_low"] > 1e-6).all()
 
 
+def test_resampling_reports_gives_no_interval_for_a_group_of_one_report(model):
+    n_reports = model.documents.groupby("region")["doc_id"].nunique()
+    assert (n_reports == 1).all()
+    with pytest.warns(UserWarning, match="one report"):
+        by_region = topics.topic_prevalence(model, by="region", n_boot=100, resample="reports")
+    assert by_region[["ci_low", "ci_high"]].isna().all().all() and by_region["share"].notna().all()
+    assert by_region["note"].str.contains("one report").all()
+    # groups of several reports keep their intervals and an empty note
+    with pytest.warns(UserWarning, match="2 group"):
+        by_city = topics.topic_prevalence(model, by="city", n_boot=100, resample="reports")
+    several = by_city["n_reports"] > 1
+    assert several.any() and (by_city.loc[several, "ci_high"] > by_city.loc[several, "ci_low"]).any()
+    assert (by_city.loc[several, "note"] == "").all()
+    assert by_city.loc[~several, "ci_low"].isna().all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        overall = topics.topic_prevalence(model, n_boot=100, resample="reports")
+    assert (overall["ci_high"] > overall["ci_low"]).all() and (overall["note"] == "").all()
+
+
 def test_estimate_effect_matches_difference_of_means_with_clustered_errors(model):
     # review and plan paragraphs only: two parameters for five reports, so clustered errors are defined
     keep = model.documents["section"].isin(["review", "plan"]).to_numpy()
