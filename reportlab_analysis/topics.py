@@ -544,14 +544,17 @@ class KSuggestion:
 
 
 def suggest_k(sweep: pd.DataFrame, *, measure: str = "c_npmi") -> KSuggestion:
-    """Suggest K from a :func:`k_sweep` table with the one-standard-error rule on coherence.
+    """Suggest K from a :func:`k_sweep` table with the one-standard-error rule.
 
     Rule: average ``measure`` over seeds for each K; take the K with the best mean; suggest the *smallest* K
     whose mean is within one standard error (across seeds) of that best mean. Fewer topics are easier to label
     and more stable, so extra topics must earn their place by a gain larger than the seed-to-seed noise.
-    Perplexity is reported but not used: on held-out documents it may fall or (in small corpora, overfitting)
-    rise with K, and it agrees poorly with human judgements of topic quality (Chang et al. 2009). When the best
-    mean is at the smallest or largest K tried, the reason says so and ``at_edge`` is set: extend the grid.
+    For the coherence measures higher is better. ``measure="perplexity"`` is minimised (lower is better), with
+    the rule mirrored: the smallest K whose mean perplexity is at most the lowest mean plus one SE. Coherence
+    is the default because held-out perplexity may fall or (in small corpora, overfitting) rise with K, and it
+    agrees poorly with human judgements of topic quality (Chang et al. 2009). When the best mean is at the
+    smallest or largest K tried, the reason says so and ``at_edge`` is set: extend the grid. K=2 is the
+    smallest K possible, so a best mean there is not at an edge that could be extended.
 
     Example:
         >>> suggest_k(sweep).k        # doctest: +SKIP
@@ -559,25 +562,34 @@ def suggest_k(sweep: pd.DataFrame, *, measure: str = "c_npmi") -> KSuggestion:
     """
     if measure not in sweep.columns or "k" not in sweep.columns:
         raise TopicModelError(f"sweep must have columns 'k' and {measure!r} (got {list(sweep.columns)})")
+    lower_is_better = measure == "perplexity"
     grouped = sweep.groupby("k")[measure]
     summary = pd.DataFrame({"mean": grouped.mean(), "se": grouped.sem(ddof=1).fillna(0.0), "n_seeds": grouped.size()})
-    if "perplexity" in sweep.columns:
+    if "perplexity" in sweep.columns and not lower_is_better:
         summary["perplexity"] = sweep.groupby("k")["perplexity"].mean()
     summary = summary.reset_index()
     if summary["mean"].isna().all():
         raise TopicModelError(f"every {measure} value in the sweep is NaN; cannot suggest K")
-    best = summary.loc[summary["mean"].idxmax()]
-    threshold = best["mean"] - best["se"]
-    eligible = summary[summary["mean"] >= threshold]
+    if lower_is_better:
+        best = summary.loc[summary["mean"].idxmin()]
+        eligible = summary[summary["mean"] <= best["mean"] + best["se"]]
+    else:
+        best = summary.loc[summary["mean"].idxmax()]
+        eligible = summary[summary["mean"] >= best["mean"] - best["se"]]
     chosen = int(eligible["k"].min())
     summary["suggested"] = summary["k"] == chosen
-    reason = (f"best mean {measure} {best['mean']:.4f} at K={int(best['k'])} (SE {best['se']:.4f} over "
+    word = "lowest" if lower_is_better else "best"
+    reason = (f"{word} mean {measure} {best['mean']:.4f} at K={int(best['k'])} (SE {best['se']:.4f} over "
               f"{int(best['n_seeds'])} seeds); smallest K within one SE of it: K={chosen}")
     tried = summary["k"].dropna()
-    at_edge = len(tried) > 1 and int(best["k"]) in (int(tried.min()), int(tried.max()))
-    if at_edge:
-        side = "smallest" if int(best["k"]) == int(tried.min()) else "largest"
-        reason += (f". The best mean is at the {side} K tried ({int(best['k'])}): the best K may lie outside "
+    best_k = int(best["k"])
+    at_edge = len(tried) > 1 and best_k in (int(tried.min()), int(tried.max()))
+    if at_edge and best_k == int(tried.min()) and best_k <= 2:
+        at_edge = False
+        reason += f". The {word} mean is at K={best_k}, the smallest K possible"
+    elif at_edge:
+        side = "smallest" if best_k == int(tried.min()) else "largest"
+        reason += (f". The {word} mean is at the {side} K tried ({best_k}): the best K may lie outside "
                    f"the grid; extend k_values {'downwards' if side == 'smallest' else 'upwards'} to check")
     return KSuggestion(k=chosen, summary=summary, reason=reason, at_edge=at_edge)
 

@@ -265,6 +265,23 @@ def test_suggest_k_prefers_smaller_k_within_one_standard_error():
         topics.suggest_k(tight, measure="c_v")
 
 
+def test_suggest_k_minimises_perplexity_and_knows_k_cannot_go_below_two():
+    # perplexity: lower is better; K=10 is lowest, K=5 within one SE of it -> 5; tight seeds -> 10
+    noisy = pd.DataFrame({"k": [5, 5, 10, 10, 15, 15], "perplexity": [900, 1000, 850, 1000, 1500, 1600]})
+    assert topics.suggest_k(noisy, measure="perplexity").k == 5
+    tight = pd.DataFrame({"k": [5, 5, 10, 10, 15, 15], "perplexity": [900, 901, 800, 801, 1500, 1501]})
+    result = topics.suggest_k(tight, measure="perplexity")
+    assert result.k == 10 and not result.at_edge and "lowest mean perplexity" in result.reason
+    rising = pd.DataFrame({"k": [5, 5, 10, 10], "perplexity": [500, 501, 900, 901]})
+    assert topics.suggest_k(rising, measure="perplexity").k == 5
+    assert "downwards" in topics.suggest_k(rising, measure="perplexity").reason
+    # the best coherence at K=2: there is no smaller K to try
+    at_two = pd.DataFrame({"k": [2, 2, 4, 4], "c_npmi": [0.09, 0.091, 0.02, 0.021]})
+    suggestion = topics.suggest_k(at_two)
+    assert suggestion.k == 2 and not suggestion.at_edge
+    assert "downwards" not in suggestion.reason and "smallest K possible" in suggestion.reason
+
+
 def test_align_topics_recovers_a_permutation(model):
     permutation = np.array([3, 0, 5, 1, 4, 2])
     shuffled = dataclasses.replace(
