@@ -30,7 +30,7 @@ import tempfile
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -53,6 +53,39 @@ _TOKENS = "tokens"
 
 class TopicModelError(ValueError):
     """Bad input to a topic-model function (names the parameter or file and the problem)."""
+
+
+def _whole_number(value: Any, name: str) -> int:
+    """``value`` as an int when it is a whole number (int or integral float); TopicModelError otherwise."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TopicModelError(f"{name} must be a whole number (int or integral float), got {value!r}")
+    if isinstance(value, (float, np.floating)) and not (np.isfinite(value) and float(value).is_integer()):
+        raise TopicModelError(f"{name} must be a whole number (int or integral float), got {value!r}")
+    return int(value)
+
+
+def _whole_numbers(values: Any, name: str) -> list[int]:
+    """A single whole number or a sequence of them, as a list of ints."""
+    if isinstance(values, (int, float, np.integer, np.floating)) and not isinstance(values, (bool, np.bool_)):
+        return [_whole_number(values, name)]
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TopicModelError(f"{name} must be a whole number or a list of them, got {values!r}")
+    return [_whole_number(v, f"each value of {name}") for v in values]
+
+
+def _topic_key(key: Any, k: int) -> int:
+    """A topic id from a label key: 0, 0.0 or "T0"."""
+    if isinstance(key, str):
+        text = key.strip()
+        text = text[1:] if text[:1] in ("T", "t") else text
+        if not text.isdigit():
+            raise TopicModelError(f"label key {key!r} is not a topic (use 0..{k - 1} or 'T0'..'T{k - 1}')")
+        topic = int(text)
+    else:
+        topic = _whole_number(key, f"label key {key!r}")
+    if not 0 <= topic < k:
+        raise TopicModelError(f"label for topic {key!r}: the model has topics 0..{k - 1}")
+    return topic
 
 
 # ==================================================================================================
@@ -98,22 +131,35 @@ class TopicModel:
         """Topic-word distributions, shape (k, n_terms); rows sum to 1."""
         return self.lda.get_topics()
 
-    def with_labels(self, label_file: str | os.PathLike | Mapping[int, str] | None) -> "TopicModel":
-        """A copy of this model (sharing the fitted objects) with topic labels overridden from a label file or
-        a mapping ``{topic: label}``.
+    def with_labels(self, label_file: str | os.PathLike | Mapping[Any, str] | Sequence[str] | None) -> "TopicModel":
+        """A copy of this model (sharing the fitted objects) with topic labels overridden from a label file,
+        a mapping ``{topic: label}`` (keys 0, 0.0 or "T0") or a list of one label per topic.
 
-        Topics absent from the file keep their automatic label. See :func:`read_label_file` for the format.
+        Topics absent from the file or mapping keep their automatic label. See :func:`read_label_file` for the
+        file format. Two keys naming the same topic are an error.
 
         Example:
             >>> model = model.with_labels("labels.csv")     # doctest: +SKIP
+            >>> model = model.with_labels({"T0": "生态"})    # doctest: +SKIP
         """
         labels = auto_labels(self)
-        if label_file is not None:
-            overrides = dict(label_file) if isinstance(label_file, Mapping) else read_label_file(label_file, k=self.k)
-            for topic, label in overrides.items():
-                if not 0 <= int(topic) < self.k:
-                    raise TopicModelError(f"label for topic {topic}: the model has topics 0..{self.k - 1}")
-                labels[int(topic)] = str(label)
+        if label_file is None:
+            return dataclasses.replace(self, labels=labels)
+        if isinstance(label_file, Mapping):
+            overrides: dict[int, str] = {}
+            for key, label in label_file.items():
+                topic = _topic_key(key, self.k)
+                if topic in overrides:
+                    raise TopicModelError(f"labels: topic {topic} is named by two keys (one of them {key!r})")
+                overrides[topic] = str(label)
+        elif isinstance(label_file, (list, tuple)):
+            if len(label_file) != self.k:
+                raise TopicModelError(f"labels: a list needs one label per topic ({self.k}), got {len(label_file)}")
+            overrides = {topic: str(label) for topic, label in enumerate(label_file)}
+        else:
+            overrides = read_label_file(label_file, k=self.k)
+        for topic, label in overrides.items():
+            labels[topic] = label
         return dataclasses.replace(self, labels=labels)
 
     def __repr__(self) -> str:
@@ -383,7 +429,8 @@ def fit_lda(documents: pd.DataFrame, *, k: int, seed: int = 0, passes: int | Non
     from gensim.models import LdaModel
 
     _check_documents(documents, tokens_column=tokens_column)
-    if int(k) < 2:
+    k = _whole_number(k, "k")
+    if k < 2:
         raise TopicModelError(f"k must be >= 2, got {k}")
     if (passes is not None and int(passes) < 1) or int(iterations) < 1:
         raise TopicModelError(f"passes and iterations must be >= 1, got passes={passes}, iterations={iterations}")
@@ -504,8 +551,8 @@ def k_sweep(documents: pd.DataFrame, *, k_values: Sequence[int], seeds: Sequence
     from tqdm import tqdm
 
     _check_documents(documents, tokens_column=tokens_column)
-    k_values = [int(k) for k in k_values]
-    seeds = [int(s) for s in seeds]
+    k_values = _whole_numbers(k_values, "k_values")
+    seeds = _whole_numbers(seeds, "seeds")
     if not k_values or not seeds:
         raise TopicModelError("k_sweep needs at least one value in k_values and one in seeds")
     if not 0 < holdout_share < 1:
@@ -516,6 +563,11 @@ def k_sweep(documents: pd.DataFrame, *, k_values: Sequence[int], seeds: Sequence
     test = _holdout_split(len(documents), share=holdout_share, seed=split_seed)
     train_docs = documents.loc[~test].reset_index(drop=True)
     heldout = [b for b in (dictionary.doc2bow(t) for t, is_test in zip(texts, test) if is_test) if b]
+    n_fit = sum(1 for t, is_test in zip(texts, test) if not is_test and dictionary.doc2bow(t))
+    too_large = sorted({k for k in k_values if k < 2 or k > n_fit})
+    if too_large:  # check every K before fitting any
+        raise TopicModelError(f"k_values {too_large}: each K must be between 2 and the {n_fit} training documents "
+                              f"that keep any term after filtering")
     rows = []
     grid = [(k, s) for k in k_values for s in seeds]
     for k, seed in tqdm(grid, desc="K sweep", **({} if progress else {"disable": True})):  # TQDM_DISABLE still applies
@@ -1010,7 +1062,7 @@ def estimate_effect(model: TopicModel, *, formula: str, topics: Sequence[int] | 
         raise TopicModelError(f"formula gives the right-hand side only (e.g. 'C(section) + year'), got {formula!r}")
     if cluster not in model.documents.columns:
         raise TopicModelError(f"estimate_effect: cluster column {cluster!r} is not in the documents")
-    topics = list(range(model.k)) if topics is None else [int(t) for t in topics]
+    topics = list(range(model.k)) if topics is None else _whole_numbers(topics, "topics")
     data = model.documents.copy()
     valid = ~np.isnan(model.theta[:, 0])
     data = data.loc[valid].reset_index(drop=True)

@@ -282,6 +282,42 @@ def test_suggest_k_minimises_perplexity_and_knows_k_cannot_go_below_two():
     assert "downwards" not in suggestion.reason and "smallest K possible" in suggestion.reason
 
 
+def test_single_values_and_whole_numbers_are_checked_before_fitting(paragraphs, model, monkeypatch):
+    one = topics.estimate_effect(model, formula="year", topics=0)
+    pd.testing.assert_frame_equal(one, topics.estimate_effect(model, formula="year", topics=[0]))
+    for k in (2.5, "8", True):
+        with pytest.raises(TopicModelError, match="whole number"):
+            topics.fit_lda(paragraphs, k=k, seed=1, passes=1, min_doc_freq=3)
+    assert topics.fit_lda(paragraphs, k=3.0, seed=1, passes=1, min_doc_freq=3).k == 3
+    # every K is checked against the documents before any model is fitted
+    fitted = []
+    real_fit = topics.fit_lda
+    monkeypatch.setattr(topics, "fit_lda", lambda *a, **kw: fitted.append(kw["k"]) or real_fit(*a, **kw))
+    with pytest.raises(TopicModelError, match=r"k_values \[400\]"):
+        topics.k_sweep(paragraphs, k_values=[2, 400], seeds=[1], passes=1, min_doc_freq=3, progress=False)
+    assert fitted == []
+    single = topics.k_sweep(paragraphs, k_values=3, seeds=1, passes=1, min_doc_freq=3, measures=["u_mass"],
+                            progress=False)
+    assert single["k"].tolist() == [3] and fitted == [3]
+
+
+def test_with_labels_takes_lists_and_t_keys_and_rejects_duplicate_keys(model):
+    names = [f"主题{t}" for t in range(model.k)]
+    assert model.with_labels(names).labels == names
+    with pytest.raises(TopicModelError, match="one label per topic"):
+        model.with_labels(names[:-1])
+    relabelled = model.with_labels({"T0": "生态", 2.0: "民生", "t3": "产业"})
+    assert relabelled.labels[0] == "生态" and relabelled.labels[2] == "民生" and relabelled.labels[3] == "产业"
+    assert relabelled.labels[1] == model.labels[1]
+    # ({0: "a", 0.0: "b"} is one key already: Python merges equal keys when building the dict)
+    for duplicated in ({0: "a", "0": "b"}, {0: "a", "T0": "b"}, {1.0: "a", "t1": "b"}):
+        with pytest.raises(TopicModelError, match="two keys"):
+            model.with_labels(duplicated)
+    for bad in ({"X1": "a"}, {0.5: "a"}, {model.k: "a"}):
+        with pytest.raises(TopicModelError):
+            model.with_labels(bad)
+
+
 def test_align_topics_recovers_a_permutation(model):
     permutation = np.array([3, 0, 5, 1, 4, 2])
     shuffled = dataclasses.replace(
