@@ -1035,7 +1035,7 @@ def _check_full_rank(exog: np.ndarray, names: list[str], formula: str) -> None:
 
 
 def estimate_effect(model: TopicModel, *, formula: str, topics: Sequence[int] | None = None,
-                    cluster: str = "doc_id", level: float = 0.95) -> pd.DataFrame:
+                    cluster: str = "doc_id", level: float = 0.95, where: str | None = None) -> pd.DataFrame:
     """Regress each topic's document share on covariates (OLS, standard errors clustered by report).
 
     The analogue of stm's ``estimateEffect``: ``share ~ <formula>`` for each topic, e.g.
@@ -1044,7 +1044,9 @@ def estimate_effect(model: TopicModel, *, formula: str, topics: Sequence[int] | 
     p-values use the t distribution with ``n_clusters - 1`` degrees of freedom. With few reports (clusters)
     clustered errors are still unreliable; ``n_clusters`` is reported and a note is added below 20. When the
     model has as many parameters as clusters or more (e.g. ``C(place)`` with one report per place), clustered
-    errors are degenerate: ``std_error``, the interval and ``p_value`` are NaN and ``note`` says why.
+    errors are degenerate: ``std_error``, the interval and ``p_value`` are NaN and ``note`` says why. ``where``
+    (a ``DataFrame.query`` on the documents, e.g. ``"section in ['review', 'plan']"``) fits on some documents
+    only, which keeps the parameters few when the reports are few.
 
     Raises:
         TopicModelError: the formula is unusable, or its design matrix is rank-deficient (collinear terms).
@@ -1065,6 +1067,12 @@ def estimate_effect(model: TopicModel, *, formula: str, topics: Sequence[int] | 
     topics = list(range(model.k)) if topics is None else _whole_numbers(topics, "topics")
     data = model.documents.copy()
     valid = ~np.isnan(model.theta[:, 0])
+    if where is not None:
+        try:
+            valid &= data.eval(where, engine="python").fillna(False).to_numpy(dtype=bool)
+        except Exception as exc:  # pandas raises several types for a bad expression
+            raise TopicModelError(f"estimate_effect: where={where!r} cannot be evaluated on the documents' columns "
+                                  f"{list(model.documents.columns)}: {exc}") from exc
     data = data.loc[valid].reset_index(drop=True)
     for column in data.columns:  # nullable integers/floats (year: Int64) -> float with NaN, which formulas understand
         if isinstance(data[column].dtype, (pd.Int64Dtype, pd.Int32Dtype, pd.Float64Dtype)):

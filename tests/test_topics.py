@@ -509,6 +509,12 @@ def test_estimate_effect_matches_difference_of_means_with_clustered_errors(model
         assert part["p_value"].to_numpy() == pytest.approx(
             2 * t.sf((part["estimate"] / part["std_error"]).abs().to_numpy()))
     assert (effects["note"].str.contains("clusters") == (n_reports < 20)).all()
+    # where= selects the same documents from the whole model
+    pd.testing.assert_frame_equal(
+        effects, topics.estimate_effect(model, formula="C(section, Treatment('review'))", topics=[0, 1],
+                                        where="section in ['review', 'plan']"))
+    with pytest.raises(TopicModelError, match=r"where='secton == 1' cannot be evaluated"):
+        topics.estimate_effect(model, formula="year", where="secton == 1")
     with pytest.raises(TopicModelError, match="right-hand side"):
         topics.estimate_effect(model, formula="share ~ year")
     with pytest.raises(TopicModelError, match="could not be used"):
