@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from . import segment
-from .cleaning import clean_text
+from .cleaning import _ZERO_WIDTH, clean_text
 from .metadata import DOC_TYPES, LEVELS, extract_metadata, parse_year
 from .reading import (
     SUPPORTED_SUFFIXES,
@@ -752,12 +752,12 @@ def apply_manifest(reports: pd.DataFrame, manifest: str | Path | pd.DataFrame, q
                              "manifest; ignored"))
     lines_of: dict[int, list[tuple[int, dict[str, object]]]] = {}  # report index -> (line, values it set)
     for row_number, row in enumerate(frame.to_dict("records"), start=2):
-        matches = _manifest_matches(reports, row)
+        matches, by_ending = _manifest_matches(reports, row)
         key = next((f"{k}={row[k]!r}" for k in MANIFEST_KEYS if row.get(k)), "an empty key")
         if not matches:
             quality.append(_note(None, name, "manifest", "warning", f"line {row_number}: {key} matches no report"))
             continue
-        if len(matches) > 1 and not row.get("doc_id") and not _exact_source(reports, row):
+        if len(matches) > 1 and by_ending:
             sources = ", ".join(str(reports.at[i, "source"]) for i in matches)
             quality.append(_note(None, name, "manifest", "warning",
                                  f"line {row_number}: {key} is ambiguous, it ends the sources of {len(matches)} reports "
@@ -846,12 +846,6 @@ def _resolve_earlier_notes(notes: list[dict[str, object]], row_number: int) -> N
         note["message"] = f"{note['message']} (resolved: set from manifest line {row_number})"
 
 
-def _exact_source(reports: pd.DataFrame, row: Mapping[str, object]) -> bool:
-    """Whether a row's source/file key names a report's source exactly (not only its ending)."""
-    sources = set(reports["source"].astype(str).str.replace("\\", "/", regex=False))
-    return any(str(row.get(k) or "").strip().replace("\\", "/") in sources for k in ("source", "file", "filename"))
-
-
 def _reresolve_division(reports: pd.DataFrame, index: int, quality: list[dict[str, object]], *, keep: set[str]) -> None:
     """After a manifest changed region/city/province, look the adcode (and the unset parents) up again."""
     from .divisions import resolve_division
@@ -876,18 +870,21 @@ def _text_or_none(value: object) -> str | None:
     return None if value is None or pd.isna(value) else str(value)
 
 
-def _manifest_matches(reports: pd.DataFrame, row: Mapping[str, object]) -> list[int]:
+def _manifest_matches(reports: pd.DataFrame, row: Mapping[str, object]) -> tuple[list[int], bool]:
+    """The reports a manifest row names, and whether only by the ending of their source (then several are
+    ambiguous): by ``doc_id``, else by the first of ``source``/``file``/``filename`` given, exactly or as the
+    ending of a source."""
     if row.get("doc_id"):
-        return reports.index[reports["doc_id"] == str(row["doc_id"]).strip()].tolist()
+        return reports.index[reports["doc_id"] == str(row["doc_id"]).strip()].tolist(), False
     for key in ("source", "file", "filename"):
         value = str(row.get(key) or "").strip().replace("\\", "/")
         if value:
             sources = reports["source"].astype(str).str.replace("\\", "/", regex=False)
             exact = reports.index[sources == value].tolist()
             if exact:
-                return exact
-            return reports.index[sources.str.endswith("/" + value)].tolist()
-    return []
+                return exact, False
+            return reports.index[sources.str.endswith("/" + value)].tolist(), True
+    return [], False
 
 
 # --------------------------------------------------------------------------------------------------
@@ -941,7 +938,7 @@ def traditional_share(text: str) -> float:
     return sum(n for ch, n in counts.items() if ch in traditional) / total if total else 0.0
 
 
-_INVISIBLE = re.compile(r"[\s\u200b-\u200f\u2060\ufeff\u00ad]+")
+_INVISIBLE = re.compile(rf"(?:\s|{_ZERO_WIDTH.pattern})+")  # cleaning's zero-width set, and white space
 
 
 def _comparable(text: str) -> str:
