@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from ._frames import as_names
 from .cleaning import simplified
 
 __all__ = [
@@ -89,11 +90,6 @@ class AttentionCategory:
 
 # ------------------------------------------------------------------------------------------------------
 # dictionaries
-
-
-def _as_list(value: str | Sequence[str]) -> list[str]:
-    """A single name as a one-item list ("region" is one column, not six letters); other sequences as lists."""
-    return [value] if isinstance(value, str) else list(value)
 
 
 def _string_list(value: object, *, key: str, where: str) -> tuple[str, ...]:
@@ -224,7 +220,7 @@ def load_dictionaries(
             )
         seen[category.name] = category.path
     if categories is not None:
-        categories = _as_list(categories)
+        categories = as_names(categories)
         by_name = {c.name: c for c in loaded}
         unknown = [name for name in categories if name not in by_name]
         if unknown:
@@ -294,13 +290,13 @@ def _compile(category: AttentionCategory, wildcard_max: int) -> _CompiledCategor
     entries = [(term, True) for term in category.terms] + [(term, False) for term in category.exclude]
     # longest literal first, exclusions before terms of the same length, then the term itself: stable order
     entries.sort(key=lambda e: (-_literal_length(e[0]), e[1], e[0]))
-    alternatives, group_terms = [], {}
+    alternatives, group_terms, first_chars = [], {}, set()
     for i, (term, counted) in enumerate(entries):
-        group = f"g{i}"
-        alternatives.append(f"(?P<{group}>{term_regex(simplified(term), wildcard_max=wildcard_max)})")
+        group, simple = f"g{i}", simplified(term)
+        alternatives.append(f"(?P<{group}>{term_regex(simple, wildcard_max=wildcard_max)})")
         group_terms[group] = term if counted else None
+        first_chars.add(simple.strip()[0])
     pattern = "|".join(alternatives)
-    first_chars = {simplified(term.strip()[0]) for term, _ in entries}
     if not first_chars & {"*", "?"}:
         # a look-ahead on the possible first characters lets the engine skip most positions at once
         # (about ten times faster than trying every alternative at every character)
@@ -382,7 +378,7 @@ def _prepare(
     if id_columns is None:
         id_columns = [c for c in DEFAULT_ID_COLUMNS if c in reports.columns]
     else:
-        id_columns = _as_list(id_columns)
+        id_columns = as_names(id_columns)
         missing = [c for c in id_columns if c not in reports.columns]
         if missing:
             raise ValueError(f"id_columns: unknown column(s) {missing}; the table has {list(reports.columns)}")
@@ -531,8 +527,8 @@ def attention_panel(
         >>> attention_panel(scores, index=["section"], measures=["per_10k_chars"]).values.tolist()
         [['plan', 2, 10, 3, 3000.0]]
     """
-    index = _as_list(index)  # index="region" is one column, not six letters
-    measures = _as_list(measures)
+    index = as_names(index)  # index="region" is one column, not six letters
+    measures = as_names(measures)
     missing = [c for c in [*index, "category", "count", "n_chars", "n_tokens"] if c not in scores.columns]
     if missing:
         raise ValueError(f"index/scores: unknown column(s) {missing}; the scores table has {list(scores.columns)}")
@@ -678,7 +674,7 @@ def plot_attention_heatmap(
     """
     import matplotlib.pyplot as plt
 
-    by = _as_list(by)
+    by = as_names(by)
     missing = [c for c in [*by, "category", "count", "n_chars", "n_tokens"] if c not in scores.columns]
     if missing:
         raise ValueError(f"by: unknown column(s) {missing}; the scores table has {list(scores.columns)}")

@@ -39,6 +39,7 @@ from scipy.cluster import hierarchy
 from scipy.spatial.distance import squareform
 from scipy.special import rel_entr
 
+from ._frames import as_names
 from .cleaning import simplified
 
 __all__ = [
@@ -75,12 +76,6 @@ class GroupError(ValueError):
 
 # ------------------------------------------------------------------------------------------------------
 # helpers
-
-
-def _as_columns(by: By | None) -> list[str]:
-    if by is None:
-        return []
-    return [by] if isinstance(by, str) else list(by)
 
 
 def _check_columns(df: pd.DataFrame, columns: Iterable[str], *, parameter: str) -> None:
@@ -189,7 +184,7 @@ def term_frequencies(
         >>> term_frequencies(docs, by="year")[["year", "term", "count", "per_10k"]].values.tolist()[0]
         [2020, '创新', 1, 5000.0]
     """
-    columns = _as_columns(by)
+    columns = as_names(by)
     _check_columns(df, columns, parameter="by")
     _check_tokens(df, tokens_col)
     rows: list[tuple] = []
@@ -227,7 +222,7 @@ def top_terms(
         >>> top_terms(docs, by="year", n=1)["term"].tolist()
         ['生态']
     """
-    columns = _as_columns(by)
+    columns = as_names(by)
     freqs = df if {"term", "count", "per_10k"} <= set(df.columns) else term_frequencies(
         df, by=by, tokens_col=tokens_col
     )
@@ -301,7 +296,7 @@ def choose_target(df: pd.DataFrame, *, by: str, target: Any = None) -> Any:
 def _target_reference_counts(
     df: pd.DataFrame, by: By, target: Any, reference: Any, tokens_col: str
 ) -> tuple[Counter, Counter, str, str]:
-    columns = _as_columns(by)
+    columns = as_names(by)
     if not columns:
         raise GroupError("by: give the grouping column(s) that define the target group")
     _check_columns(df, columns, parameter="by")
@@ -581,7 +576,7 @@ def distinctive_terms(
         >>> distinctive_terms(docs, by="g", n=1)[["g", "term"]].values.tolist()
         [['a', '生态'], ['b', '产业']]
     """
-    columns = _as_columns(by)
+    columns = as_names(by)
     if not columns:
         raise GroupError("by: give the grouping column(s)")
     _check_columns(df, columns, parameter="by")
@@ -667,7 +662,7 @@ def kwic(
     except re.error as exc:
         raise ValueError(f"pattern={pattern!r} is not a valid regular expression: {exc}") from None
     long_text = {text_col, "tokens", "appendix"}
-    keep = [c for c in df.columns if c not in long_text] if metadata is None else _as_columns(metadata)
+    keep = [c for c in df.columns if c not in long_text] if metadata is None else as_names(metadata)
     _check_columns(df, keep, parameter="metadata")
     rows: list[tuple] = []
     for values, text in zip(df[keep].itertuples(index=False, name=None), df[text_col]):
@@ -746,7 +741,7 @@ def tfidf_similarity(
         >>> float(sim.loc["a", "a"])
         1.0
     """
-    columns = _as_columns(by)
+    columns = as_names(by)
     _check_columns(df, columns, parameter="by")
     _check_tokens(df, tokens_col)
     keys, labels = _group_labels(df, columns)
@@ -807,7 +802,7 @@ def topic_similarity(
         >>> round(float(topic_similarity(mix).loc["a", "b"]), 3)
         0.271
     """
-    columns = _as_columns(by)
+    columns = as_names(by)
     if hasattr(topics, "theta") and hasattr(topics, "documents"):
         theta = np.asarray(topics.theta, dtype="float64")
         frame = topics.documents.reset_index(drop=True).copy()

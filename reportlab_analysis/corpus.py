@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from . import segment
+from ._frames import query_mask
 from .cleaning import _ZERO_WIDTH, clean_text
 from .metadata import DOC_TYPES, LEVELS, extract_metadata, parse_year
 from .reading import (
@@ -160,10 +161,9 @@ class Corpus:
         reports = self.reports
         if isinstance(mask, str):
             try:
-                return reports.eval(mask, engine="python").fillna(False).astype(bool)
-            except Exception as error:  # pandas raises several types for a bad expression
-                raise ValueError(f"subset: cannot evaluate {mask!r} on the reports ({type(error).__name__}: {error}); "
-                                 f"columns: {list(reports.columns)}") from error
+                return query_mask(reports, mask)
+            except ValueError as error:
+                raise ValueError(f"subset: cannot evaluate {mask!r} on the reports {error}") from error
         if isinstance(mask, pd.Series) and pd.api.types.is_bool_dtype(mask):
             if not mask.index.isin(reports.index).all() or len(mask) != len(reports):
                 raise ValueError("subset: the mask's index does not match corpus.reports' index; build it from "

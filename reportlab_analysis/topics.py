@@ -36,6 +36,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import linear_sum_assignment
 
+from ._frames import as_names, query_mask
+
 __all__ = [
     "TopicModel", "TopicModelError", "StabilityResult", "KSuggestion",
     "prepare_documents", "build_dictionary", "default_passes", "fit_lda", "coherence", "k_sweep", "suggest_k",
@@ -954,7 +956,7 @@ def topic_prevalence(model: TopicModel, *, by: str | Sequence[str] | None = None
     Example:
         >>> topic_prevalence(model, by="section").query("section in ['review', 'plan']")   # doctest: +SKIP
     """
-    by_columns = [] if by is None else ([by] if isinstance(by, str) else list(by))
+    by_columns = as_names(by)
     frame = model.documents
     missing = [c for c in [*by_columns, cluster] if c not in frame.columns]
     if missing:
@@ -1069,10 +1071,10 @@ def estimate_effect(model: TopicModel, *, formula: str, topics: Sequence[int] | 
     valid = ~np.isnan(model.theta[:, 0])
     if where is not None:
         try:
-            valid &= data.eval(where, engine="python").fillna(False).to_numpy(dtype=bool)
-        except Exception as exc:  # pandas raises several types for a bad expression
-            raise TopicModelError(f"estimate_effect: where={where!r} cannot be evaluated on the documents' columns "
-                                  f"{list(model.documents.columns)}: {exc}") from exc
+            valid &= query_mask(data, where).to_numpy(dtype=bool)
+        except ValueError as exc:
+            raise TopicModelError(
+                f"estimate_effect: where={where!r} cannot be evaluated on the documents {exc}") from exc
     data = data.loc[valid].reset_index(drop=True)
     for column in data.columns:  # nullable integers/floats (year: Int64) -> float with NaN, which formulas understand
         if isinstance(data[column].dtype, (pd.Int64Dtype, pd.Int32Dtype, pd.Float64Dtype)):
