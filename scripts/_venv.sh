@@ -7,7 +7,8 @@ ensure_venv() {
     echo ">> creating .venv with $($py --version)"
     "$py" -m venv .venv
   fi
-  local key files=(pyproject.toml)
+  # setup.py and the C source too: a changed extension must be rebuilt.
+  local key files=(pyproject.toml setup.py reportlab_analysis/_segment.c)
   [ -f requirements-lock.txt ] && files+=(requirements-lock.txt)
   key=$(cat "${files[@]}" | sha256sum | cut -c1-16)
   local stamp=".venv/.installed-${extras//,/_}-$key"

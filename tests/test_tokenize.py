@@ -84,7 +84,7 @@ def test_policy_lexicon_is_large_unique_and_has_the_named_terms() -> None:
     assert lexicon["category"].nunique() >= 10
 
 
-@pytest.mark.parametrize("backend", ["rjieba", "jieba"])
+@pytest.mark.parametrize("backend", ["native", "rjieba", "jieba"])
 def test_lexicon_terms_are_single_tokens_where_jieba_alone_splits_them(backend: str) -> None:
     text = "坚持供给侧结构性改革，落实双随机一公开，培育专精特新企业，做好碳达峰碳中和工作。"
     plain = jieba.lcut(text)
@@ -95,7 +95,7 @@ def test_lexicon_terms_are_single_tokens_where_jieba_alone_splits_them(backend: 
     assert "碳达峰" not in tokens  # the longest term wins
 
 
-@pytest.mark.parametrize("backend", ["rjieba", "jieba"])
+@pytest.mark.parametrize("backend", ["native", "rjieba", "jieba"])
 def test_every_lexicon_occurrence_in_the_seeds_is_one_token(seed_paragraphs, backend: str) -> None:
     tokenizer = Tokenizer(backend=backend, cache=False, **PLAIN)
     terms = set(policy_lexicon()["term"])
@@ -296,6 +296,7 @@ def _assert_backends_agree(texts: list[str], *, min_tokens: int) -> None:
     reference = Tokenizer(backend="jieba", cache=False).tokenize(texts)
     assert sum(map(len, reference)) > min_tokens
     assert token_agreement(fast, reference) >= 0.99
+    assert Tokenizer(backend="native", cache=False).tokenize(texts) == reference  # jieba's tokens exactly
 
 
 def test_backends_agree_on_the_seeds_and_a_national_sample(seed_paragraphs, national_paragraphs) -> None:
@@ -451,7 +452,7 @@ def test_unknown_override_lists_valid_options() -> None:
 # ----------------------------------------------------------------------------------------------------------
 # Bad input
 # ----------------------------------------------------------------------------------------------------------
-@pytest.mark.parametrize("backend", ["rjieba", "jieba"])
+@pytest.mark.parametrize("backend", ["native", "rjieba", "jieba"])
 def test_awkward_input_never_crashes(backend: str) -> None:
     tokenizer = Tokenizer(backend=backend, cache=False)
     long_paragraph = "推进乡村振兴和生态文明建设" * 20_000  # 260k characters, no punctuation
@@ -501,6 +502,8 @@ def test_non_text_input_names_the_position() -> None:
 def test_any_text_gives_clean_tokens_on_both_backends(text: str) -> None:
     fast = Tokenizer(backend="rjieba", cache=False).tokenize_text(text)
     reference = Tokenizer(backend="jieba", cache=False).tokenize_text(text)
+    native = Tokenizer(backend="native", cache=False).tokenize_text(text)
+    assert native == reference
     for tokens in (fast, reference):
         assert all(isinstance(t, str) and t and t == t.strip() for t in tokens)
 
