@@ -11,14 +11,16 @@ in the RSS but not in the timing; the dictionary is loaded before the clock star
 table gives MB per CPU second (this process plus its worker processes), which a busy machine distorts less:
 
 * ``jieba.lcut``: plain jieba, the reference speed, no lexicon, no filters.
-* ``rjieba.cut``: plain rjieba, the ceiling for anything built on it.
+* ``rjieba.cut``: plain rjieba (the Rust port), no lexicon, no filters.
 * ``ours/jieba``: our tokenizer on the jieba backend (lexicon, stopwords, filters), cache off.
+* ``ours/native``: our tokenizer on the default ``native`` backend (jieba's algorithm compiled, filtering inside
+  the segmenter), cache off, one process: the fast path.
+* ``ours/native xN``: the same with ``n_jobs`` = number of CPUs (worker start-up included).
 * ``ours/rjieba``: our tokenizer on the rjieba backend, cache off, one process.
-* ``ours/rjieba xN``: the same with ``n_jobs`` = number of CPUs (worker start-up included).
 * ``cache cold`` / ``cache warm``: the default tokenizer with the cache on, first on an empty cache folder,
   then again in a new process (a warm run must segment nothing).
-* ``interleaved``: bare ``rjieba.cut`` and ours/rjieba on each replica in turn in one process, at the largest
-  size: the ratio of their speeds, which drifts less than either speed on a shared machine.
+* ``interleaved``: bare ``rjieba.cut``, ours/native and ours/rjieba on each replica in turn in one process, at
+  the largest size: ratios of their speeds, which drift less than any speed alone on a shared machine.
 
 Results: ``benchmarks/out/tokenize/bench_tokenize.csv`` and ``.md`` (the table printed at the end).
 
@@ -100,7 +102,7 @@ def run_case(case: str, size: int, cache_dir: str | None) -> dict:
             return sum(len([w for w in engine.cut(t) if w.strip()]) for t in batch)
 
     else:
-        backend = "jieba" if case == "ours/jieba" else "rjieba"
+        backend = {"ours/jieba": "jieba", "ours/rjieba": "rjieba"}.get(case, "native")
         use_cache = case.startswith("cache")
         tokenizer = Tokenizer(backend=backend, cache=use_cache, cache_dir=cache_dir)
         tokenizer.tokenize_text("加载词典")  # load the dictionary before the clock starts
@@ -127,10 +129,10 @@ def run_case(case: str, size: int, cache_dir: str | None) -> dict:
 
 
 def run_interleaved(size: int) -> dict:
-    """Bare ``rjieba.cut`` and our tokenizer (rjieba, one process) on each replica in turn, in one process.
+    """Bare ``rjieba.cut``, ours/native and ours/rjieba on each replica in turn, in one process.
 
-    On a shared virtual machine the CPU speed drifts by up to 2x within a minute, so the ratio of the two,
-    measured side by side on the same replicas, is steadier than either speed alone.
+    On a shared virtual machine the CPU speed drifts by up to 2x within a minute, so ratios measured side by
+    side on the same replicas are steadier than any speed alone.
     """
     import rjieba
 
@@ -138,22 +140,23 @@ def run_interleaved(size: int) -> dict:
 
     texts = load_paragraphs()
     engine = rjieba.Jieba()
-    tokenizer = Tokenizer(cache=False)
-    tokenizer.tokenize_text("加载词典")
-    mb = bare = ours = 0.0
+    native = Tokenizer(cache=False)
+    via_rjieba = Tokenizer(backend="rjieba", cache=False)
+    for tokenizer in (native, via_rjieba):
+        tokenizer.tokenize_text("加载词典")
+    seconds = {"bare": 0.0, "native": 0.0, "rjieba": 0.0}
+    mb = 0.0
     for k in range(size):
         batch = replica(texts, k)
         mb += sum(len(t.encode("utf-8")) for t in batch) / 1e6
-        start = time.process_time()
-        tokens = [[w for w in engine.cut(t) if w.strip()] for t in batch]
-        bare += time.process_time() - start
-        del tokens
-        start = time.process_time()
-        tokens = tokenizer.tokenize(batch)
-        ours += time.process_time() - start
-        del tokens
-    return {"size": size, "MB": mb, "bare MB per CPU s": mb / bare, "ours MB per CPU s": mb / ours,
-            "ours / bare": bare / ours}
+        for name, work in (("bare", lambda b: [[w for w in engine.cut(t) if w.strip()] for t in b]),
+                           ("native", native.tokenize), ("rjieba", via_rjieba.tokenize)):
+            start = time.process_time()
+            tokens = work(batch)
+            seconds[name] += time.process_time() - start
+            del tokens
+    return {"size": size, "MB": mb, **{f"{name} MB per CPU s": mb / s for name, s in seconds.items()},
+            "native / bare": seconds["bare"] / seconds["native"], "rjieba / bare": seconds["bare"] / seconds["rjieba"]}
 
 
 def in_subprocess(case: str, size: int, cache_dir: str | None) -> dict:
@@ -170,7 +173,7 @@ def in_subprocess(case: str, size: int, cache_dir: str | None) -> dict:
 def plan(sizes: list[int]) -> list[tuple[str, int]]:
     cases = [("jieba.lcut", 1), ("rjieba.cut", 1), ("ours/jieba", 1)]
     for size in sizes:
-        cases += [("ours/rjieba", size), ("ours/rjieba xN", size)]
+        cases += [("ours/native", size), ("ours/native xN", size), ("ours/rjieba", size)]
     return cases
 
 
@@ -208,12 +211,13 @@ def main() -> None:
             rows.append(in_subprocess(case, 1, cache_dir))
             print(f"{case:>16} x1    {rows[-1]['seconds']:7.2f} s, segmented {rows[-1]['segmented']}", flush=True)
     side_by_side = in_subprocess("interleaved", max(args.sizes), None)
-    print(f"     interleaved x{side_by_side['size']:<4} ours / bare rjieba = {side_by_side['ours / bare']:.2f}", flush=True)
+    print(f"     interleaved x{side_by_side['size']:<4} native / bare rjieba = {side_by_side['native / bare']:.2f}", flush=True)
     load = os.getloadavg()
     table = format_table(rows) + (
-        f"\n\nSide by side, one process, {side_by_side['size']} replicas ({side_by_side['MB']:.0f} MB): bare "
-        f"`rjieba.cut` {side_by_side['bare MB per CPU s']:.2f} MB per CPU second, ours/rjieba "
-        f"{side_by_side['ours MB per CPU s']:.2f}; ours runs at {side_by_side['ours / bare']:.2f} of bare rjieba's speed."
+        f"\n\nSide by side, one process, {side_by_side['size']} replicas ({side_by_side['MB']:.0f} MB), MB per CPU "
+        f"second: bare `rjieba.cut` {side_by_side['bare MB per CPU s']:.2f}, ours/native "
+        f"{side_by_side['native MB per CPU s']:.2f} ({side_by_side['native / bare']:.2f}x bare rjieba), ours/rjieba "
+        f"{side_by_side['rjieba MB per CPU s']:.2f} ({side_by_side['rjieba / bare']:.2f}x)."
     )
     note = (f"\n\nMachine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python "
             f"{platform.python_version()}; load average at the end {load[0]:.1f}/{load[1]:.1f}/{load[2]:.1f}. "

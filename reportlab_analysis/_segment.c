@@ -237,7 +237,7 @@ static int emit(Cut *c, Py_ssize_t start, Py_ssize_t end, uint32_t node) {
         node = trie_find(c->seg, c->kind, c->data, start, end);
     }
     PyObject *result;
-    if (node) {
+    if (node && (Py_ssize_t)node < PyList_GET_SIZE(c->node_cache)) { /* a memo callback could shrink the list */
         result = PyList_GET_ITEM(c->node_cache, node);
         if (result == Py_None) {
             result = memo_lookup(c, start, end);
