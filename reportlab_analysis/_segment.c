@@ -236,20 +236,33 @@ static int emit(Cut *c, Py_ssize_t start, Py_ssize_t end, uint32_t node) {
     } else if (!node) {
         node = trie_find(c->seg, c->kind, c->data, start, end);
     }
-    PyObject *result;
-    if (node && (Py_ssize_t)node < PyList_GET_SIZE(c->node_cache)) { /* a memo callback could shrink the list */
+    PyObject *result = NULL;
+    if (node && (Py_ssize_t)node < PyList_GET_SIZE(c->node_cache)) {
         result = PyList_GET_ITEM(c->node_cache, node);
         if (result == Py_None) {
-            result = memo_lookup(c, start, end);
-            if (!result) return -1;
-            PyList_SET_ITEM(c->node_cache, node, result); /* steals the reference */
-            Py_DECREF(Py_None);
+            result = NULL;
+        } else if (!PyUnicode_Check(result)) {
+            PyErr_Format(PyExc_TypeError, "node_cache items must be str or None, not %.100s", Py_TYPE(result)->tp_name);
+            return -1;
+        } else {
+            Py_INCREF(result);
         }
-        if (PyUnicode_GET_LENGTH(result) == 0) return 0;
-        return PyList_Append(c->out, result);
+    } else {
+        node = 0;
     }
-    result = memo_lookup(c, start, end);
-    if (!result) return -1;
+    if (!result) {
+        result = memo_lookup(c, start, end);
+        if (!result) return -1;
+        /* The memo ran Python code: another thread or a callback may have changed the list meanwhile. */
+        if (node && (Py_ssize_t)node < PyList_GET_SIZE(c->node_cache) &&
+            PyList_GET_ITEM(c->node_cache, node) == Py_None) {
+            Py_INCREF(result);
+            if (PyList_SetItem(c->node_cache, node, result) < 0) { /* steals one reference, releases None */
+                Py_DECREF(result);
+                return -1;
+            }
+        }
+    }
     int rc = PyUnicode_GET_LENGTH(result) == 0 ? 0 : PyList_Append(c->out, result);
     Py_DECREF(result);
     return rc;
@@ -460,14 +473,28 @@ static int read_doubles(PyObject *seq, double *out, Py_ssize_t n, const char *wh
     return 0;
 }
 
-static void Segmenter_dealloc(Segmenter *self) {
+/* Free every table and return to the uninitialised state (check_ready fails, __init__ may be called again). */
+static void Segmenter_clear_tables(Segmenter *self) {
     PyMem_Free(self->logp);
     PyMem_Free(self->flags);
     PyMem_Free(self->root_bmp);
     PyMem_Free(self->slots);
     PyMem_Free(self->emit);
+    self->logp = NULL;
+    self->flags = NULL;
+    self->root_bmp = NULL;
+    self->slots = NULL;
+    self->emit = NULL;
+    self->n_nodes = self->cap_nodes = 0;
+}
+
+static void Segmenter_dealloc(Segmenter *self) {
+    Segmenter_clear_tables(self);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
+
+static int Segmenter_build(Segmenter *self, PyObject *words, PyObject *freqs, PyObject *total, PyObject *start,
+                           PyObject *trans, PyObject *emit_table);
 
 /* Segmenter(words, freqs, total, start, trans, emit) */
 static int Segmenter_init(Segmenter *self, PyObject *args, PyObject *kwds) {
@@ -480,6 +507,22 @@ static int Segmenter_init(Segmenter *self, PyObject *args, PyObject *kwds) {
         PyErr_SetString(PyExc_RuntimeError, "Segmenter is already initialised");
         return -1;
     }
+    /* Private copies: nothing the build calls can change them under it. */
+    PyObject *word_copy = PyList_GetSlice(words, 0, PyList_GET_SIZE(words));
+    PyObject *freq_copy = PyList_GetSlice(freqs, 0, PyList_GET_SIZE(freqs));
+    PyObject *emit_copy = PyDict_Copy(emit_table);
+    int rc = -1;
+    if (word_copy && freq_copy && emit_copy)
+        rc = Segmenter_build(self, word_copy, freq_copy, total, start, trans, emit_copy);
+    Py_XDECREF(word_copy);
+    Py_XDECREF(freq_copy);
+    Py_XDECREF(emit_copy);
+    if (rc < 0) Segmenter_clear_tables(self);
+    return rc;
+}
+
+static int Segmenter_build(Segmenter *self, PyObject *words, PyObject *freqs, PyObject *total, PyObject *start,
+                           PyObject *trans, PyObject *emit_table) {
     Py_ssize_t n_words = PyList_GET_SIZE(words);
     if (PyList_GET_SIZE(freqs) != n_words) {
         PyErr_SetString(PyExc_ValueError, "words and freqs must have the same length");
@@ -537,8 +580,17 @@ static int Segmenter_init(Segmenter *self, PyObject *args, PyObject *kwds) {
         PyObject *word = PyList_GET_ITEM(words, w);
         Py_ssize_t len = PyUnicode_GET_LENGTH(word);
         if (len == 0) continue;
-        long long f = PyLong_AsLongLong(PyList_GET_ITEM(freqs, w));
+        PyObject *freq = PyList_GET_ITEM(freqs, w);
+        if (!PyLong_Check(freq)) { /* an int, so reading it runs no Python code */
+            PyErr_Format(PyExc_TypeError, "frequencies must be int, not %.100s", Py_TYPE(freq)->tp_name);
+            return -1;
+        }
+        long long f = PyLong_AsLongLong(freq);
         if (f == -1 && PyErr_Occurred()) return -1;
+        if (f < 0) {
+            PyErr_Format(PyExc_ValueError, "negative frequency %lld for the word %R", f, word);
+            return -1;
+        }
         uint32_t node = 0;
         for (Py_ssize_t i = 0; i < len; i++) {
             if (self->n_nodes >= (1u << 31)) {

@@ -52,7 +52,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, NamedTuple, Sequence
 
 from . import cache as _cache
 from .cleaning import traditional_only_characters, traditional_to_simplified_table
@@ -442,23 +442,35 @@ def configure_jieba_cache(*, cache_dir: str | os.PathLike[str] | None = None) ->
     return str(jieba.dt.tmp_dir)
 
 
-_BACKENDS: dict[tuple[str, str | None], Callable[[str, bool], list[str]]] = {}
+def _file_state(*paths: str | None) -> tuple[str, ...]:
+    """Content hashes of the files a configuration reads (None: a bundled file). The per-process caches below
+    are keyed by them too, so that a file edited during a session is read again, as its fingerprint says."""
+    return tuple(_cache.hash_file(path) if path else "" for path in paths)
+
+
+_BACKENDS: dict[tuple[str, str | None], tuple[tuple[str, ...], Callable[[str, bool], list[str]]]] = {}
 
 
 def _load_backend(name: str, dictionary: str | None, cache_dir: str | None) -> Callable[[str, bool], list[str]]:
-    """The ``cut(text, hmm)`` function of a backend with the given main dictionary (loaded once per process)."""
-    key = (name, dictionary)
-    if key in _BACKENDS:
-        return _BACKENDS[key]
+    """The ``cut(text, hmm)`` function of a backend with the given main dictionary (loaded once per process and
+    dictionary content)."""
+    key, state = (name, dictionary), _file_state(dictionary)
+    if key in _BACKENDS and _BACKENDS[key][0] == state:
+        return _BACKENDS[key][1]
     if name == "jieba":
         import jieba
 
         jieba.setLogLevel(logging.WARNING)
         configure_jieba_cache(cache_dir=cache_dir)
-        engine = jieba.Tokenizer(dictionary=dictionary) if dictionary else jieba.Tokenizer()
-        # jieba would write its prefix-dict cache into the shared system temp folder; keep it private.
-        engine.tmp_dir = _private_jieba_dir(cache_dir)
-        engine.initialize()
+        engine = jieba.Tokenizer()
+        if dictionary:
+            # Read as every backend reads it (BOM, blank lines, clear errors); jieba's prefix dictionary from it.
+            engine.FREQ, engine.total = _prefix_dictionary(_read_dictionary(dictionary))
+            engine.initialized = True
+        else:
+            # jieba would write its prefix-dict cache into the shared system temp folder; keep it private.
+            engine.tmp_dir = _private_jieba_dir(cache_dir)
+            engine.initialize()
 
         def cut(text: str, hmm: bool, _lcut: Callable[..., list[str]] = engine.lcut) -> list[str]:
             return _lcut(text, HMM=hmm)
@@ -475,14 +487,14 @@ def _load_backend(name: str, dictionary: str | None, cache_dir: str | None) -> C
             engine = rjieba.Jieba()  # embeds jieba 0.42.1's dict.txt unchanged
         else:
             engine = rjieba.Jieba.empty()
-            for word, freq, tag in _read_dictionary(dictionary):
+            for word, freq, tag in zip(*_read_dictionary(dictionary)):
                 engine.add_word(word, freq, tag)
         cut = engine.cut
-    _BACKENDS[key] = cut
+    _BACKENDS[key] = (state, cut)
     return cut
 
 
-_SEGMENTERS: dict[str | None, Any] = {}
+_SEGMENTERS: dict[str | None, tuple[tuple[str, ...], Any]] = {}
 _WARNED: set[str] = set()
 _NATIVE_MISSING = (
     "reportlab_analysis was installed without its compiled segmenter (reportlab_analysis._segment: no C compiler "
@@ -491,12 +503,12 @@ _NATIVE_MISSING = (
 )
 
 
-def _native_module() -> Any | None:
+def _native_module(*, warn: bool = True) -> Any | None:
     """The compiled segmenter module, or None (with a warning, once per process) if it was not built."""
     try:
         from . import _segment
     except ImportError:
-        if "native" not in _WARNED:
+        if warn and "native" not in _WARNED:
             _WARNED.add("native")
             warnings.warn(_NATIVE_MISSING, RuntimeWarning, stacklevel=3)
         return None
@@ -506,60 +518,97 @@ def _native_module() -> Any | None:
 def _native_segmenter(dictionary: str | None) -> Any | None:
     """jieba's segmentation compiled (``_segment.Segmenter``) on jieba's HMM tables and the given dictionary
     (None: jieba's ``dict.txt``), built once per process; None where the C extension is missing."""
-    if dictionary in _SEGMENTERS:
-        return _SEGMENTERS[dictionary]
+    state = _file_state(dictionary)
+    if dictionary in _SEGMENTERS and _SEGMENTERS[dictionary][0] == state:
+        return _SEGMENTERS[dictionary][1]
     module = _native_module()
     if module is None:
         return None
     from jieba import finalseg
 
-    path = dictionary or _jieba_dictionary_path()
-    words, freqs = _read_jieba_dictionary(path)
-    if sum(freqs) <= 0:
-        raise ValueError(f"dictionary {path}: the word frequencies add up to {sum(freqs)}; jieba needs a positive total")
+    words, freqs, _ = _read_dictionary(dictionary or _jieba_dictionary_path())
     states = "BEMS"  # the C side's order
     start = [finalseg.start_P[state] for state in states]
     trans = [finalseg.trans_P[a].get(b, finalseg.MIN_FLOAT) for a in states for b in states]
     chars = set().union(*finalseg.emit_P.values())
     emit = {char: tuple(finalseg.emit_P[state].get(char, finalseg.MIN_FLOAT) for state in states) for char in chars}
-    segmenter = _SEGMENTERS[dictionary] = module.Segmenter(words, freqs, sum(freqs), start, trans, emit)
+    segmenter = module.Segmenter(words, freqs, sum(freqs), start, trans, emit)
+    _SEGMENTERS[dictionary] = (state, segmenter)
     return segmenter
 
 
-def _read_jieba_dictionary(path: str) -> tuple[list[str], list[int]]:
-    """Words and frequencies of a dictionary file read as jieba 0.42.1 reads it (``Tokenizer.gen_pfdict``):
-    UTF-8 lines of ``word freq [tag]``, split at single spaces, a bad line a ValueError naming it."""
-    with open(path, "rb") as handle:
-        lines = handle.read().split(b"\n")
-    if lines and not lines[-1]:
-        lines.pop()  # the newline ending the file starts no line
-    words: list[str] = []
-    freqs: list[int] = []
-    for number, raw in enumerate(lines, 1):
-        line = raw.strip()
-        try:
-            text = line.decode("utf-8")
-            word, freq = text.split(" ")[:2]
-            freqs.append(int(freq))
-        except ValueError:
-            raise ValueError(f"invalid dictionary entry in {path} at line {number}: {line!r}") from None
-        words.append(word)
-    return words, freqs
+class _Dictionary(NamedTuple):
+    """A dictionary's entries as columns, in file order (tag None where a line has none)."""
+
+    words: list[str]
+    freqs: list[int]
+    tags: list[str | None]
 
 
-def _read_dictionary(path: str) -> list[tuple[str, int, str | None]]:
-    entries = []
-    for number, fields in enumerate(_read_lines(_read_text_file(path, what="dictionary"), path), start=1):
-        if len(fields) >= 2 and not fields[1].isdigit():
-            raise ValueError(f"dictionary {path}: line {number} has a non-numeric frequency: {' '.join(fields)!r}")
-        entries.append((fields[0], int(fields[1]) if len(fields) >= 2 else 1, fields[2] if len(fields) >= 3 else None))
+def _read_dictionary(path: str) -> _Dictionary:
+    """The entries (word, frequency, tag) of a dictionary in jieba's format (``word freq [tag]`` per line), read
+    the same way for every backend: UTF-8 (a BOM dropped) or GB18030, fields split at any whitespace, blank lines
+    and ``#`` comments skipped. A frequency that is not a whole number >= 0, or frequencies adding up to 0, are a
+    ValueError naming the file (and the line). jieba's own ``dict.txt`` reads exactly as jieba reads it.
+
+    Example:
+        >>> entries = _read_dictionary(_jieba_dictionary_path())
+        >>> entries.words[0], entries.freqs[0], entries.tags[0]
+        ('AT&T', 3, 'nz')
+    """
+    text = _read_text_file(path, what="dictionary")
+    entries = _read_canonical_dictionary(text)
+    if entries is None:  # line by line: odd whitespace, comments, blank lines, and naming the first bad line
+        entries = _Dictionary([], [], [])
+        for number, line in enumerate(text.splitlines(), start=1):
+            fields = line.split()
+            if not fields or fields[0].startswith("#"):
+                continue
+            if len(fields) < 2 or not fields[1].isdecimal() or len(fields[1]) > 18:
+                raise ValueError(f"dictionary {path}, line {number}: expected 'word frequency [tag]' with a whole "
+                                 f"number below 10**18 as frequency, got {line.strip()!r}")
+            entries.words.append(fields[0])
+            entries.freqs.append(int(fields[1]))
+            entries.tags.append(fields[2] if len(fields) >= 3 else None)
+    if sum(entries.freqs) <= 0:
+        raise ValueError(f"dictionary {path}: the word frequencies add up to 0; jieba needs a positive total")
     return entries
 
 
+def _read_canonical_dictionary(text: str) -> _Dictionary | None:
+    """The entries of a dictionary written as jieba's own, every line ``word freq tag`` with single spaces (or
+    every line ``word freq``), in a few passes in C; None for any other layout."""
+    fields = text.split()
+    body = text[:-1] if text.endswith("\n") else text
+    for width in (3, 2):
+        if len(fields) % width:
+            continue
+        columns = [fields[i::width] for i in range(width)]
+        if (body == "\n".join(map(" ".join, zip(*columns)))  # the split was exactly lines of `width` fields
+                and "".join(columns[1]).isdecimal() and max(map(len, columns[1]), default=0) <= 18):
+            tags: list[str | None] = columns[2] if width == 3 else [None] * len(columns[0])  # type: ignore[assignment]
+            return _Dictionary(columns[0], list(map(int, columns[1])), tags)
+    return None
+
+
+def _prefix_dictionary(entries: _Dictionary) -> tuple[dict[str, int], int]:
+    """jieba's prefix dictionary (``Tokenizer.gen_pfdict``): every word with its frequency (a later entry
+    replacing an earlier one), every prefix of a word with 0 unless it is a word, and the total frequency."""
+    freq: dict[str, int] = {}
+    total = 0
+    for word, count in zip(entries.words, entries.freqs):
+        freq[word] = count
+        total += count
+        for end in range(1, len(word)):
+            freq.setdefault(word[:end], 0)
+    return freq, total
+
+
 @lru_cache(maxsize=4)
-def _tag_table(dictionary: str | None) -> dict[str, str]:
-    path = dictionary or _jieba_dictionary_path()
-    return {f[0]: f[2] for f in _read_lines(_read_text_file(path, what="dictionary"), path) if len(f) >= 3}
+def _tag_table(dictionary: str | None, state: tuple[str, ...] = ()) -> dict[str, str]:
+    """Part-of-speech tags of the dictionary's words (``state``: its content hash, so an edit is read again)."""
+    words, _, tags = _read_dictionary(dictionary or _jieba_dictionary_path())
+    return {word: tag for word, tag in zip(words, tags) if tag}
 
 
 def _fallback_tag(token: str) -> str:
@@ -662,7 +711,11 @@ class _Pipeline:
         self.cut = _load_backend(config.backend, config.dictionary, cache_dir)
         # What each dictionary word becomes, by trie node, filled in as words are seen (the memo's answers).
         self._node_cache: list[Any] = [None] * self.segmenter.node_count if self.segmenter is not None else []
-        self.tags = _tag_table(config.dictionary) if config.pos is not None else {}
+        self.tags = _tag_table(config.dictionary, _file_state(config.dictionary)) if config.pos is not None else {}
+        self.simplify_table = traditional_to_simplified_table() if config.simplify else None
+        self.traditional_chars = traditional_only_characters() if config.simplify else frozenset()
+        # Texts are read in simplified script (simplify=True), so every word list is too: 臺灣 masks 台湾.
+        simplified = self._simplified
 
         protected: dict[str, str] = {}
         if config.policy_lexicon:
@@ -674,8 +727,7 @@ class _Pipeline:
         if config.report_stopwords:
             # Boilerplate phrases (各位代表, 请予审议) are protected so that they are dropped whole, never half.
             protected.update((t, LEXICON_TAG) for t in stopword_list("report") if len(t) >= 3 and t not in protected)
-        self.simplify_table = traditional_to_simplified_table() if config.simplify else None
-        self.traditional_chars = traditional_only_characters() if config.simplify else frozenset()
+        protected = {simplified(term): tag for term, tag in protected.items()}
         self.protected_tags = protected
         self.protected = sorted(protected)
         self.automaton = _term_matcher(self.protected) if self.protected else None
@@ -687,9 +739,11 @@ class _Pipeline:
             stop.update(stopword_list("report"))
         for path in config.stopword_files:
             stop.update(load_wordlist(path))  # type: ignore[arg-type]
-        # Digits are the numbers policy's business, not the stopword lists' (stopwords-iso lists ０-９).
-        stop = {word for word in stop if not _DECIMAL.fullmatch(word)}
-        self.stopwords = frozenset(stop - set(config.keep_words))
+        # Digits and single numerals are the numbers policy's business, not the stopword lists' (stopwords-iso
+        # lists ０-９ and 一-九, so numbers="keep" would lose 二 of 二〇二三年); 万一 stays a stopword.
+        stop = {simplified(word) for word in stop
+                if not _DECIMAL.fullmatch(word) and not (len(word) == 1 and word in _NUMERAL_CHARS)}
+        self.stopwords = frozenset(stop - {simplified(word) for word in config.keep_words})
         self._memo: dict[str, str] = _Memo(self._decide)
         # What each protected term becomes (itself, or dropped as a stopword / by the POS filter).
         self.protected_kept = [self._decide_protected(term) for term in self.protected]
@@ -719,6 +773,7 @@ class _Pipeline:
             # Chinese numerals (三十, 二〇一七) and quantities (二年, 一九四九年, 十六点七) are numbers, unless a
             # stopword list claims them (一是, 万一).
             is_number = token.isnumeric() or _CHINESE_QUANTITY.fullmatch(token) is not None
+            is_percent = is_number and token.startswith("百分之") and len(token) > 3  # 百分之七 is <PCT>
         if cfg.pos is not None:
             tag = self.tags.get(token) or _fallback_tag(token)
             if not tag.startswith(cfg.pos):
@@ -732,6 +787,10 @@ class _Pipeline:
         if len(token) < cfg.min_len:
             return _DROP
         return token
+
+    def _simplified(self, word: str) -> str:
+        """A word list's entry as the texts are read: in simplified script when ``simplify`` is on."""
+        return word.translate(self.simplify_table) if self.simplify_table is not None else word
 
     def _decide_protected(self, term: str) -> str:
         if term in self.stopwords:
@@ -842,14 +901,16 @@ def _merge_percent(tokens: list[str]) -> list[str]:
     return merged
 
 
-_PIPELINES: dict[tuple[TokenizerConfig, str | None], _Pipeline] = {}
+_PIPELINES: dict[tuple[TokenizerConfig, str | None], tuple[tuple[str, ...], _Pipeline]] = {}
 
 
 def _pipeline(config: TokenizerConfig, cache_dir: str | None) -> _Pipeline:
+    """The pipeline of a configuration, built once per process and rebuilt when one of its files changes."""
     key = (config, cache_dir)
-    if key not in _PIPELINES:
-        _PIPELINES[key] = _Pipeline(config, cache_dir)
-    return _PIPELINES[key]
+    state = _file_state(config.dictionary, *config.user_lexicons, *config.stopword_files)
+    if key not in _PIPELINES or _PIPELINES[key][0] != state:
+        _PIPELINES[key] = (state, _Pipeline(config, cache_dir))
+    return _PIPELINES[key][1]
 
 
 # Worker-process side of the parallel run: the pool initializer builds the pipeline once per worker.
@@ -857,11 +918,12 @@ _WORKER: dict[str, Any] = {}
 
 
 def _init_worker(config: TokenizerConfig, cache_dir: str | None) -> None:
-    _WORKER["pipeline"] = _pipeline(config, cache_dir)
+    _WORKER["config"], _WORKER["cache_dir"] = config, cache_dir
+    _pipeline(config, cache_dir)
 
 
 def _work_chunk(texts: list[str]) -> list[list[str]]:
-    return _WORKER["pipeline"].many(texts)
+    return _pipeline(_WORKER["config"], _WORKER["cache_dir"]).many(texts)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -1107,16 +1169,19 @@ class Tokenizer:
 
 @lru_cache(maxsize=1)
 def _code_fingerprint() -> str:
-    """Hash of the modules whose rules decide the tokens (this one, and cleaning's traditional-script tables)."""
+    """Hash of the modules whose rules decide the tokens (this one, cleaning's traditional-script tables and the
+    compiled segmenter's source)."""
     package = Path(__file__).resolve().parent
-    return _cache.content_key(*(_cache.hash_file(package / name) for name in ("tokenize.py", "cleaning.py")))
+    # The C source ships in source and editable installs; elsewhere its SEGMENT_VERSION (library versions) stands in.
+    names = ["tokenize.py", "cleaning.py"] + (["_segment.c"] if (package / "_segment.c").is_file() else [])
+    return _cache.content_key(*(_cache.hash_file(package / name) for name in names))
 
 
 @lru_cache(maxsize=1)
 def _library_versions() -> dict[str, str]:
     from . import __version__
 
-    native = _native_module()
+    native = _native_module(warn=False)
     return {
         **_cache.library_versions("jieba", "rjieba", "ahocorasick_rs"),
         "reportlab_analysis": __version__,

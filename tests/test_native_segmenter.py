@@ -115,28 +115,33 @@ def test_custom_dictionary_read_as_jieba_reads_it(tmp_path: Path, jieba_engine) 
     engine = jieba.Tokenizer(dictionary=str(dictionary))
     engine.tmp_dir = str(tmp_path)
     engine.initialize()
-    words, freqs = tk._read_jieba_dictionary(str(dictionary))
+    words, freqs, _ = tk._read_dictionary(str(dictionary))
     assert sum(freqs) == engine.total
     assert {w: f for w, f in zip(words, freqs)} == {w: f for w, f in engine.FREQ.items() if w in set(words)}
 
 
 def test_jiebas_dictionary_is_read_exactly(jieba_engine) -> None:
-    words, freqs = tk._read_jieba_dictionary(tk._jieba_dictionary_path())
-    assert len(words) > 340_000 and sum(freqs) == jieba_engine.total
+    words, freqs, tags = tk._read_dictionary(tk._jieba_dictionary_path())
+    assert len(words) == len(tags) > 340_000 and all(tags) and sum(freqs) == jieba_engine.total
     read = dict(zip(words, freqs))
     assert {w: f for w, f in jieba_engine.FREQ.items() if f} == {w: f for w, f in read.items() if f}
 
 
-def test_malformed_dictionary_names_file_and_line(tmp_path: Path) -> None:
-    bad = tmp_path / "bad.txt"
-    bad.write_text("乡村 5\n振兴 lots\n", encoding="utf-8")
-    with pytest.raises(ValueError, match=r"bad\.txt at line 2"):
-        tk._read_jieba_dictionary(str(bad))
-    zero = tmp_path / "zero.txt"
-    zero.write_text("乡村 0\n", encoding="utf-8")
-    if tk._native_module() is not None:
-        with pytest.raises(ValueError, match=r"zero\.txt.*positive total"):
-            Tokenizer(backend="native", dictionary=zero, cache=False).tokenize(["乡村"])
+@pytest.mark.parametrize("backend", ["native", "jieba", "rjieba"])
+def test_every_backend_reads_a_dictionary_file_alike(tmp_path: Path, backend: str) -> None:
+    """A BOM, CRLF, tabs, blank lines and comments are read the same by every backend (jieba itself would keep the
+    BOM in the first word); bad frequencies are errors naming the file and line, shown as text."""
+    dictionary = tmp_path / "mine.txt"
+    dictionary.write_bytes("\ufeff研究生命 99999999 n\r\n# 注释\r\n\r\n起源\t500\tn\r\n研究 800\r\n".encode("utf-8"))
+    tokens = Tokenizer(backend=backend, dictionary=dictionary, cache=False, policy_lexicon=False, **PLAIN)
+    assert tokens.tokenize_text("研究生命起源") == ["研究生命", "起源"]
+    for content, problem in (("乡村 5\n振兴 -5\n", r"line 2: .*'振兴 -5'"), ("乡村 5\n振兴 1.5 n\n", r"line 2"),
+                             ("乡村 99999999999999999999\n", r"line 1: .*below 10\*\*18"), ("乡村\n", r"line 1"),
+                             ("乡村 0\n振兴 0\n", r"add up to 0"), ("", r"add up to 0")):
+        bad = tmp_path / "bad.txt"
+        bad.write_text(content, encoding="utf-8")
+        with pytest.raises(ValueError, match=rf"dictionary .*bad\.txt.*{problem}"):
+            Tokenizer(backend=backend, dictionary=bad, cache=False, policy_lexicon=False).tokenize(["乡村振兴"])
 
 
 def test_cut_filtered_checks_its_arguments(segmenter) -> None:
@@ -185,3 +190,47 @@ def test_without_the_extension_native_falls_back_to_jieba(monkeypatch, seed_corp
     assert got == expected
     messages = [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)]
     assert len(messages) == 1 and "without its compiled segmenter" in messages[0]
+
+
+def test_the_node_cache_survives_a_memo_that_changes_it(segmenter) -> None:
+    """The memo runs Python code between reading a node's slot and filling it: a callback (or another thread)
+    that empties the list or fills the slot first must neither crash nor lose references."""
+    cache = [None] * segmenter.node_count
+
+    class Shrinking(dict):
+        def __missing__(self, token: str) -> str:
+            del cache[:]
+            return token
+
+    assert segmenter.cut_filtered("乡村振兴", True, Shrinking(), cache, "\ue000") == [["乡村", "振兴"]]
+    # A callback that fills every slot first: the slot is left as the callback set it, and over many calls no
+    # reference to None is released twice (which would drift the count down by one per call).
+    class FillsFirst(dict):
+        def __missing__(self, token: str) -> str:
+            self["list"][:] = ["已填"] * len(self["list"])
+            return token
+
+    drift = []
+    for _ in range(40):
+        before = sys.getrefcount(None)
+        cache = [None] * segmenter.node_count
+        assert segmenter.cut_filtered("乡村", True, FillsFirst(list=cache), cache, "\ue000") == [["乡村"]]
+        assert set(cache) == {"已填"}
+        del cache
+        drift.append(sys.getrefcount(None) - before)
+    assert drift[1:] == [0] * 39  # (the first call warms up)
+    with pytest.raises(TypeError, match="node_cache items must be str or None"):
+        segmenter.cut_filtered("".join(segmenter.cut("乡村振兴")), True, {}, [12345] * segmenter.node_count, "\ue000")
+
+
+def test_a_failed_build_leaves_no_half_built_segmenter() -> None:
+    module = pytest.importorskip("reportlab_analysis._segment")
+    segmenter = module.Segmenter.__new__(module.Segmenter)
+    with pytest.raises(TypeError, match="frequencies must be int"):
+        segmenter.__init__(["乡村", "振兴"], [5, "x"], 10, [0.0] * 4, [0.0] * 16, {})
+    with pytest.raises(RuntimeError, match="not initialised"):
+        segmenter.cut("乡村振兴")
+    with pytest.raises(ValueError, match="negative frequency"):
+        segmenter.__init__(["乡村"], [-5], 10, [0.0] * 4, [0.0] * 16, {})
+    segmenter.__init__(["乡村", "振兴"], [5, 5], 10, [0.0] * 4, [0.0] * 16, {})  # a later build may succeed
+    assert segmenter.cut("乡村振兴", False) == ["乡村", "振兴"]

@@ -482,6 +482,51 @@ def test_segmenting_in_batches_equals_text_by_text(national_paragraphs, numbers:
                                 (["<PCT>"] if numbers == "normalize" else []), [], ["乡村振兴"]]
 
 
+@pytest.mark.parametrize("backend", ["native", "jieba"])
+def test_an_edited_word_list_or_dictionary_is_read_again_in_the_same_session(tmp_path: Path, backend: str) -> None:
+    """Pipelines are kept per process; editing a file they read must not leave its old tokens in use, nor store
+    them in the cache under the edited file's key."""
+    lexicon, stop, dictionary = tmp_path / "lex.txt", tmp_path / "stop.txt", tmp_path / "dict.txt"
+    lexicon.write_text("冰雪旅游\n", encoding="utf-8")
+    stop.write_text("建设\n", encoding="utf-8")
+    dictionary.write_text("数字 50 n\n政府 50 n\n运动 50 vn\n全民 50 n\n推进 50 v\n发展 50 v\n", encoding="utf-8")
+    text = ["发展冰雪旅游和数字政府建设，推进全民运动"]
+    options = dict(backend=backend, user_lexicons=[lexicon], stopword_files=[stop], dictionary=dictionary,
+                   general_stopwords=False, report_stopwords=False, cache_dir=tmp_path / "cache")
+    first = Tokenizer(**options)
+    before = first.tokenize(text)[0]
+    assert "冰雪旅游" in before and "数字政府建设" not in before and "运动" in before and "全民运动" not in before
+    lexicon.write_text("冰雪旅游\n数字政府建设\n", encoding="utf-8")
+    stop.write_text("建设\n运动\n", encoding="utf-8")
+    dictionary.write_text(dictionary.read_text(encoding="utf-8") + "全民运动 500 n\n", encoding="utf-8")
+    second = Tokenizer(**options)
+    after = second.tokenize(text)[0]
+    assert "数字政府建设" in after and "全民运动" in after and "运动" not in after
+    assert second.last_stats["segmented"] == 1
+    assert first.tokenize(text)[0] == after  # a tokenizer made before the edit follows it too
+    assert Tokenizer(**options).tokenize(text)[0] == after and first.last_stats["from_cache"] == 1
+
+
+def test_word_lists_in_traditional_script_match_the_simplified_texts() -> None:
+    """Texts are read in simplified script (simplify=True), so place names, stopwords, keep words and terms
+    written in traditional characters must match them."""
+    tokenizer = Tokenizer(cache=False, place_names=["臺灣"], extra_stopwords=["國家安全"], keep_words=["進一步"],
+                          terms=["經濟高質量發展"])
+    tokens = tokenizer.tokenize_text("臺灣同胞維護國家安全，進一步推動經濟高質量發展")
+    assert "台湾" not in tokens and "国家安全" not in tokens
+    assert "进一步" in tokens and "经济高质量发展" in tokens
+    unsimplified = Tokenizer(cache=False, simplify=False, place_names=["臺灣"]).tokenize_text("臺灣同胞")
+    assert "臺灣" not in unsimplified and "同胞" in unsimplified
+
+
+def test_chinese_numerals_follow_the_numbers_policy_not_the_stopword_list() -> None:
+    text = "二〇二三年城镇就业增长百分之七，万一"
+    kept = Tokenizer(cache=False, numbers="keep").tokenize_text(text)
+    assert "".join(kept).startswith("二〇二三年") and "百分之七" in kept and "万一" not in kept
+    assert Tokenizer(cache=False, numbers="normalize").tokenize_text(text)[-1] == "<PCT>"
+    assert not any(set(t) & set("〇二三七") for t in Tokenizer(cache=False).tokenize_text(text))  # drop
+
+
 def test_private_use_characters_in_the_input_are_spaces() -> None:
     # The batch path marks text edges and protected terms with private-use characters; input ones must not
     # pass for markers (U+F0000 is the first term marker) nor glue words together.
