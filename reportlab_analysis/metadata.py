@@ -387,6 +387,12 @@ def _specificity(mention: dv.Mention) -> int:
     return _level_rank(mention.names)
 
 
+def _most_specific(mentions: tuple[dv.Mention, ...]) -> dv.Mention:
+    """The most specific mention of a chain; of equals the later one, since a chain runs from province to county
+    (保定市 and 湖州市 were also county-level cities in the 1980s: in 保定市涞水县 the county is meant)."""
+    return max(mentions, key=lambda mention: (_specificity(mention), mention.start))
+
+
 @lru_cache(maxsize=4096)
 def _level_rank(names: tuple[str, ...]) -> int:
     table = dv.load_divisions()
@@ -431,10 +437,10 @@ def _pick_issuer(chains: list[_Chain], title_lines: list[str]) -> _Chain | None:
     if not candidates:
         return None
     issuer = candidates[0]
-    top = max(issuer.mentions, key=_specificity)
+    top = _most_specific(issuer.mentions)
     if _specificity(top) < 3:
         for other in candidates[1:]:
-            target = max(other.mentions, key=_specificity)
+            target = _most_specific(other.mentions)
             if _specificity(target) == 3 and any(
                     d.city in top.names or d.province in top.names for n in target.names for d in dv.lookup(n)):
                 return other
@@ -484,7 +490,7 @@ def _resolve_region(header: list[str], *, titles: list[str], raw_header: list[st
                              any(m.text in zone for m in (issuer.mentions if issuer else ()))):
         return _zone_region(zone, context_mentions, year, notes)
 
-    target = max(issuer.mentions, key=_specificity)
+    target = _most_specific(issuer.mentions)
     parents = [m for m in issuer.mentions if m is not target]
     parent_names = [n for m in parents for n in m.names]
     city = next((n for n in parent_names if dv.lookup(n, level="city") or n in dv.MUNICIPALITIES), None)

@@ -172,6 +172,19 @@ def test_county_banner_and_county_level_city():
         ("五常市", "哈尔滨市", "230184", "county")
 
 
+@pytest.mark.parametrize("title, expected", [
+    ("2020年河北省保定市涞水县政府工作报告", ("涞水县", "保定市", "130623")),
+    ("2020年浙江省湖州市吴兴区政府工作报告", ("吴兴区", "湖州市", "330502")),
+    ("2019年浙江省湖州市安吉县政府工作报告", ("安吉县", "湖州市", "330523")),
+    ("2019年浙江省温州市苍南县政府工作报告", ("苍南县", "温州市", "330327")),
+])
+def test_a_county_after_a_city_that_was_once_county_level(title, expected):
+    """保定市 and 湖州市 were also county-level cities under a prefecture in the 1980s; in a title naming province,
+    city and county the county is the issuer, not the city."""
+    meta, _ = _meta(f"{title}\n各位代表：\n现在，我代表县人民政府向大会报告工作。\n二、2020年工作安排")
+    assert (meta["region"], meta["city"], meta["adcode"], meta["level"]) == (*expected, "county")
+
+
 def test_repeated_district_name_with_city_named():
     text = ("北京市朝阳区政府工作报告\n——2021年1月6日在北京市朝阳区第十六届人民代表大会第六次会议上\n"
             "朝阳区区长 王灏\n各位代表：\n一、2020年工作回顾\n二、2021年工作安排")
