@@ -141,7 +141,8 @@ class TokenizerConfig:
     Attributes:
         backend: ``"native"`` (jieba's algorithm compiled, the default), ``"jieba"`` (the reference, same
             tokens, slower) or ``"rjieba"`` (the Rust port; differs from jieba on about 1 % of tokens).
-        dictionary: main dictionary file in jieba's format (``word freq tag``); None for jieba's bundled one.
+        dictionary: main dictionary file in jieba's format (``word freq [tag]`` per line, UTF-8 or GB18030, ``#``
+            comments and blank lines allowed), read alike by every backend; None for jieba's bundled one.
         hmm: let the HMM join unknown characters into new words (jieba's default).
         policy_lexicon: protect the bundled policy lexicon (``data/lexicon/policy_terms.tsv``).
         user_lexicons: paths of your own lexicon files: one term per line, optionally ``term freq tag``
