@@ -314,11 +314,13 @@ def _match_terms(text: str, compiled: _CompiledCategory) -> dict[str, int]:
 
 
 def _word_tokens(text: str) -> list[str]:
-    """All words of the text (rjieba, jieba's dictionary and HMM; punctuation and whitespace left out)."""
-    import rjieba
+    """All words of the text as jieba cuts them (the tokenizer's default segmentation, jieba's dictionary and HMM;
+    punctuation and whitespace left out)."""
+    from .tokenize import _load_backend
 
+    cut = _load_backend("native", None, None)
     has_word_char = _HAS_WORD_CHAR.search
-    return [token for token in rjieba.cut(text) if token.isalnum() or has_word_char(token)]
+    return [token for token in cut(text, True) if token.isalnum() or has_word_char(token)]
 
 
 Dictionaries = Sequence[AttentionCategory | str | Path] | str | Path | None
@@ -438,7 +440,7 @@ def attention_scores(
     Definitions: ``count`` = non-overlapping matches of the category's terms in the text, read in simplified script (see module docstring);
     ``n_chars`` = characters of the text excluding whitespace; ``n_tokens`` = length of the ``tokens`` column
     if the table has one (so it follows that tokenizer's stopword and length filters), else
-    ``len(tokenizer(text))``, else every word of the text as jieba's dictionary cuts it (rjieba backend),
+    ``len(tokenizer(text))``, else every word of the text as jieba cuts it (the tokenizer's segmentation),
     punctuation and whitespace left out. Pass ``tokens_col=None`` to ignore a tokens column and count all
     words, which makes rates comparable across tokenizer settings. ``per_10k_chars`` = count / n_chars ×
     10,000, ``per_1k_tokens`` = count / n_tokens × 1,000; both are NaN for an empty text.

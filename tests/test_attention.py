@@ -122,6 +122,20 @@ def test_tokens_counted_as_all_words_without_a_tokens_column():
     assert custom["n_tokens"].item() == 9 and custom["per_1k_tokens"].item() == pytest.approx(1 / 9 * 1000)
 
 
+def test_the_word_count_is_jiebas_words(seed_corpus):
+    """Without a tokens column, n_tokens counts the words jieba cuts (the tokenizer's segmentation), less
+    punctuation and whitespace: the same words a tokenizer with no filters would see."""
+    import jieba
+
+    from reportlab_analysis.cleaning import simplified
+
+    reports = seed_corpus.reports
+    scores = attention.attention_scores(reports, dictionaries=["ecology"], tokens_col=None)
+    texts = [simplified(text) for text in reports["text"]]  # dictionaries and words are read in simplified script
+    expected = [len([t for t in jieba.lcut(text) if re.search(r"\w", t)]) for text in texts]
+    assert scores["n_tokens"].tolist() == expected and min(expected) > 4000
+
+
 def test_empty_text_gives_nan_rates_not_zero():
     scores = attention.attention_scores(pd.DataFrame({"text": ["", None], "tokens": [[], []]}), dictionaries=[GREEN])
     assert scores["count"].tolist() == [0, 0]
