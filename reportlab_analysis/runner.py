@@ -627,13 +627,17 @@ def _relative_to(folder: Path, value: Any) -> Any:
 CORPUS_PARAMETERS = ("corpus_path", "national_path", "reference_path")
 """Parameters naming a corpus (folder or file of reports): checked before any notebook runs."""
 
+FILE_PARAMETERS = ("manifest_path",)
+"""Parameters naming a file every notebook that declares them reads (the metadata sheet): it must exist."""
+
 
 def check_corpus_paths(plan: Mapping[Path, Mapping[str, Any]], *, output_dir: Path | None = None) -> None:
     """Stop early when a notebook about to run would read a missing or empty corpus, or write into one.
 
     For each notebook, the value it will use (passed, else its default; None means the notebook skips it) of
     each parameter in :data:`CORPUS_PARAMETERS` must be a report file or a folder holding at least one, as
-    :func:`reportlab_analysis.corpus.load_corpus` finds them. ``output_dir`` must not be such a folder or
+    :func:`reportlab_analysis.corpus.load_corpus` finds them, and each of :data:`FILE_PARAMETERS` an existing
+    file. ``output_dir`` must not be such a folder or
     lie inside one (its pages and tables would be read as reports next time), nor inside the bundled ``data``.
 
     Raises:
@@ -649,6 +653,12 @@ def check_corpus_paths(plan: Mapping[Path, Mapping[str, Any]], *, output_dir: Pa
     checked: set[Path] = set()
     for nb, parameters in plan.items():
         defaults = notebook_parameters(nb)
+        for name in FILE_PARAMETERS:
+            value = parameters.get(name, defaults.get(name))
+            if isinstance(value, str) and not (nb.parent / value).is_file():
+                problem = "is a folder, not a file" if (nb.parent / value).is_dir() else "no such file"
+                raise RunnerError(f"notebook {nb.stem}, parameter {name}: {problem}: "
+                                  f"{os.path.normpath(nb.parent / value)}")
         for name in CORPUS_PARAMETERS:
             value = parameters.get(name, defaults.get(name))
             if not isinstance(value, str):

@@ -601,6 +601,24 @@ def test_corpus_check_accepts_the_project_defaults_and_skips_unused_corpora(proj
     runner.check_corpus_paths(plan_project(project_notebooks, [["02.reference_path", "null"]]))
 
 
+def test_every_notebook_reading_the_corpus_takes_the_manifest(project_notebooks: list[Path], tmp_path: Path):
+    """A metadata sheet given to the run reaches every notebook that loads the corpus (a trial found notebook 01
+    using it and 02-05 not: their tables contradicted 01's), and a missing sheet stops the run up front."""
+    for nb in project_notebooks:
+        parameters = runner.notebook_parameters(nb)
+        if "corpus_path" in parameters:
+            assert parameters.get("manifest_path", "absent") is None, nb.stem
+            source = "".join("".join(c["source"]) for c in json.loads(nb.read_text(encoding="utf-8"))["cells"])
+            assert "manifest=manifest_path" in source, nb.stem
+    sheet = tmp_path / "metadata.csv"
+    sheet.write_text("file,region\n000_207fb4099e85d4c9.txt,南岗区\n", encoding="utf-8")
+    runner.check_corpus_paths(plan_project(project_notebooks, [["manifest_path", str(sheet)]]))
+    with pytest.raises(RunnerError, match=r"notebook 0\d_\w+, parameter manifest_path: no such file: .*nope\.csv"):
+        runner.check_corpus_paths(plan_project(project_notebooks, [["manifest_path", str(tmp_path / "nope.csv")]]))
+    with pytest.raises(RunnerError, match=r"parameter manifest_path: is a folder, not a file"):
+        runner.check_corpus_paths(plan_project(project_notebooks, [["manifest_path", str(tmp_path)]]))
+
+
 # ---------------------------------------------------------------------------- the same bytes on a replication run
 
 
