@@ -123,10 +123,13 @@ def label_paragraphs(paragraphs: list[str], *, year: int | None = None) -> list[
     """Section label for each paragraph of a report body (one label per paragraph).
 
     A numbered top-level heading that names no section ("二、坚持实行扩大内需的方针") continues the current section,
-    except that after a numbered review heading it opens the plan: reports go from review to tasks. When the section
-    headings themselves are unnumbered ("2017年工作回顾"), numbered lines below them are subheadings and change nothing.
-    In a review, a paragraph announcing this year's programme (:func:`announces_plan`) opens the plan, and numbered
-    headings after it are top-level again (the tasks it announces).
+    except that after a numbered review heading it opens the plan: reports go from review to tasks. A report writes
+    its section headings in one style, and a heading-like line of the other style lies below them and changes
+    nothing: when the section headings are unnumbered ("2017年工作回顾"), numbered lines below them are subheadings;
+    when they are numbered ("二、2024年工作安排"), short unnumbered lines below them are table rows, captions or
+    subheadings ("指标\t2024年预期目标", "主要预期目标", "转变政府职能"), and the next numbered heading
+    ("三、加强政府自身建设") still opens its section. In a review, a paragraph announcing this year's programme
+    (:func:`announces_plan`) opens the plan, and numbered headings after it are top-level again (the tasks it announces).
 
     Traditional-script paragraphs are read in their simplified form (:func:`cleaning.simplified`).
 
@@ -143,8 +146,11 @@ def label_paragraphs(paragraphs: list[str], *, year: int | None = None) -> list[
     opened_by_numbered = False  # was the current section opened by a numbered heading ("一、…")?
     for paragraph, section, is_numbered in zip(paragraphs, sections, numbered):
         if section is not None:
-            if is_numbered and found_heading and not opened_by_numbered:
-                pass  # sections opened by unnumbered headings: numbered lines below them are subheadings
+            if found_heading and is_numbered != opened_by_numbered:
+                # A heading of the other style than the current section's: below it, not a section of its own.
+                # Numbered lines under unnumbered sections are subheadings; unnumbered lines under numbered
+                # sections are table rows, captions or subheadings ("2024年预期目标" in the plan's targets table).
+                pass
             else:
                 current, found_heading, opened_by_numbered = section, True, is_numbered
         elif is_numbered and opened_by_numbered and current == "review":

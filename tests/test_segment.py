@@ -135,3 +135,54 @@ def test_a_table_caption_naming_targets_opens_no_section(caption):
                   "三、加强政府自身建设", "坚持依法行政。"]
     assert label_paragraphs(paragraphs, year=2023) == [
         "preamble", "review", "review", "plan", "plan", "plan", "self_building", "self_building"]
+
+
+def _numbered_report(plan_lines):
+    return (["各位代表：", "一、2023年工作回顾", "全年地区生产总值增长6.2%。", "二、2024年工作安排",
+             "今年经济社会发展的主要预期目标是：地区生产总值增长6%左右。"] + plan_lines
+            + ["（一）建设现代化产业体系。推进三大产业集群。", "三、加强政府自身建设", "坚持依法行政，持续过紧日子。",
+               "各位代表，让我们团结奋斗，再创佳绩！"])
+
+
+@pytest.mark.parametrize(
+    "plan_lines",
+    [
+        ["2024年预期目标"],                                    # a targets table's title alone on a line (.txt)
+        ["指标\t2024年预期目标", "地区生产总值增长\t6%左右"],    # the table's header row as a .docx gives it
+        ["主要预期目标"],
+        ["2024年主要目标任务"],
+        ["今年重点工作"],
+        ["深化改革 转变政府职能"],                              # a short task line naming the government itself
+    ],
+)
+def test_short_unnumbered_lines_in_a_numbered_plan_do_not_hide_the_next_heading(plan_lines):
+    labels = label_paragraphs(_numbered_report(plan_lines), year=2024)
+    n = len(plan_lines)
+    assert labels == (["preamble", "review", "review", "plan", "plan"] + ["plan"] * n
+                      + ["plan", "self_building", "self_building", "closing"])
+
+
+def test_a_short_unnumbered_line_in_a_numbered_review_opens_no_section():
+    paragraphs = ["各位代表：", "一、2023年工作回顾", "2023年主要目标完成情况", "地区生产总值增长6.2%。",
+                  "二、2024年工作安排", "稳增长。", "三、加强政府自身建设", "依法行政。"]
+    assert label_paragraphs(paragraphs, year=2024) == [
+        "preamble", "review", "review", "review", "plan", "plan", "self_building", "self_building"]
+
+
+def test_unnumbered_section_headings_still_open_sections_after_plan_internal_lines():
+    paragraphs = ["各位代表：", "2023年工作回顾", "增长6.2%。", "2024年工作安排", "主要预期目标", "指标\t2024年预期目标",
+                  "一、建设现代化产业体系", "新增长。", "加强政府自身建设", "依法行政。"]
+    assert label_paragraphs(paragraphs, year=2024) == [
+        "preamble", "review", "review", "plan", "plan", "plan", "plan", "plan", "self_building", "self_building"]
+
+
+def test_a_targets_table_title_in_a_loaded_report_leaves_self_building_its_own(tmp_path):
+    from reportlab_analysis import load_corpus
+
+    text = "\n".join(["政府工作报告", "——2024年1月10日在某某区第三届人民代表大会第四次会议上",
+                      "各位代表：", "现在，我代表区人民政府向大会报告工作，请予审议。"] + _numbered_report(["2024年预期目标"])[1:])
+    (tmp_path / "某某区_2024.txt").write_text(text, encoding="utf-8")
+    paras = load_corpus(tmp_path, cache=False).paragraphs()
+    sections = dict(zip(paras.text, paras.section))
+    assert sections["2024年预期目标"] == "plan"
+    assert sections["三、加强政府自身建设"] == sections["坚持依法行政，持续过紧日子。"] == "self_building"
