@@ -58,6 +58,7 @@ import shutil
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -698,6 +699,29 @@ def _kernel_pythonpath() -> str:
     return package_parent + (os.pathsep + existing if existing else "")
 
 
+def plain_warnings() -> None:
+    """Show warnings as ``CorpusWarning: message`` on standard output (run at the start of the runner's kernel).
+
+    Python prints a warning to standard error as ``/tmp/ipykernel_3573/1234.py:1: CorpusWarning: …``: the path
+    changes with every kernel, and standard error reaches the notebook out of order with what cells print, so a
+    replication run would not give the same bytes. On standard output a warning keeps its place in the output.
+
+    Example:
+        >>> import warnings
+        >>> plain_warnings()
+        >>> warnings.warn("skipped metadata.csv: no text column", UserWarning)
+        UserWarning: skipped metadata.csv: no text column
+    """
+    def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+             file: Any = None, line: str | None = None) -> None:
+        print(f"{category.__name__}: {message}", file=sys.stdout)
+
+    warnings.showwarning = show
+
+
+_KERNEL_START = "import reportlab_analysis.runner; reportlab_analysis.runner.plain_warnings()"
+
+
 @contextlib.contextmanager
 def current_python_kernel() -> Iterator[str]:
     """A kernelspec for the running Python, made on the fly in a private folder (no registration).
@@ -712,7 +736,8 @@ def current_python_kernel() -> Iterator[str]:
             # log_level=ERROR: keeps the kernel's own start-up chatter (transport notices) off the terminal;
             # warnings raised by notebook code still show in the notebook.
             "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                     "--IPKernelApp.log_level=ERROR"],
+                     "--IPKernelApp.log_level=ERROR",
+                     f"--InteractiveShellApp.exec_lines={_KERNEL_START}"],
             "display_name": f"Python {platform.python_version()} ({sys.prefix})",
             "language": "python",
             "env": {**KERNEL_ENV, "PYTHONPATH": _kernel_pythonpath()},

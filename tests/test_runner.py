@@ -662,6 +662,9 @@ def make_small_project(root: Path) -> Path:
         "page = Path(output_dir) / '01_small_viewer.html'\n"
         "page.write_text('<p>主题浏览器</p>', encoding='utf-8')\n"
         "print(page.relative_to(output_dir), corpus_path)",
+        # a warning between two prints: on stderr it would carry the kernel's temporary path and arrive out of order
+        "import warnings\nprint('before')\nwarnings.warn('skipped metadata.csv: no text column', UserWarning)\n"
+        "print('after')",
     )
     return root
 
@@ -718,6 +721,11 @@ def test_a_replication_run_writes_the_same_bytes_except_the_run_log(replication)
     assert "Generated 2" not in index and " s</small>" not in index and 'href="run_log.json"' in index
     executed = before["notebooks/01_small.ipynb"].decode("utf-8")
     assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d", executed), "no timestamps in the executed notebook"
+    # warnings are printed in place, as "Category: message", without the kernel's temporary file
+    streams = [(out["name"], "".join(out["text"])) for cell in json.loads(executed)["cells"]
+               for out in cell.get("outputs", []) if out["output_type"] == "stream"]
+    assert ("stdout", "before\nUserWarning: skipped metadata.csv: no text column\nafter\n") in streams
+    assert "ipykernel_" not in executed
     assert '"duration"' not in executed and '"id": "injected-parameters"' in executed
 
 
