@@ -708,9 +708,11 @@ def plain_warnings() -> None:
 
     Example:
         >>> import warnings
+        >>> previous = warnings.showwarning
         >>> plain_warnings()
-        >>> warnings.warn("skipped metadata.csv: no text column", UserWarning)
+        >>> warnings.warn("skipped metadata.csv: no text column", UserWarning)  # doctest: +SKIP
         UserWarning: skipped metadata.csv: no text column
+        >>> warnings.showwarning = previous
     """
     def show(message: Warning | str, category: type[Warning], filename: str, lineno: int,
              file: Any = None, line: str | None = None) -> None:
