@@ -23,11 +23,14 @@ How values are read:
   else the one before it (不低于, 不超过, 低于, 超过, 控制在, 力争 …); for qualitative targets
   ("与经济增长同步", "翻一番") ``value`` is NaN and ``qualifier`` keeps the phrase;
 * ``energy_intensity_change`` is signed: "单位国内生产总值能耗降低3%左右" gives -3;
-* ``new_urban_jobs`` is in 万人 (a figure in 人 is converted), ``grain_output`` keeps the stated unit; a price
-  index on the previous year ("居民消费价格指数控制在103左右") is read as the rise it means (``cpi`` 3, with a note);
+* ``new_urban_jobs`` is in 万人 (a figure in 人 is converted; jobs, "新增就业岗位1.2万个", count as people, with
+  a note), ``grain_output`` keeps the stated unit; a price index on the previous year
+  ("居民消费价格指数控制在103左右") is read as the rise it means (``cpi`` 3, with a note);
 * ``variant`` separates measures of one indicator: ``surveyed``/``registered`` unemployment,
-  ``urban``/``rural``/``per_capita`` income, ``total``/``general_budget`` fiscal revenue, ``cumulative`` for a
-  total over the period ("地区生产总值总量增长50%", "比2010年翻一番", "今后五年城镇新增就业累计500万人");
+  ``urban``/``rural``/``per_capita`` income, ``total``/``general_budget`` fiscal revenue (``general_budget``:
+  一般公共预算收入, 公共财政预算收入, 地方财政一般预算收入, one measure under the names of different years),
+  ``cumulative`` for a total over the period ("地区生产总值总量增长50%", "比2010年翻一番",
+  "今后五年城镇新增就业累计500万人");
 * ``period`` is ``five_year`` for a plan-period target: an annual average when the phrase says 年均/平均每年, a
   total over the period when it says 总量, names a base year, or says 累计 in a sentence about several years
   (variant ``cumulative``); ``note`` says which;
@@ -198,8 +201,12 @@ INDICATORS: dict[str, IndicatorSpec] = {
         ),
         IndicatorSpec(
             "fiscal_revenue_growth",
+            # 一般预算收入 (地方财政一般预算收入, the term until 2014), 公共财政预算收入 (2011-2013) and
+            # 一般公共预算收入 (since 2014) are one measure, the general budget revenue.
             re.compile(
-                r"(?:地方)?(?:一般)?公共(?:财政)?预算收入|(?:地方)?一般公共财政预算收入|(?:地方)?财政(?:总)?收入"
+                r"(?:地方)?(?:财政)?(?:一般)?公共(?:财政)?预算收入"
+                r"|(?:地方)?(?:财政)?一般(?:公共)?(?:财政)?预算收入"
+                r"|(?:地方)?财政(?:总)?收入"
             ),
             variant=_variant_fiscal,
         ),
@@ -235,8 +242,9 @@ INDICATORS: dict[str, IndicatorSpec] = {
         ),
         IndicatorSpec(
             "new_urban_jobs",
-            re.compile(r"城镇新增就业(?:人数|岗位)?|新增城镇就业(?:人数|岗位)?"),
-            units=("万人", "万人次", "人", "人次"),
+            # jobs (新增就业岗位1.2万个) count as people: 万个 is read as 万人, 个 as 人.
+            re.compile(r"城镇新增就业(?:人数|岗位)?|新增城镇就业(?:人数|岗位)?|新增就业岗位"),
+            units=("万人", "万人次", "人", "人次", "万个", "个"),
             needs=None,
         ),
         IndicatorSpec(
@@ -266,7 +274,7 @@ INDICATORS: dict[str, IndicatorSpec] = {
 # ------------------------------------------------------------------------------------------------
 _NUM = r"\d+(?:\.\d+)?"
 _CN_DIGITS = "零〇一二两三四五六七八九十百点"
-_UNITS = r"个百分点|万亿斤|亿斤|万吨|亿吨|万人次|万人|人次|人|万亿元|亿元|万元|亿美元|%|年|倍"
+_UNITS = r"个百分点|万亿斤|亿斤|万吨|亿吨|万人次|万人|人次|人|万个|个|万亿元|亿元|万元|亿美元|%|年|倍"
 _POST_QUALIFIER = r"左右|以上|以内|以下|上下|之内|之上"
 _PRE_QUALIFIERS = ("不低于", "不少于", "不超过", "不高于", "低于", "高于", "超过", "至少", "控制在", "力争")
 _SYNC = (
@@ -344,8 +352,14 @@ def _value_from_match(match: re.Match[str]) -> dict | None:
 # One sentence
 # ------------------------------------------------------------------------------------------------
 _CLAUSE_END = re.compile(r"[,;。:!?]")
+#: "地区生产总值达到705亿元，五年年均增长15.6%": a period may precede 年均 ("五年", "近五年来", "“十一五”期间").
+_PERIOD_BEFORE_AVERAGE = (
+    r"(?:(?:过去|近|前)?[二三四五六七八九十两]年(?:来|间|中)?|[“\"]?十[一二三四五六七八九]五[”\"]?(?:时期|期间)?)"
+    r"(?:年均|平均每年|每年平均)"
+)
 _CONTINUATION = re.compile(
-    r"(?:分别)?(?:同比|比上年|实际|年均)?(?:分别)?(?:增长|增速|上涨|下降|降低)(?:\d|百分之)|(?:定为|定在|为|是)(?:\d|百分之)"
+    rf"(?:分别)?(?:同比|比上年|实际|年均|{_PERIOD_BEFORE_AVERAGE})?(?:分别)?(?:增长|增速|上涨|下降|降低)(?:\d|百分之)"
+    r"|(?:定为|定在|为|是)(?:\d|百分之)"
 )
 _MAX_GAP = 26
 _PAST_CLAUSE = re.compile(r"(?<!比)去年|前年|过去|增长了|完成了|实现了|达到了|已经")
@@ -505,6 +519,12 @@ def _finish_mention(
         row.update(value=row["value"] / 1e4, low=row["low"] / 1e4, high=row["high"] / 1e4,
                    unit="万" + row["unit"])
         notes.append(f"converted from {value['unit']} to 万{value['unit']}")
+    elif name == "new_urban_jobs" and row["unit"] in ("个", "万个"):
+        # "新增就业岗位1.2万个": a count of jobs, read as the people employed in them.
+        scale = 1e4 if row["unit"] == "个" else 1.0
+        row.update(value=row["value"] / scale, low=row["low"] / scale, high=row["high"] / scale, unit="万人")
+        how = "read as" if scale == 1.0 else "converted to"
+        notes.append(f"jobs (岗位) counted as people: {value['unit']} {how} 万人")
     if spec.signed_by_direction and not math.isnan(row["value"]):
         if _DOWN_WORDS.search(gap):
             row.update(value=-row["value"], low=-row["high"], high=-row["low"])

@@ -638,3 +638,96 @@ def test_the_comparison_says_when_an_outcome_is_an_estimate(tmp_path):
     comparison = compare_with_achievements(extract_targets(corpus), extract_achievements(corpus)).set_index("year")
     assert comparison.loc[2023, "achieved"] == 7.5
     assert "预计" in comparison.loc[2023, "achieved_note"]
+
+
+# ------------------------------------------------------------------------------------------------
+# Wordings of older and local reports
+# ------------------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("sentence", "value", "qualifier"),
+    [
+        ("地方财政一般预算收入增长11%以上", 11.0, "以上"),  # the usual term until 2014
+        ("全县一般预算收入增长10%", 10.0, None),
+        ("财政一般预算收入力争增长9.5%", 9.5, "力争"),
+        ("地方一般预算收入完成18.6亿元，增长14.2%", 14.2, None),
+        ("地方一般公共预算收入增长7%左右", 7.0, "左右"),
+        ("一般公共财政预算收入增长8%", 8.0, None),
+        ("地方財政一般預算收入增長13%", 13.0, None),  # traditional script
+    ],
+)
+def test_general_budget_revenue_under_its_older_names(sentence, value, qualifier):
+    row = _one(sentence, "fiscal_revenue_growth")
+    assert (row["variant"], row["value"], row["qualifier"]) == ("general_budget", value, qualifier)
+
+
+def test_total_fiscal_revenue_is_not_read_as_general_budget_revenue():
+    found = parse_sentence("财政总收入增长9%，其中地方财政一般预算收入增长10%", indicators=["fiscal_revenue_growth"])
+    assert found[["variant", "value"]].values.tolist() == [["total", 9.0], ["general_budget", 10.0]]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "qualifier"),
+    [
+        ("新增就业岗位2.5万个", 2.5, None),
+        ("新增就業崗位3萬個以上", 3.0, "以上"),  # traditional script
+        ("新增城镇就业岗位8000个", 0.8, None),
+        ("全年新增就业岗位不少于1.6万个", 1.6, "不少于"),
+    ],
+)
+def test_new_jobs_counted_in_posts_are_read_as_people(sentence, value, qualifier):
+    row = _one(sentence, "new_urban_jobs")
+    assert (row["value"], row["unit"], row["qualifier"]) == (pytest.approx(value), "万人", qualifier)
+    assert "岗位" in row["note"]
+
+
+def test_jobs_developed_or_offered_are_not_new_urban_jobs():
+    # 开发/提供就业岗位 counts vacancies offered, not new employment
+    for sentence in ("全年开发就业岗位2万个以上", "开展招聘活动20场，提供就业岗位6000余个"):
+        assert parse_sentence(sentence, indicators=["new_urban_jobs"]).empty
+
+
+def test_a_five_year_average_after_the_level_reached_is_an_achievement():
+    text = "\n".join([
+        "一、过去五年工作回顾",
+        "2015年全县生产总值达到312亿元，五年年均增长11.8%；地方财政一般预算收入达到21亿元，年均增长17%。",
+        "全市生产总值突破千亿元，“十二五”期间年均增长10.2%。",
+        "二、2016年主要目标任务",
+        "主要预期目标是：全县生产总值增长9%左右；地方财政一般预算收入增长10%；新增就业岗位1.1万个。",
+    ])
+    sentences = sentences_from_text(text)
+    achieved = achievements_from_sentences(sentences)
+    columns = ["indicator", "variant", "value", "period"]
+    assert achieved[columns].astype(object).where(achieved[columns].notna(), None).values.tolist() == [
+        ["gdp_growth", None, 11.8, "five_year"],
+        ["fiscal_revenue_growth", "general_budget", 17.0, "five_year"],
+        ["gdp_growth", None, 10.2, "five_year"],
+    ]
+    planned = targets_from_sentences(sentences)
+    assert planned[["indicator", "value"]].values.tolist() == [
+        ["gdp_growth", 9.0], ["fiscal_revenue_growth", 10.0], ["new_urban_jobs", 1.1]]
+
+
+def test_a_level_followed_by_growth_over_several_years_is_not_read_as_an_annual_rate():
+    # "五年增长60%" without 年均 is a total over the period, not an average; the clause is not continued
+    assert parse_sentence("地区生产总值达到705亿元，五年增长60%", indicators=["gdp_growth"]).empty
+
+
+def test_a_big5_report_with_the_older_wordings_gives_its_targets_and_achievements(tmp_path):
+    text = """湛江市政府工作報告
+——2009年1月10日在湛江市第十二屆人民代表大會第四次會議上
+市長 某某
+各位代表：
+一、2008年工作回顧
+2008年，全市生產總值增長12.1%；地方財政一般預算收入28.4億元，增長15.3%；新增就業崗位3.6萬個。
+二、2009年主要目標任務
+今年全市經濟社會發展的主要預期目標是：全市生產總值增長10%左右；地方財政一般預算收入增長11%；新增就業崗位3萬個。
+"""
+    (tmp_path / "zj2009.txt").write_bytes(text.encode("big5"))
+    corpus = ra.load_corpus(tmp_path, cache=False)
+    columns = ["indicator", "variant", "value", "unit"]
+    planned = extract_targets(corpus)
+    assert planned[columns].values.tolist()[1:] == [
+        ["fiscal_revenue_growth", "general_budget", 11.0, "%"], ["new_urban_jobs", None, 3.0, "万人"]]
+    achieved = extract_achievements(corpus)
+    assert achieved[columns].values.tolist()[1:] == [
+        ["fiscal_revenue_growth", "general_budget", 15.3, "%"], ["new_urban_jobs", None, 3.6, "万人"]]
