@@ -40,7 +40,7 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--params",
         metavar="YAML",
-        help=f"parameter file (default: {DEFAULT_PARAMS} if it exists; 'none' for no file)",
+        help=f"parameter file (default: the project's {DEFAULT_PARAMS} if it exists; 'none' for no file)",
     )
     run.add_argument(
         "-p",
@@ -55,16 +55,17 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--notebooks", nargs="+", metavar="NN", help="run only these notebooks (numbers or names)")
     run.add_argument("--output-dir", metavar="DIR", help="output folder (default: reports); a folder outside the "
                      "project is passed to the notebooks, and shown in the pages with code, as an absolute path")
-    run.add_argument("--notebooks-dir", default="notebooks", metavar="DIR", help="notebook folder (default: notebooks)")
+    run.add_argument("--notebooks-dir", metavar="DIR", help="notebook folder (default: notebooks/ of the project: the "
+                     "current folder if it has one, else the checkout this package is installed from)")
     run.add_argument("--no-html", action="store_true", help="skip HTML rendering")
     run.add_argument("--timeout", type=int, metavar="SECONDS", help="per-cell timeout (default: none)")
     run.add_argument("--quiet", action="store_true", help="no progress output")
 
     listing = commands.add_parser("notebooks", help="list notebooks and their parameters")
-    listing.add_argument("--notebooks-dir", default="notebooks", metavar="DIR")
+    listing.add_argument("--notebooks-dir", metavar="DIR")
 
     lab = commands.add_parser("lab", help="open JupyterLab on the notebooks (PYTHONHASHSEED=0, package importable)")
-    lab.add_argument("--notebooks-dir", default="notebooks", metavar="DIR")
+    lab.add_argument("--notebooks-dir", metavar="DIR")
     lab.epilog = "Any further options are passed to jupyter lab, e.g. --no-browser --port 8899."
 
     fonts = commands.add_parser("fonts", help="cache a Regular-weight CJK font of every character for figures "
@@ -73,12 +74,44 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def project_folder() -> Path | None:
+    """The project the commands work on: the current folder if it holds ``notebooks/``, else the source checkout
+    this package was installed from (``pip install -e .``), else None.
+
+    Example:
+        >>> (project_folder() / "notebooks").is_dir()  # doctest: +SKIP
+        True
+    """
+    here = Path.cwd()
+    if (here / "notebooks").is_dir():
+        return here
+    checkout = Path(__file__).resolve().parent.parent
+    if (checkout / "notebooks").is_dir() and (checkout / "pyproject.toml").is_file():
+        return checkout
+    return None
+
+
+def _notebooks_dir(args: argparse.Namespace) -> Path:
+    """``--notebooks-dir`` as given, else the project's ``notebooks/``."""
+    from .runner import RunnerError
+
+    if args.notebooks_dir is not None:
+        return Path(args.notebooks_dir)
+    project = project_folder()
+    if project is None:
+        raise RunnerError(f"no notebooks folder here ({Path.cwd()}) nor in an installed checkout: run the command in "
+                          "the project folder (the one with notebooks/ and params/) or give --notebooks-dir DIR")
+    return project / "notebooks"
+
+
 def _run(args: argparse.Namespace) -> int:
     from .runner import run_notebooks
 
+    args.notebooks_dir = _notebooks_dir(args)
     params: str | None
     if args.params is None:
-        params = str(DEFAULT_PARAMS) if DEFAULT_PARAMS.is_file() else None
+        default = args.notebooks_dir.parent / DEFAULT_PARAMS  # the project's params/default.yaml
+        params = str(default) if default.is_file() else None
     elif args.params.lower() == "none":
         params = None
     else:
@@ -94,7 +127,7 @@ def _run(args: argparse.Namespace) -> int:
         timeout=args.timeout,
     )
     if not result.notebooks:
-        print(f"No notebooks to run in {args.notebooks_dir!r}; wrote {result.index}", file=sys.stderr)
+        print(f"No notebooks to run in {str(args.notebooks_dir)!r}; wrote {result.index}", file=sys.stderr)
     failed = [notebook for notebook in result.notebooks if notebook.status != "ok"]
     for notebook in failed:
         print(
@@ -114,7 +147,7 @@ def _run(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     from .runner import find_notebooks, parameter_specs
 
-    for notebook in find_notebooks(args.notebooks_dir):
+    for notebook in find_notebooks(_notebooks_dir(args)):
         print(notebook.stem)
         for name, spec in parameter_specs(notebook).items():
             print(f"    {name} = {spec.default!r}    ({spec.expected()})")
@@ -126,7 +159,7 @@ def _lab(args: argparse.Namespace) -> int:
 
     from .runner import RunnerError, _kernel_pythonpath
 
-    folder = Path(args.notebooks_dir)
+    folder = _notebooks_dir(args)
     if not folder.is_dir():
         raise RunnerError(f"notebooks folder {str(folder)!r} does not exist")
     env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONPATH": _kernel_pythonpath()}

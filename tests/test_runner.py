@@ -619,6 +619,19 @@ def test_every_notebook_reading_the_corpus_takes_the_manifest(project_notebooks:
         runner.check_corpus_paths(plan_project(project_notebooks, [["manifest_path", str(tmp_path)]]))
 
 
+def test_the_command_works_outside_the_project_folder(tmp_path: Path, monkeypatch, capsys):
+    """Run from another folder, the command finds the project's notebooks (and params/default.yaml) in the
+    checkout it is installed from; with no project anywhere it says how to name the folder."""
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["notebooks"]) == 0
+    listed = capsys.readouterr().out
+    assert "01_corpus_overview" in listed and "manifest_path" in listed
+    assert cli.project_folder() == REPO
+    monkeypatch.setattr(cli, "project_folder", lambda: None)
+    with pytest.raises(RunnerError, match=r"no notebooks folder here .*give --notebooks-dir"):
+        cli._notebooks_dir(cli._parser().parse_args(["notebooks"]))
+
+
 # ---------------------------------------------------------------------------- the same bytes on a replication run
 
 
