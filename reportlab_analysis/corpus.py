@@ -610,7 +610,41 @@ def _finish_columns(reports: pd.DataFrame) -> pd.DataFrame:
         reports[column] = reports[column].astype("string")
     reports["place"] = place_labels(reports)
     extra = [c for c in reports.columns if c not in REPORT_COLUMNS]
+    for column in extra:
+        if column not in ("doc_type", "duplicate_of"):
+            reports[column] = typed_column(reports[column])
     return reports[[*REPORT_COLUMNS, *extra]]
+
+
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|[+-]?\.\d+")
+
+
+def typed_column(values: pd.Series) -> pd.Series:
+    """A table's own column (a covariate, a flag, a url) with the type all its values share: numbers where each
+    value is a number written plainly (24.3, -5, 1e3; a code with leading zeros such as 0571 stays text), True and
+    False where each is true or false; otherwise unchanged. Blank cells become missing values.
+
+    Example:
+        >>> typed_column(pd.Series(["24.3", "", "7"])).tolist()
+        [24.3, nan, 7.0]
+        >>> typed_column(pd.Series(["0571", "0512"])).tolist()
+        ['0571', '0512']
+    """
+    if not (pd.api.types.is_object_dtype(values) or pd.api.types.is_string_dtype(values)):
+        return values
+    stripped = values.astype(object).map(lambda v: v.strip() if isinstance(v, str) else v)
+    blank = stripped.isna() | (stripped == "")
+    present = stripped[~blank]
+    if present.empty or not present.map(lambda v: isinstance(v, str)).all():
+        return values
+    if present.map(lambda v: _PLAIN_NUMBER.fullmatch(v) is not None).all():
+        numbers = pd.to_numeric(stripped.where(~blank), errors="coerce")
+        whole = not present.str.contains(r"[.eE]").any()
+        return numbers.astype("Int64") if whole else numbers.astype("float64")
+    lowered = present.str.lower()
+    if lowered.isin(["true", "false"]).all():
+        return stripped.where(~blank).map(lambda v: v.lower() == "true" if isinstance(v, str) else pd.NA).astype("boolean")
+    return values
 
 
 def place_keys(reports: pd.DataFrame) -> pd.Series:

@@ -385,6 +385,25 @@ def test_other_columns_of_a_table_are_kept_as_report_columns(tmp_path):
             "place", "year", "meeting_date", "speaker", "n_chars", "text", "appendix"]
 
 
+def test_a_tables_covariates_get_the_type_their_values_share(tmp_path):
+    """A CSV holds everything as text: covariates written as numbers must come out as numbers (ready for a
+    regression), true/false as booleans, codes with leading zeros and urls as text."""
+    import csv
+
+    texts = [(RAW / name).read_text(encoding="utf-8") for name in ("003_c7f94249779b73e0.txt", "000_207fb4099e85d4c9.txt")]
+    with open(tmp_path / "reports.csv", "w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["content", "population_10k", "districts", "border", "area_code", "url"])
+        writer.writerow([texts[0], "24.3", "12", "true", "0571", "https://example.gov.cn/a"])
+        writer.writerow([texts[1], "", "9", "False", "0451", "https://example.gov.cn/b"])
+    reports = load_corpus(tmp_path, cache=False).reports
+    assert reports["population_10k"].dtype == "float64" and reports["population_10k"].iloc[0] == 24.3
+    assert pd.isna(reports["population_10k"].iloc[1])
+    assert str(reports["districts"].dtype) == "Int64" and reports["districts"].tolist() == [12, 9]
+    assert str(reports["border"].dtype) == "boolean" and reports["border"].tolist() == [True, False]
+    assert reports["area_code"].tolist() == ["0571", "0451"] and reports["url"].str.startswith("https").all()
+
+
 def _deny_reading(monkeypatch, locked: Path) -> None:
     """Make opening ``locked`` fail as it does for a non-root user on a mode-000 file (root reads anything)."""
     import builtins
