@@ -145,14 +145,16 @@ def _row_to_division(row: Mapping[str, object]) -> Division:
 
 @lru_cache(maxsize=1)
 def _index() -> tuple[dict[str, tuple[Division, ...]], dict[str, tuple[Division, ...]]]:
-    """Divisions by name (full name, and short name of provinces and cities) and by code, each sorted by
-    (adcode, listed_from): built once, so that a lookup is a dictionary access, not a table scan."""
+    """Divisions by name (full name, short name of provinces and cities, 延边州 for an autonomous prefecture) and
+    by code, each sorted by (adcode, listed_from): built once, so that a lookup is a dictionary access."""
     table = load_divisions().sort_values(["adcode", "listed_from"], kind="stable")
     by_name: dict[str, list[Division]] = {}
     by_code: dict[str, list[Division]] = {}
     for row in table.to_dict("records"):
         division = _row_to_division(row)
         names = {row["name"]} | ({row["short_name"]} if row["level"] != "county" else set())
+        if row["name"].endswith("自治州") and row["short_name"] != row["name"]:
+            names.add(row["short_name"] + "州")  # the everyday name: 延边州, 恩施州, 黔东南州
         for name in names:
             by_name.setdefault(name, []).append(division)
         by_code.setdefault(division.adcode, []).append(division)

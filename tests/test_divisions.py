@@ -106,3 +106,11 @@ def test_docstring_examples_hold():
 
     result = doctest.testmod(dv, optionflags=doctest.ELLIPSIS)
     assert result.attempted >= 8 and result.failed == 0
+
+
+def test_an_autonomous_prefecture_by_its_everyday_name():
+    """Reports and manifests write 延边州, 恩施州, 黔东南州 for 延边朝鲜族自治州 and the like."""
+    for everyday, adcode in (("延边州", "222400"), ("恩施州", "422800"), ("黔东南州", "522600")):
+        assert [d.adcode for d in dv.lookup(everyday)] == [adcode]
+        assert dv.resolve_division(everyday, year=2012).division.adcode == adcode
+    assert dv.lookup("延边朝鲜族自治州州") == [] and dv.lookup("南岗州") == []
