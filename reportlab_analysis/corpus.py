@@ -773,10 +773,11 @@ def apply_manifest(reports: pd.DataFrame, manifest: str | Path | pd.DataFrame, q
     frame = read_manifest(manifest)
     name = "manifest" if isinstance(manifest, pd.DataFrame) else str(manifest)
     reports = reports.copy()
-    # the extraction's warnings, which a manifest value may resolve, by (doc_id, field)
+    # the extraction's warnings and notes ("speaker not in the text"), which a manifest value resolves, by
+    # (doc_id, field)
     extraction_warnings: dict[tuple[object, object], list[dict[str, object]]] = {}
     for note in quality:
-        if note["severity"] == "warning":
+        if note["severity"] in ("warning", "info"):
             extraction_warnings.setdefault((note["doc_id"], note["field"]), []).append(note)
     settable: set[str] = set()  # columns made object dtype, ready to take any manifest value
     ignored = [c for c in frame.columns if c in COMPUTED_COLUMNS and c not in MANIFEST_KEYS]
@@ -874,7 +875,7 @@ def _manifest_value(column: str, value: object) -> tuple[object, str | None]:
 
 
 def _resolve_earlier_notes(notes: list[dict[str, object]], row_number: int) -> None:
-    """Mark the extraction's warnings about a field of a report resolved now that a manifest sets it."""
+    """Mark the extraction's warnings and notes about a field of a report resolved now that a manifest sets it."""
     for note in notes:
         note["severity"] = "info"
         note["message"] = f"{note['message']} (resolved: set from manifest line {row_number})"

@@ -590,6 +590,14 @@ def test_an_extraction_warning_resolved_by_the_manifest_becomes_info(tmp_path):
     assert region["message"].iloc[0] == before.at["region", "message"] + " (resolved: set from manifest line 2)"
     assert not after["severity"].eq("warning").any()
 
+    # an information note ("speaker not in the text") is marked resolved too, not left beside "set from manifest"
+    (folder / "r.txt").write_text(f"2019年哈尔滨市呼兰区政府工作报告\n{body}", encoding="utf-8")
+    plain = load_corpus(folder, cache=False).quality
+    assert plain.loc[plain["field"] == "speaker", "message"].str.contains("not in the text").any()
+    manifest.write_text("file,speaker\nr.txt,王某某\n", encoding="utf-8")
+    speaker = load_corpus(folder, manifest=manifest, cache=False).quality.query("field == 'speaker'")["message"]
+    assert all("set from manifest line 2" in message for message in speaker), speaker.tolist()
+
 
 def test_the_quality_table_is_the_same_whether_the_folder_is_given_relative_or_absolute(tmp_path, monkeypatch):
     folder = tmp_path / "mixed"
