@@ -708,7 +708,8 @@ def plot_attention_trend(
     title: str | None = None,
 ):
     """Line chart of attention by ``x`` (usually year), one line per category, pooled as in
-    :func:`plot_attention_heatmap`.
+    :func:`plot_attention_heatmap`. Where no place (``place``, else ``region``) appears at two values of ``x``,
+    each point is another place: points are not joined, since a line would suggest a trend within a place.
 
     Example:
         >>> fig = plot_attention_trend(attention_scores(national.reports), categories=["ecology", "digital"])  # doctest: +SKIP
@@ -730,13 +731,19 @@ def plot_attention_trend(
         # whole numbers (years): a missing year is a gap in the line, not a straight stroke across it
         steps = np.arange(positions.min(), positions.max() + 1)
         table = table.set_axis(positions).reindex(steps)
+    place = next((c for c in ("place", "region") if c in data.columns), None)
+    places_at = data.dropna(subset=[place]).groupby(place)[x].nunique() if place else pd.Series(dtype=int)
+    separate = place is not None and len(places_at) > 1 and bool((places_at <= 1).all())
     fig, ax = plt.subplots(layout="constrained", figsize=(9, 5))
     for category in chosen:
         if category in table.columns:
-            ax.plot(table.index.astype(float), table[category], marker="o", markersize=3,
-                    label=labels.get(category, category))
+            ax.plot(table.index.astype(float), table[category], marker="o", markersize=3 if not separate else 5,
+                    linestyle="none" if separate else "-", label=labels.get(category, category))
     ax.set_xlabel(x)
     ax.set_ylabel(value)
-    ax.legend(loc="upper left", fontsize=8, ncol=2)
-    ax.set_title(title or f"政策注意力的变化 / attention over {x}")
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, borderaxespad=0)  # beside, not over, points
+    heading = title or f"政策注意力的变化 / attention over {x}"
+    if separate:
+        heading += f"\n每个点是不同的地区 / each point is another {place}: not a trend"
+    ax.set_title(heading)
     return fig
