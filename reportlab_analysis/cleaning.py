@@ -6,8 +6,9 @@ Three steps, each inspectable:
    digits/letters/％ to ASCII (Chinese punctuation such as ，。：（） is kept; there is no blanket NFKC),
    letter-spaced titles ("政 府 工 作 报 告"), runs of spaces.
 2. :func:`clean_text` re-joins lines that a web page broke in the middle of a sentence, removes web
-   boilerplate by general rules (navigation, metadata blocks, share/print controls, footers, captions, ...)
-   and records every removal as a :class:`Removal` with the rule's name.
+   boilerplate by general rules (navigation, site banners and accessibility toolbars, metadata blocks,
+   share/print controls, footers and their contact lines, captions, ...) and records every removal as a
+   :class:`Removal` with the rule's name, after the page furniture the HTML reader left out (``html_*`` rules).
 3. It then sets the appendix aside (glossaries, numbered notes and annexed tables after the closing call
    "……而努力奋斗！") instead of deleting it.
 
@@ -306,6 +307,33 @@ _FOOTER_MARKERS = re.compile(
     r"版权所有|Copyright|©|ICP备|ICP证|公网安备|网站标识码|(主办|承办|维护)(单位)?\s*[:：]|技术支持\s*[:：]|"
     r"建议使用.{0,20}浏览器|建议.{0,20}分辨率", re.IGNORECASE
 )
+# Site banner / accessibility toolbar at the top of a government site: "欢迎访问某某市人民政府网站 | 无障碍浏览 |
+# 长者模式 | 繁體版". Each item between separators must be one of these, so a sentence about 长者 or 无障碍 never is.
+_WELCOME = re.compile(f"^欢迎(您)?(访问|来到|光临|进入|浏览)[{_HAN}A-Za-z0-9（）()·]{{1,30}}(网站|门户网|门户|政府网|网)[！!]?$")
+_BANNER_ITEM = re.compile(
+    r"^(无障碍(浏览|阅读|模式|服务|通道)?|长者(模式|版|关怀模式)|关怀(版|模式)|适老化(版|模式|服务|浏览|改造版)?|适老版|"
+    r"老年(模式|版)|读屏(模式)?|大字(版|模式)|[繁简簡][體体]?(中文)?版?|English|ENGLISH|EN|"
+    r"手机版|移动版|个人登录|法人登录|用户登录|登录|注册|退出|智能问答|设为首页|加入收藏|"
+    r"今天是\d{4}年\d{1,2}月\d{1,2}日|\d{4}年\d{1,2}月\d{1,2}日|星期[一二三四五六日天])$"
+)
+# Items only page chrome has (a line of two or more items needs one, a line of one item is one).
+_BANNER_STRONG = re.compile(r"^(无障碍(浏览|阅读|模式|服务|通道)|长者(模式|版|关怀模式)|关怀(版|模式)|适老化(版|模式|服务|浏览)|"
+                            r"适老版|老年(模式|版)|读屏|大字(版|模式)|繁[體体](中文)?版|简体(中文)?版)$")
+_BANNER_SEPARATOR = re.compile(r"[\s|｜/·•丨]+")
+# Footer contact lines: "地址：江苏省昆山市前进西路1801号 邮编：215300", "联系电话：0512-57570000".
+_CONTACT_KEYS = (
+    r"通讯地址|联系地址|办公地址|地址|邮政编码|邮编|联系电话|咨询电话|值班电话|服务热线|办公电话|电话|传真|电子邮箱|电子信箱|"
+    r"邮箱|E-?mail|网站标识码|技术支持|技术服务|网站维护|运行维护|维护单位|运维单位"
+)
+_CONTACT_KEY = re.compile(rf"({_CONTACT_KEYS})\s*[:：]", re.IGNORECASE)
+_CONTACT_START = re.compile(rf"^[\s|｜/·•]*({_CONTACT_KEYS})\s*[:：]", re.IGNORECASE)
+_CONTACT_VALUE = {  # what a key standing alone on its line must be followed by
+    "邮政编码": r"\d{6}", "邮编": r"\d{6}", "网站标识码": r"[A-Za-z0-9]{10}",
+    "电子邮箱": r"[\w.+-]+@[\w.-]+", "电子信箱": r"[\w.+-]+@[\w.-]+", "邮箱": r"[\w.+-]+@[\w.-]+",
+    "email": r"[\w.+-]+@[\w.-]+", "e-mail": r"[\w.+-]+@[\w.-]+",
+    **{key: r"[\d\-－—()（） 、,，/转]{7,40}" for key in ("联系电话", "咨询电话", "值班电话", "服务热线", "办公电话", "电话", "传真")},
+}
+_ADDRESS_ONLY = re.compile(rf"^(通讯地址|联系地址|办公地址|地址)\s*[:：]\s*[{_HAN}A-Za-z0-9（）()\-－# ]{{4,50}}$")
 _CAPTION = re.compile(
     r"^(图为|▲|△|【图片】|图片来源|图\s*\d*\s*[:：])|[(（]\s*(摄影|摄|图)\s*[:：]|记者\s*\S{1,12}\s*摄\s*[)）]?$|摄\s*[)）]$|^摄影\s*[:：]"
 )
@@ -368,12 +396,19 @@ def _remove_boilerplate(lines: list[str]) -> tuple[list[str], list[Removal]]:
             i = end
             continue
         rule = _line_rule(line)
+        if rule is None and _ADDRESS_ONLY.match(line) and any(
+            _line_rule(lines[j]) in _FOOTER_RULES for j in (i - 1, i + 1) if 0 <= j < n
+        ):
+            rule = "footer_contact"  # "地址：…路1801号" on its own line, next to the footer's other lines
         if rule is not None:
             removed.append(Removal(rule, line))
         else:
             kept.append(line)
         i += 1
     return kept, removed
+
+
+_FOOTER_RULES = frozenset({"footer_links", "footer_contact"})
 
 
 def _line_rule(line: str) -> str | None:
@@ -395,8 +430,12 @@ def _line_rule(line: str) -> str | None:
             return "source_line"
     if _SHARE.match(line) and len(line) <= 60 and not _SENTENCE_END.search(line):
         return "share"
+    if _is_site_banner(line):
+        return "site_banner"
     if len(line) <= 150 and (_FOOTER_LINE.match(line) or (_FOOTER_MARKERS.search(line) and not _SENTENCE_END.search(line))):
         return "footer_links"
+    if _is_footer_contact(line):
+        return "footer_contact"
     if "。" not in line and len(set(_CHROME_MARKERS.findall(line))) >= 3:
         return "page_chrome"  # several pieces of web chrome run together on one line
     if len(line) <= 40 and _QR.search(line):
@@ -408,6 +447,33 @@ def _line_rule(line: str) -> str | None:
     if line.lower() in {"public domain", "false", "true", "null", "none", "undefined"}:
         return "markup_residue"
     return None
+
+
+def _is_site_banner(line: str) -> bool:
+    """A site banner or accessibility toolbar: every item between separators is a welcome line (欢迎访问…网站) or a
+    toolbar item (无障碍浏览, 长者模式, 适老化版, 繁體版, English, 登录, today's date), and one of them could be nothing
+    else (a welcome line or an accessibility or script-version switch)."""
+    if len(line) > 100 or _SENTENCE_END.search(line) or "，" in line:
+        return False
+    items = [item for item in _BANNER_SEPARATOR.split(line) if item]
+    if not items or not all(_WELCOME.match(item) or _BANNER_ITEM.match(item) for item in items):
+        return False
+    return any(_WELCOME.match(item) or _BANNER_STRONG.match(item) for item in items)
+
+
+def _is_footer_contact(line: str) -> bool:
+    """A site footer's contact line: nothing but ``key：value`` fields with contact keys (地址, 邮编, 联系电话, 传真,
+    电子邮箱, 网站标识码, 技术支持, ...), two or more of them, or one whose value is what that key takes (a postcode,
+    a telephone number, an e-mail address). A lone address is judged with its neighbours (see the caller)."""
+    if len(line) > 120 or _SENTENCE_END.search(line) or "。" in line or "；" in line or not _CONTACT_START.match(line):
+        return False
+    keys = list(_CONTACT_KEY.finditer(line))
+    values = [line[key.end() : following.start() if following else len(line)].strip(" |｜/·•")
+              for key, following in zip(keys, [*keys[1:], None])]
+    if len(keys) >= 2:
+        return all(0 < len(value) <= 40 for value in values)
+    pattern = _CONTACT_VALUE.get(keys[0].group(1).lower())
+    return pattern is not None and re.fullmatch(pattern, values[0]) is not None
 
 
 def _metadata_block_end(lines: list[str], start: int) -> int:
@@ -499,7 +565,10 @@ def _looks_like_appendix(rest: list[str]) -> bool:
 RULES: tuple[str, ...] = (
     "breadcrumb", "metadata_block", "source_line", "share", "page_controls", "prev_next", "related_links",
     "qr_code", "footer_links", "photo_caption", "lone_bullet", "license_notice", "markup_residue", "page_chrome",
-    "site_menu",
+    "site_menu", "site_banner", "footer_contact",
+    # page furniture the HTML reader leaves out (see ``clean_text``): <nav>, <header>, <footer>, <aside>, lists of
+    # nothing but links, form controls, hidden elements
+    "html_nav", "html_header", "html_footer", "html_aside", "html_menu", "html_form", "html_hidden",
 )
 
 
@@ -509,6 +578,11 @@ def clean_text(text: str) -> CleanResult:
     Never raises on a ``str``; ``clean_text(r.text).text == r.text`` for any result ``r`` (the steps are
     repeated until nothing changes).
 
+    The text of an HTML page (:class:`reportlab_analysis.reading.PageText`) carries in ``dropped`` the page
+    furniture the reader left out of it (``<nav>``, ``<header>``, ``<footer>``, ``<aside>``, link menus, form
+    controls, hidden elements), each as a :class:`Removal`; these come first in ``removed``, so that every piece of
+    a page that is not in the clean text is recorded.
+
     Example:
         >>> r = clean_text("政府工作报告\\n……为建设美丽家园而努力奋斗！\\n名词解释：\\n1.六稳：稳就业等。\\n上一篇：无")
         >>> r.text, r.appendix, [x.rule for x in r.removed]
@@ -516,10 +590,11 @@ def clean_text(text: str) -> CleanResult:
     """
     if not isinstance(text, str):
         raise TypeError(f"clean_text expects a str, got {type(text).__name__}")
+    dropped = getattr(text, "dropped", ())  # what the HTML reader left out (a PageText), recorded first
+    removed = [Removal(item.rule, normalize_text(item.text)) for item in dropped if isinstance(item, Removal)]
     text = _LINE_BREAKS.sub("\n", text)
     text = _rejoin_soft_wraps(text)
     lines = [line for line in normalize_text(text).split("\n") if line]
-    removed: list[Removal] = []
     appendix: list[str] = []
     for _ in range(10_000):  # each round either changes nothing (done) or shortens the text
         before = lines

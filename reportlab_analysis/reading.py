@@ -34,7 +34,9 @@ import unicodedata
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
+
+from .cleaning import Removal
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -51,6 +53,7 @@ __all__ = [
     "FolderScan",
     "scan_folder",
     "html_to_text",
+    "PageText",
     "read_documents",
     "unsupported_problem",
 ]
@@ -149,7 +152,8 @@ class RawDocument:
             the 1-based line of a JSONL file).
         format: ``"txt"``, ``"html"``, ``"csv"`` or ``"jsonl"``.
         encoding: the codec that decoded the bytes, e.g. ``"utf-8"``, ``"utf-8-sig"``, ``"gb18030"``, ``"utf-16"``.
-        text: the decoded text; for HTML already turned into text, one block per line.
+        text: the decoded text; for HTML already turned into text, one block per line (a :class:`PageText`, which
+            also carries the page furniture left out of the text).
         fields: the other columns of a CSV/JSONL row (``title`` holds the title column whatever its name);
             for HTML ``html_title`` and selected ``<meta>`` values (``html_meta_<name>``); ``{}`` for plain text.
     """
@@ -159,6 +163,33 @@ class RawDocument:
     encoding: str
     text: str
     fields: dict[str, object] = field(default_factory=dict)
+
+
+class PageText(str):
+    """The visible text of an HTML page: a ``str`` that also carries, in ``dropped``, the page furniture the reader
+    left out of it, each piece as a :class:`~reportlab_analysis.cleaning.Removal` (rule ``html_nav``,
+    ``html_header``, ``html_footer``, ``html_aside``, ``html_menu`` for a list of nothing but links, ``html_form``,
+    ``html_hidden``) in page order. :func:`~reportlab_analysis.cleaning.clean_text` records them with its own
+    removals, so ``Corpus.removed`` lists everything of a page that is not in its clean text. Scripts, styles, the
+    ``<head>`` (its title and meta values go to ``fields``) and embedded objects hold no text of the page and are not
+    listed. The string itself is the text alone: its hash (the ``doc_id``) and its lines are those of the text, and
+    any operation on it (``strip``, slicing, ...) gives a plain ``str``.
+
+    Example:
+        >>> text = PageText("各位代表：", [Removal("html_nav", "首页\\n政务公开")])
+        >>> text == "各位代表：", text.dropped
+        (True, (Removal(rule='html_nav', text='首页\\n政务公开'),))
+    """
+
+    dropped: tuple[Removal, ...]
+
+    def __new__(cls, text: str, dropped: Iterable[Removal] = ()) -> "PageText":
+        self = super().__new__(cls, text)
+        self.dropped = tuple(dropped)
+        return self
+
+    def __reduce__(self) -> tuple[object, ...]:  # pickled (worker processes, caches) with what it carries
+        return (PageText, (str(self), self.dropped))
 
 
 # --------------------------------------------------------------------------------------------------
@@ -834,6 +865,10 @@ _DROP_TAGS = (
     "script", "style", "noscript", "template", "nav", "header", "footer", "form", "aside", "iframe", "svg",
     "button", "select", "textarea", "input", "object", "embed", "canvas", "map", "head",
 )
+# The dropped elements whose text is page furniture worth recording (the rest hold code, embedded objects or the
+# <head>), by the removal rule they are recorded under.
+_DROP_RULES = {"nav": "html_nav", "header": "html_header", "footer": "html_footer", "aside": "html_aside",
+               "form": "html_form", "button": "html_form", "select": "html_form", "textarea": "html_form"}
 # Elements that start a new line.
 _BLOCK_TAGS = frozenset(
     "address article blockquote body caption center dd details dialog dir div dl dt fieldset figcaption figure "
@@ -860,10 +895,12 @@ _LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f]")
 _PARAGRAPH_END = re.compile(r"[。！？；：…!?;:][”’」』）)】〕\"']*\s*$")
 
 
-def html_to_text(html: str, *, problems: list[str] | None = None) -> tuple[str, dict[str, object]]:
+def html_to_text(html: str, *, problems: list[str] | None = None) -> tuple[PageText, dict[str, object]]:
     """Visible text of a web page, one block per line, and the page's ``<title>`` and ``<meta>`` values.
 
-    Scripts, styles, navigation, headers, footers, forms and side bars are dropped. Broken markup is
+    Scripts, styles, navigation, headers, footers, forms, side bars, lists of nothing but links (menus) and hidden
+    elements are dropped; the text is a :class:`PageText` whose ``dropped`` records each of them that held text
+    (scripts, styles and embedded objects are not recorded), for cleaning to list with its removals. Broken markup is
     repaired by the HTML5 parser (``selectolax``/lexbor) the way a browser would, except that a comment,
     ``<title>``, ``<script>`` or similar element that is never closed ends before the next tag instead of
     swallowing the rest of the page (a note saying so goes to ``problems`` if given). As in CSS, a line break
@@ -896,20 +933,46 @@ def html_to_text(html: str, *, problems: list[str] | None = None) -> tuple[str, 
         content = (meta.attributes.get("content") or "").strip()
         if name in _META_NAMES and content and f"html_meta_{name}" not in fields:
             fields[f"html_meta_{name}"] = content
-    for node in tree.css(", ".join(_DROP_TAGS)):
-        node.decompose()
-    for node in tree.css("ul, ol, menu"):
-        if _is_link_menu(node):
-            node.decompose()  # a list whose every item is a single link is a navigation menu
-    for node in tree.css("[hidden], [style]"):
-        style = (node.attributes.get("style") or "").replace(" ", "").lower()
-        if "hidden" in node.attributes or "display:none" in style or "visibility:hidden" in style:
-            node.decompose()
+    dropped: list[Removal] = []
+    _drop(tree.css(", ".join(_DROP_TAGS)), lambda node: _DROP_RULES.get(node.tag), dropped)
+    # a list whose every item is a single link is a navigation menu
+    _drop([node for node in tree.css("ul, ol, menu") if _is_link_menu(node)], lambda node: "html_menu", dropped)
+    _drop([node for node in tree.css("[hidden], [style]") if _is_hidden(node)], lambda node: "html_hidden", dropped)
     root = tree.body or tree.root
     if root is None:
-        return "", fields
+        return PageText("", dropped), fields
+    return PageText(_render(root, _plain_text_blocks(root)), dropped), fields
 
-    plain = _plain_text_blocks(root)
+
+def _is_hidden(node: object) -> bool:
+    attributes = node.attributes  # type: ignore[attr-defined]
+    style = (attributes.get("style") or "").replace(" ", "").lower()
+    return "hidden" in attributes or "display:none" in style or "visibility:hidden" in style
+
+
+def _drop(nodes: list[object], rule_of: Callable[[object], str | None], dropped: list[Removal]) -> None:
+    """Remove ``nodes`` (in document order) from the tree, each with what it holds; the text of each outermost one
+    is recorded in ``dropped`` under ``rule_of(node)`` unless that is None or the node holds no text."""
+    taken: set[int] = set()
+    for node in nodes:
+        above = node.parent  # type: ignore[attr-defined]
+        while above is not None and above.mem_id not in taken:
+            above = above.parent
+        if above is not None:
+            continue  # inside an element already taken out with everything in it
+        taken.add(node.mem_id)  # type: ignore[attr-defined]
+        rule = rule_of(node)
+        text = _render(node, set()) if rule is not None else ""
+        if text:
+            dropped.append(Removal(rule, text))
+    for node in nodes:
+        if node.mem_id in taken:  # type: ignore[attr-defined]
+            node.decompose()  # type: ignore[attr-defined]
+
+
+def _render(root: object, plain: set[int]) -> str:
+    """The text of an element and everything in it, one block per line (see :func:`html_to_text`); ``plain`` holds
+    the elements whose source lines are paragraphs (see :func:`_plain_text_blocks`)."""
     pieces: list[str] = []
     link_bars: dict[int, bool] = {}
     # Iterative walk (deeply nested broken pages must not hit the recursion limit).
@@ -948,7 +1011,7 @@ def html_to_text(html: str, *, problems: list[str] | None = None) -> tuple[str, 
         stack.extend((c, False) for c in reversed(children))
     joined = _SPACE_AROUND_BREAK.sub(_segment_break, "".join(pieces))
     lines = [" ".join(line.split()) for line in joined.split("\n")]
-    return "\n".join(line for line in lines if line), fields
+    return "\n".join(line for line in lines if line)
 
 
 def _segment_break(match: re.Match[str]) -> str:

@@ -106,6 +106,13 @@ RULE_EXAMPLES = [
     ("lone_bullet", "-"),
     ("lone_bullet", "|"),
     ("page_chrome", "打印本页 关闭窗口 上一篇 下一篇 扫一扫 关于我们 网站地图"),
+    ("site_banner", "欢迎访问某某市人民政府网站 | 无障碍浏览 | 长者模式 | 繁體版"),
+    ("site_banner", "今天是2024年1月18日 星期四 欢迎访问某某区人民政府门户网站"),
+    ("site_banner", "无障碍阅读 | 适老化模式 | 简体版 | English"),
+    ("footer_contact", "地址：某某省某某市人民路1号 邮编：100001"),
+    ("footer_contact", "通讯地址：某某市府前街8号 邮政编码：215300 联系电话：0512-57570000"),
+    ("footer_contact", "联系电话：0512-57570000"),
+    ("footer_contact", "传真：010-12345678 | 电子邮箱：webmaster@example.gov.cn"),
 ]
 
 
@@ -156,9 +163,11 @@ def test_a_whole_web_page_from_html(tmp_path):
     result = clean_text(doc.text)
     assert result.text == normalize_text(BODY)
     assert result.appendix == "名词解释：\n1.六稳：稳就业、稳金融。\n2.六保：保居民就业。"
+    # what the reader dropped (<nav>, <footer>) comes first, then what the rules removed
     assert [r.rule for r in result.removed] == [
-        "breadcrumb", "source_line", "page_controls", "share", "prev_next", "prev_next",
+        "html_nav", "html_footer", "breadcrumb", "source_line", "page_controls", "share", "prev_next", "prev_next",
     ]
+    assert result.removed[:2] == (Removal("html_nav", "首页 | 新闻"), Removal("html_footer", "版权所有"))
 
 
 def test_broken_lines_are_rejoined():
@@ -404,3 +413,102 @@ def test_table_rows_keep_their_cells_apart():
     # each cell is normalized on its own; tabs used as indentation go
     assert normalize_text("\t\u3000增长　５％\t 万 人 \t") == "增长5%\t万人"
     assert normalize_text(normalize_text(rows)) == normalize_text(rows)
+
+
+# ---------------------------------------------------------------------------------------------- site banners, footers
+def test_site_banner_and_footer_contact_rules_leave_report_sentences_alone():
+    """长者, 无障碍, 适老化, 欢迎 and addresses in the report's own sentences, headings and a lone address in the body
+    stay: the rules look only at short lines made of nothing but banner items or contact fields."""
+    lines = BODY.split("\n")
+    policy = [
+        "（三）无障碍环境建设",
+        "推进适老化改造和无障碍环境建设，政府网站全面上线长者模式和无障碍浏览功能。",
+        "（四）适老化改造",
+        "长者食堂 | 老年助餐",
+        "市民服务中心（地址：前进西路1801号）全年办件120万件，欢迎社会各界访问政府网站提出意见建议。",
+        "地址：某某市人民路1号",  # an address alone in the body, no footer next to it
+        "电话：面向企业开通“一企一专员”服务。",
+        "欢迎访问",
+    ]
+    text = "\n".join([*lines[:7], *policy, *lines[7:]])
+    result = clean_text(text)
+    assert result.text == normalize_text(text)
+    assert result.removed == () and result.appendix == ""
+
+
+def test_a_footer_address_on_its_own_line_goes_with_the_footer_around_it():
+    footer = ["主办单位：某某市人民政府办公室", "地址：某某省某某市人民路1号", "联系电话：0512-57570000", "网站标识码：3205830001"]
+    result = clean_text(BODY + "\n" + "\n".join(footer))
+    assert result.text == normalize_text(BODY)
+    assert [r.rule for r in result.removed] == ["footer_links", "footer_contact", "footer_contact", "footer_links"]
+    # the same address line after the last paragraph, with no footer line next to it, is kept
+    assert clean_text(BODY + "\n地址：某某省某某市人民路1号").text.endswith("地址：某某省某某市人民路1号")
+
+
+CITY_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>2024年某某市政府工作报告_某某市人民政府</title>
+<script>var site = {lang: "zh"};</script><style>.topbar{height:30px}</style></head>
+<body>
+<div class="topbar"><span>欢迎访问某某市人民政府网站</span> | <a href="/wza">无障碍浏览</a> | <a href="/old">长者模式</a> | <a href="/big5">繁體版</a>
+</div>
+<header class="site-head"><div class="logo">某某市人民政府</div>
+<nav><ul><li><a href="/">首页</a></li><li><a href="/zwgk">政务公开</a></li><li><a href="/bsfw">办事服务</a></li></ul></nav>
+</header>
+<form class="search" action="/s"><input name="q"><button>搜索</button></form>
+<div class="column-menu"><ul><li><a href="/a">政府文件</a></li><li><a href="/b">规划计划</a></li><li><a href="/c">政府工作报告</a></li></ul></div>
+<div class="crumb">当前位置：<a href="/">首页</a> &gt; <a href="/zwgk">政务公开</a> &gt; 政府工作报告</div>
+<div class="article">
+<p>政府工作报告</p>
+<p>——2024年1月10日在某某市第十七届人民代表大会第四次会议上</p>
+<p>各位代表：</p>
+<p>现在，我代表市人民政府向大会报告工作，请予审议。</p>
+<p>一、2023年工作回顾</p>
+<p>民生保障更加有力。完成适老化改造2000户，政务服务网站上线长者模式和无障碍浏览功能，市民服务中心（地址：前进西路1801号）全年办件120万件。</p>
+<p>二、2024年工作安排</p>
+<p>地区生产总值增长5%左右。</p>
+<p>让我们团结一心，为建设现代化某某而努力奋斗！</p>
+</div>
+<div style="display:none">手机版二维码</div>
+<aside><h3>相关报告</h3><p>2023年某某市政府工作报告</p></aside>
+<div class="footer"><p>主办单位：某某市人民政府办公室</p><p>地址：某某省某某市前进西路1801号　邮编：215300</p>
+<p>联系电话：0512-57570000</p><p>网站标识码：3205830001　技术支持：某某信息技术有限公司</p></div>
+</body></html>"""
+
+
+def test_a_city_site_page_loses_its_banner_menus_and_footer_and_every_removal_is_recorded(tmp_path):
+    from reportlab_analysis import load_corpus
+
+    (tmp_path / "city_2024.html").write_text(CITY_PAGE, encoding="utf-8")
+    corpus = load_corpus(tmp_path, cache=False)
+    assert list(corpus.paragraphs()["text"]) == [
+        "政府工作报告",
+        "——2024年1月10日在某某市第十七届人民代表大会第四次会议上",
+        "各位代表：",
+        "现在，我代表市人民政府向大会报告工作，请予审议。",
+        "一、2023年工作回顾",
+        "民生保障更加有力。完成适老化改造2000户，政务服务网站上线长者模式和无障碍浏览功能，市民服务中心（地址：前进西路1801号）"
+        "全年办件120万件。",
+        "二、2024年工作安排",
+        "地区生产总值增长5%左右。",
+        "让我们团结一心，为建设现代化某某而努力奋斗！",
+    ]
+    removed = list(corpus.removed[["rule", "text"]].itertuples(index=False, name=None))
+    assert removed == [
+        ("html_header", "某某市人民政府\n首页\n政务公开\n办事服务"),
+        ("html_form", "搜索"),
+        ("html_aside", "相关报告\n2023年某某市政府工作报告"),
+        ("html_menu", "政府文件\n规划计划\n政府工作报告"),
+        ("html_hidden", "手机版二维码"),
+        ("site_banner", "欢迎访问某某市人民政府网站 | 无障碍浏览 | 长者模式 | 繁體版"),
+        ("breadcrumb", "当前位置：首页 > 政务公开 > 政府工作报告"),
+        ("footer_links", "主办单位：某某市人民政府办公室"),
+        ("footer_contact", "地址：某某省某某市前进西路1801号 邮编：215300"),
+        ("footer_contact", "联系电话：0512-57570000"),
+        ("footer_links", "网站标识码：3205830001技术支持：某某信息技术有限公司"),  # a space between digits and Han goes
+    ]
+    assert set(corpus.removed["rule"]) <= set(RULES)
+
+
+def test_no_bundled_report_loses_a_line_to_the_banner_and_contact_rules(seeds, national):
+    for result in [*(r for _, r in seeds.values()), *national.values()]:
+        assert all(r.rule not in ("site_banner", "footer_contact") for r in result.removed)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import codecs
 import hashlib
 import json
+import pickle
 import re
 from pathlib import Path
 
 import pytest
 
+from reportlab_analysis.cleaning import Removal
 from reportlab_analysis.reading import (
+    PageText,
     RawDocument,
     ReadError,
     decode_bytes,
@@ -238,6 +241,40 @@ def test_html_page_keeps_blocks_and_drops_chrome(tmp_path):
     assert doc.format == "html" and doc.encoding == "utf-8"
     assert doc.fields["html_title"] == "2019年某某区政府工作报告_某某区人民政府"
     assert doc.fields["html_meta_pubdate"] == "2019-02-20 09:30"
+
+
+def test_what_the_html_reader_drops_is_carried_with_the_text_for_cleaning_to_record(tmp_path):
+    [doc] = read_documents(write(tmp_path, "page.html", PAGE))
+    assert isinstance(doc.text, PageText)
+    # page order; the <nav> inside nothing else, the form with its button once; scripts, styles, <head> not listed
+    assert doc.text.dropped == (
+        Removal("html_header", "某某区人民政府门户网站"),
+        Removal("html_nav", "首页 > 政务公开"),
+        Removal("html_form", "搜索"),
+        Removal("html_aside", "热点新闻"),
+        Removal("html_footer", "关于我们 | 网站地图 | 版权所有：某某区人民政府"),
+    )
+    # the string is the visible text alone (doc_id and metadata read it as before); derived strings are plain
+    assert "门户网站" not in doc.text and type(doc.text.strip()) is str and type(doc.text[:5]) is str
+    again = pickle.loads(pickle.dumps(doc.text))  # worker processes and caches keep what it carries
+    assert (again, again.dropped) == (doc.text, doc.text.dropped)
+
+
+def test_nested_dropped_elements_are_recorded_once_and_empty_ones_not_at_all():
+    page = (
+        "<header><nav><ul><li><a href='/'>首页</a></li><li><a href='/x'>新闻</a></li></ul></nav></header>"
+        "<nav><img src='logo.png'></nav><p>各位代表：</p>"
+        "<div class='menu'><ul><li><a>政务公开</a></li><li><a>办事服务</a></li></ul></div>"
+        "<ul><li>第一项任务。</li></ul><div hidden><p>隐藏的<b>栏目</b></p></div><script>var a = '不记录';</script>"
+    )
+    text, _ = html_to_text(page)
+    assert text == "各位代表：\n第一项任务。"
+    assert text.dropped == (
+        Removal("html_header", "首页\n新闻"),
+        Removal("html_menu", "政务公开\n办事服务"),
+        Removal("html_hidden", "隐藏的栏目"),
+    )
+    assert html_to_text("<p>各位代表：</p>")[0].dropped == ()
 
 
 def test_broken_html_is_repaired_not_fatal(tmp_path):
