@@ -922,9 +922,14 @@ def _html_body(nb: Any, *, include_code: bool) -> str:
     return make_offline(body)
 
 
+# Table cells stay on one line and wide tables scroll sideways (pandas cuts long cells at max_colwidth): in a
+# table of many columns the browser otherwise squeezes a title column to a character or two per line.
+TABLE_CSS = ("<style>.jp-RenderedHTMLCommon table.dataframe td{white-space:nowrap}"
+             ".jp-OutputArea-output{overflow-x:auto}</style>")
+
+
 def _write_page(body: str, font_css: str, target: Path) -> Path:
-    if font_css:
-        body = body.replace("</head>", font_css + "</head>", 1)
+    body = body.replace("</head>", font_css + TABLE_CSS + "</head>", 1)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(body, encoding="utf-8")
     return target

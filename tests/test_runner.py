@@ -211,6 +211,7 @@ def probe_run(tmp_path_factory: pytest.TempPathFactory):
         "save_table(pd.DataFrame([row]), '01_probe', output_dir=output_dir)",
         "import matplotlib.pyplot as plt\nfrom reportlab_analysis.plotting import setup_plotting\n"
         "setup_plotting()\nfig, ax = plt.subplots()\nax.set_title('报告')",
+        "pd.DataFrame({'title': ['2021年松北区人民政府工作报告'], 'n': [1]})",
     )
     status = cli.main(["run", "--params", "none", "--notebooks-dir", str(folder), "--output-dir",
                        str(root / "out"), "-p", "label", "南岗区", "-p", "01.n", "3", "--quiet"])
@@ -246,6 +247,8 @@ def test_run_renders_offline_html_and_an_index(probe_run):
         assert not re.search(r"<script[^>]+src=[\"']?(https?:)?//", page)
         assert "data:image/png;base64" in page  # the figure is embedded
         assert "@font-face" in page
+        # tables keep each cell on one line and scroll sideways: a wide table does not squeeze a title column
+        assert runner.TABLE_CSS in page and 'class="dataframe' in page
     assert "save_table" in with_code and "save_table" not in shared
     index = (out / "index.html").read_text(encoding="utf-8")
     for link in ("html/01_probe.html", "html/01_probe.share.html", "notebooks/01_probe.ipynb", "tables/01_probe.csv"):
