@@ -168,8 +168,9 @@ class RawDocument:
 class PageText(str):
     """The visible text of an HTML page: a ``str`` that also carries, in ``dropped``, the page furniture the reader
     left out of it, each piece as a :class:`~reportlab_analysis.cleaning.Removal` (rule ``html_nav``,
-    ``html_header``, ``html_footer``, ``html_aside``, ``html_menu`` for a list of nothing but links, ``html_form``,
-    ``html_hidden``) in page order. :func:`~reportlab_analysis.cleaning.clean_text` records them with its own
+    ``html_header``, ``html_footer``, ``html_aside``, ``html_menu`` for a list of nothing but links, ``html_form``
+    for form controls, ``html_hidden``), by kind (elements, then menus, then hidden ones) and in page order within
+    each kind. :func:`~reportlab_analysis.cleaning.clean_text` records them with its own
     removals, so ``Corpus.removed`` lists everything of a page that is not in its clean text. Scripts, styles, the
     ``<head>`` (its title and meta values go to ``fields``) and embedded objects hold no text of the page and are not
     listed. The string itself is the text alone: its hash (the ``doc_id``) and its lines are those of the text, and
@@ -862,13 +863,14 @@ def _declared_charset(data: bytes) -> str | None:
 # --------------------------------------------------------------------------------------------------
 # Elements whose content is never report text.
 _DROP_TAGS = (
-    "script", "style", "noscript", "template", "nav", "header", "footer", "form", "aside", "iframe", "svg",
+    "script", "style", "noscript", "template", "nav", "header", "footer", "aside", "iframe", "svg",
     "button", "select", "textarea", "input", "object", "embed", "canvas", "map", "head",
 )
+# Not <form>: ASP.NET sites (many government ones) wrap the whole page in <form id="form1">; its controls go.
 # The dropped elements whose text is page furniture worth recording (the rest hold code, embedded objects or the
 # <head>), by the removal rule they are recorded under.
 _DROP_RULES = {"nav": "html_nav", "header": "html_header", "footer": "html_footer", "aside": "html_aside",
-               "form": "html_form", "button": "html_form", "select": "html_form", "textarea": "html_form"}
+               "button": "html_form", "select": "html_form", "textarea": "html_form"}
 # Elements that start a new line.
 _BLOCK_TAGS = frozenset(
     "address article blockquote body caption center dd details dialog dir div dl dt fieldset figcaption figure "
@@ -898,8 +900,9 @@ _PARAGRAPH_END = re.compile(r"[。！？；：…!?;:][”’」』）)】〕\"'
 def html_to_text(html: str, *, problems: list[str] | None = None) -> tuple[PageText, dict[str, object]]:
     """Visible text of a web page, one block per line, and the page's ``<title>`` and ``<meta>`` values.
 
-    Scripts, styles, navigation, headers, footers, forms, side bars, lists of nothing but links (menus) and hidden
-    elements are dropped; the text is a :class:`PageText` whose ``dropped`` records each of them that held text
+    Scripts, styles, navigation, the site's headers (not a ``<header>`` inside ``<article>`` or ``<main>``, which
+    holds the report's title), footers, form controls (not the ``<form>`` itself, which on ASP.NET sites wraps the
+    whole page), side bars, lists of nothing but links (menus) and hidden elements are dropped; the text is a :class:`PageText` whose ``dropped`` records each of them that held text
     (scripts, styles and embedded objects are not recorded), for cleaning to list with its removals. Broken markup is
     repaired by the HTML5 parser (``selectolax``/lexbor) the way a browser would, except that a comment,
     ``<title>``, ``<script>`` or similar element that is never closed ends before the next tag instead of
@@ -934,7 +937,8 @@ def html_to_text(html: str, *, problems: list[str] | None = None) -> tuple[PageT
         if name in _META_NAMES and content and f"html_meta_{name}" not in fields:
             fields[f"html_meta_{name}"] = content
     dropped: list[Removal] = []
-    _drop(tree.css(", ".join(_DROP_TAGS)), lambda node: _DROP_RULES.get(node.tag), dropped)
+    _drop([node for node in tree.css(", ".join(_DROP_TAGS)) if not _is_article_header(node)],
+          lambda node: _DROP_RULES.get(node.tag), dropped)
     # a list whose every item is a single link is a navigation menu
     _drop([node for node in tree.css("ul, ol, menu") if _is_link_menu(node)], lambda node: "html_menu", dropped)
     _drop([node for node in tree.css("[hidden], [style]") if _is_hidden(node)], lambda node: "html_hidden", dropped)
@@ -942,6 +946,18 @@ def html_to_text(html: str, *, problems: list[str] | None = None) -> tuple[PageT
     if root is None:
         return PageText("", dropped), fields
     return PageText(_render(root, _plain_text_blocks(root)), dropped), fields
+
+
+def _is_article_header(node: object) -> bool:
+    """A <header> inside <article> or <main>: the report's own title and meeting line, not the site's banner."""
+    if node.tag != "header":  # type: ignore[attr-defined]
+        return False
+    above = node.parent  # type: ignore[attr-defined]
+    while above is not None:
+        if above.tag in ("article", "main"):
+            return True
+        above = above.parent
+    return False
 
 
 def _is_hidden(node: object) -> bool:

@@ -243,10 +243,26 @@ def test_html_page_keeps_blocks_and_drops_chrome(tmp_path):
     assert doc.fields["html_meta_pubdate"] == "2019-02-20 09:30"
 
 
+def test_a_page_wrapped_in_a_form_or_with_an_article_header_keeps_its_report(tmp_path):
+    """ASP.NET sites (many government ones) wrap the whole page in <form id="form1">: only its controls go. A
+    <header> inside <article> holds the report's title and meeting line, which metadata needs."""
+    asp = ("<html><body><form id='form1' method='post'><input type='hidden' name='__VIEWSTATE' value='x'>"
+           "<div class='content'><p>各位代表：</p><p>现在，我代表区人民政府向大会报告工作，请予审议。</p></div>"
+           "<button>提交</button></form></body></html>")
+    [doc] = read_documents(write(tmp_path, "asp.html", asp))
+    assert doc.text.split("\n") == ["各位代表：", "现在，我代表区人民政府向大会报告工作，请予审议。"]
+    assert doc.text.dropped == (Removal("html_form", "提交"),)
+    article = ("<html><body><header>某某区人民政府门户网站</header><article><header><h1>2024年某某区政府工作报告</h1>"
+               "<p>——2024年1月10日在某某区第三届人民代表大会第四次会议上</p></header><p>各位代表：</p></article></body></html>")
+    [doc] = read_documents(write(tmp_path, "article.html", article))
+    assert doc.text.split("\n")[:2] == ["2024年某某区政府工作报告", "——2024年1月10日在某某区第三届人民代表大会第四次会议上"]
+    assert doc.text.dropped == (Removal("html_header", "某某区人民政府门户网站"),)
+
+
 def test_what_the_html_reader_drops_is_carried_with_the_text_for_cleaning_to_record(tmp_path):
     [doc] = read_documents(write(tmp_path, "page.html", PAGE))
     assert isinstance(doc.text, PageText)
-    # page order; the <nav> inside nothing else, the form with its button once; scripts, styles, <head> not listed
+    # elements in page order (menus and hidden ones would follow); the form's button once; scripts, styles, <head> not listed
     assert doc.text.dropped == (
         Removal("html_header", "某某区人民政府门户网站"),
         Removal("html_nav", "首页 > 政务公开"),
