@@ -611,18 +611,22 @@ def _finish_columns(reports: pd.DataFrame) -> pd.DataFrame:
     reports["place"] = place_labels(reports)
     extra = [c for c in reports.columns if c not in REPORT_COLUMNS]
     for column in extra:
-        if column not in ("doc_type", "duplicate_of"):
+        if column not in ("doc_type", "duplicate_of") and not _CODE_COLUMN.search(str(column)):
             reports[column] = typed_column(reports[column])
     return reports[[*REPORT_COLUMNS, *extra]]
 
 
-_PLAIN_NUMBER = re.compile(r"[+-]?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|[+-]?\.\d+")
+_PLAIN_NUMBER = re.compile(r"[+-]?(?:0|[1-9]\d{0,14})(?:\.\d+)?(?:[eE][+-]?\d{1,3})?|[+-]?\.\d+")
+# Columns named as codes or ids stay text whatever they hold (county_code 230103, article_id, 编号).
+_CODE_COLUMN = re.compile(r"(?:^|[_\s-])(?:id|ids|code|codes|no)$|^id[_\s-]|代码|编码|编号|代号|序号", re.IGNORECASE)
 
 
 def typed_column(values: pd.Series) -> pd.Series:
     """A table's own column (a covariate, a flag, a url) with the type all its values share: numbers where each
-    value is a number written plainly (24.3, -5, 1e3; a code with leading zeros such as 0571 stays text), True and
-    False where each is true or false; otherwise unchanged. Blank cells become missing values.
+    value is a number written plainly (24.3, -5, 1e3; a code with leading zeros such as 0571, a whole number of
+    more than 15 digits such as an article id, and an overflowing 1e400 stay text), True and False where each is
+    true or false; otherwise unchanged. Blank cells become missing values. (Columns named like codes or ids,
+    ``county_code``, ``article_id``, ``编号``, are not passed here: they stay text.)
 
     Example:
         >>> typed_column(pd.Series(["24.3", "", "7"])).tolist()
@@ -638,9 +642,11 @@ def typed_column(values: pd.Series) -> pd.Series:
     if present.empty or not present.map(lambda v: isinstance(v, str)).all():
         return values
     if present.map(lambda v: _PLAIN_NUMBER.fullmatch(v) is not None).all():
-        numbers = pd.to_numeric(stripped.where(~blank), errors="coerce")
+        numbers = pd.to_numeric(stripped.where(~blank), errors="coerce").astype("float64")
+        if np.isinf(numbers).any():
+            return values
         whole = not present.str.contains(r"[.eE]").any()
-        return numbers.astype("Int64") if whole else numbers.astype("float64")
+        return numbers.astype("Int64") if whole else numbers
     lowered = present.str.lower()
     if lowered.isin(["true", "false"]).all():
         return stripped.where(~blank).map(lambda v: v.lower() == "true" if isinstance(v, str) else pd.NA).astype("boolean")

@@ -393,15 +393,21 @@ def test_a_tables_covariates_get_the_type_their_values_share(tmp_path):
     texts = [(RAW / name).read_text(encoding="utf-8") for name in ("003_c7f94249779b73e0.txt", "000_207fb4099e85d4c9.txt")]
     with open(tmp_path / "reports.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["content", "population_10k", "districts", "border", "area_code", "url"])
-        writer.writerow([texts[0], "24.3", "12", "true", "0571", "https://example.gov.cn/a"])
-        writer.writerow([texts[1], "", "9", "False", "0451", "https://example.gov.cn/b"])
-    reports = load_corpus(tmp_path, cache=False).reports
+        writer.writerow(["content", "population_10k", "districts", "border", "area_code", "url", "article_id",
+                         "county_code", "rank"])
+        writer.writerow([texts[0], "24.3", "12", "true", "0571", "https://example.gov.cn/a", "202301150000000012345",
+                         "230103", "1e400"])
+        writer.writerow([texts[1], "", "9", "False", "0451", "https://example.gov.cn/b", "202301150000000012346",
+                         "230109", "2"])
+    reports = load_corpus(tmp_path, cache=False).reports  # a 21-digit id once made the whole load fail
     assert reports["population_10k"].dtype == "float64" and reports["population_10k"].iloc[0] == 24.3
     assert pd.isna(reports["population_10k"].iloc[1])
     assert str(reports["districts"].dtype) == "Int64" and reports["districts"].tolist() == [12, 9]
     assert str(reports["border"].dtype) == "boolean" and reports["border"].tolist() == [True, False]
     assert reports["area_code"].tolist() == ["0571", "0451"] and reports["url"].str.startswith("https").all()
+    # ids, columns named as codes, and numbers beyond float range stay text
+    assert reports["article_id"].tolist() == ["202301150000000012345", "202301150000000012346"]
+    assert reports["county_code"].tolist() == ["230103", "230109"] and reports["rank"].tolist() == ["1e400", "2"]
 
 
 def _deny_reading(monkeypatch, locked: Path) -> None:
