@@ -37,6 +37,8 @@ _MAX_HEADING_CHARS = 48
 _SELF_BUILDING = re.compile(
     r"政府(?:自身)?建设|自身建设|建设人民满意的政府|(?:法治|服务型|廉洁|责任)政府建设|政府作风|政风建设|转变政府职能"
 )
+# An unnumbered line that opens self-building even under numbered section headings (a Word list's lost number).
+_SELF_BUILDING_HEADING = re.compile(r"自身建设")
 _REVIEW = re.compile(r"回顾|过去(?:的)?(?:一|五|十)?年|(?:发展|主要)?成就|工作总结|(?:一|五)年来的工作")
 _PLAN = re.compile(
     r"(?:重点|主要|总体|今后|下一步)(?:工作|任务)|工作(?:安排|部署|任务|重点)|目标(?:任务)?|总体要求|政策取向|发展思路"
@@ -128,8 +130,10 @@ def label_paragraphs(paragraphs: list[str], *, year: int | None = None) -> list[
     nothing: when the section headings are unnumbered ("2017年工作回顾"), numbered lines below them are subheadings;
     when they are numbered ("二、2024年工作安排"), short unnumbered lines below them are table rows, captions or
     subheadings ("指标\t2024年预期目标", "主要预期目标", "转变政府职能"), and the next numbered heading
-    ("三、加强政府自身建设") still opens its section. In a review, a paragraph announcing this year's programme
-    (:func:`announces_plan`) opens the plan, and numbered headings after it are top-level again (the tasks it announces).
+    ("三、加强政府自身建设") still opens its section; only an unnumbered "加强政府自身建设" (a number lost from a Word
+    list) opens self-building there too. In a review, a paragraph announcing this year's programme
+    (:func:`announces_plan`) opens the plan; after it headings of either style open sections (the numbered tasks it
+    announces, an unnumbered "加强政府自身建设" after them).
 
     Traditional-script paragraphs are read in their simplified form (:func:`cleaning.simplified`).
 
@@ -144,19 +148,22 @@ def label_paragraphs(paragraphs: list[str], *, year: int | None = None) -> list[
     current = "preamble"
     found_heading = False
     opened_by_numbered = False  # was the current section opened by a numbered heading ("一、…")?
+    announced = False  # was it opened by an announcement (no heading style yet)?
     for paragraph, section, is_numbered in zip(paragraphs, sections, numbered):
         if section is not None:
-            if found_heading and is_numbered != opened_by_numbered:
+            other_style = found_heading and not announced and is_numbered != opened_by_numbered
+            if other_style and not (not is_numbered and section == "self_building" != current
+                                    and _SELF_BUILDING_HEADING.search(paragraph)):
                 # A heading of the other style than the current section's: below it, not a section of its own.
                 # Numbered lines under unnumbered sections are subheadings; unnumbered lines under numbered
                 # sections are table rows, captions or subheadings ("2024年预期目标" in the plan's targets table).
                 pass
             else:
-                current, found_heading, opened_by_numbered = section, True, is_numbered
+                current, found_heading, opened_by_numbered, announced = section, True, is_numbered, False
         elif is_numbered and opened_by_numbered and current == "review":
             current = "plan"
         elif current == "review" and announces_plan(paragraph, year=year):
-            current, opened_by_numbered = "plan", True
+            current, opened_by_numbered, announced = "plan", True, True
         labels.append(current)
     if not found_heading:
         # No recognisable structure: say so rather than pretend everything is preamble.

@@ -186,3 +186,17 @@ def test_a_targets_table_title_in_a_loaded_report_leaves_self_building_its_own(t
     sections = dict(zip(paras.text, paras.section))
     assert sections["2024年预期目标"] == "plan"
     assert sections["三、加强政府自身建设"] == sections["坚持依法行政，持续过紧日子。"] == "self_building"
+
+
+def test_an_unnumbered_self_building_heading_still_opens_its_section():
+    """Under numbered section headings an unnumbered "加强政府自身建设" (a Word list's number lost) opens
+    self-building, and after a plan opened by an announcement headings of either style open sections; other
+    unnumbered lines under numbered headings stay where they are."""
+    mixed = ["各位代表：", "一、2023年工作回顾", "增长6%。", "二、2024年工作安排", "稳增长。", "2024年预期目标",
+             "扩大内需。", "加强政府自身建设", "依法行政。"]
+    assert label_paragraphs(mixed, year=2024) == [
+        "preamble", "review", "review", "plan", "plan", "plan", "plan", "self_building", "self_building"]
+    announced = ["各位代表：", "2001年工作回顾", "增长7%。", "今年工作的总体要求是：稳中求进。", "一、扩大内需",
+                 "消费增长。", "加强政府自身建设", "依法行政。"]
+    assert label_paragraphs(announced, year=2002) == [
+        "preamble", "review", "review", "plan", "plan", "plan", "self_building", "self_building"]
