@@ -143,6 +143,15 @@ def _row_to_division(row: Mapping[str, object]) -> Division:
     )
 
 
+def _other_forms(name: str, short: str, level: str) -> set[str]:
+    """The names a division goes by besides its full one: a province's or city's short name (黑龙江, 哈尔滨), and an
+    autonomous prefecture's everyday one (延边州, 恩施州, 黔东南州)."""
+    forms = {short} if level != "county" and len(short) >= 2 and short != name else set()
+    if name.endswith("自治州") and short != name:
+        forms.add(short + "州")
+    return forms
+
+
 @lru_cache(maxsize=1)
 def _index() -> tuple[dict[str, tuple[Division, ...]], dict[str, tuple[Division, ...]]]:
     """Divisions by name (full name, short name of provinces and cities, 延边州 for an autonomous prefecture) and
@@ -152,9 +161,7 @@ def _index() -> tuple[dict[str, tuple[Division, ...]], dict[str, tuple[Division,
     by_code: dict[str, list[Division]] = {}
     for row in table.to_dict("records"):
         division = _row_to_division(row)
-        names = {row["name"]} | ({row["short_name"]} if row["level"] != "county" else set())
-        if row["name"].endswith("自治州") and row["short_name"] != row["name"]:
-            names.add(row["short_name"] + "州")  # the everyday name: 延边州, 恩施州, 黔东南州
+        names = {row["name"]} | _other_forms(row["name"], row["short_name"], row["level"])
         for name in names:
             by_name.setdefault(name, []).append(division)
         by_code.setdefault(division.adcode, []).append(division)
@@ -323,9 +330,8 @@ def _name_index() -> tuple[re.Pattern[str], dict[str, tuple[str, ...]]]:
     for name, short, level in zip(table["name"], table["short_name"], table["level"]):
         if name in GENERIC_COUNTY_NAMES:
             continue
-        forms.setdefault(name, set()).add(name)
-        if level != "county" and len(short) >= 2:
-            forms.setdefault(short, set()).add(name)
+        for form in {name} | _other_forms(name, short, level):
+            forms.setdefault(form, set()).add(name)
     pattern = re.compile("|".join(re.escape(f) for f in sorted(forms, key=lambda f: (-len(f), f))))
     return pattern, {form: tuple(sorted(names)) for form, names in forms.items()}
 

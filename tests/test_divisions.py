@@ -114,3 +114,9 @@ def test_an_autonomous_prefecture_by_its_everyday_name():
         assert [d.adcode for d in dv.lookup(everyday)] == [adcode]
         assert dv.resolve_division(everyday, year=2012).division.adcode == adcode
     assert dv.lookup("延边朝鲜族自治州州") == [] and dv.lookup("南岗州") == []
+    # in a report's own header too
+    assert [(m.text, m.names) for m in dv.find_mentions("2020年延边州政府工作报告")] == [("延边州", ("延边朝鲜族自治州",))]
+    from reportlab_analysis.metadata import extract_metadata
+
+    for header in ("2020年延边州政府工作报告\n各位代表：", "政府工作报告\n——2020年1月在延边州第十五届人民代表大会第四次会议上\n各位代表："):
+        assert extract_metadata(header)[0]["adcode"] == "222400"
