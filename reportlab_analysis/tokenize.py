@@ -246,9 +246,9 @@ class TokenizerConfig:
         """
         fields = dataclasses.asdict(self)
         files = {
-            "dictionary": _cache.hash_file(self.dictionary) if self.dictionary else "jieba-bundled",
-            "user_lexicons": [_cache.hash_file(p) for p in self.user_lexicons],
-            "stopword_files": [_cache.hash_file(p) for p in self.stopword_files],
+            "dictionary": _file_hash(self.dictionary) if self.dictionary else "jieba-bundled",
+            "user_lexicons": [_file_hash(p) for p in self.user_lexicons],
+            "stopword_files": [_file_hash(p) for p in self.stopword_files],
             "bundled": _bundled_data_hash(),
         }
         return _cache.content_key(PIPELINE_VERSION, fields, files)
@@ -444,10 +444,24 @@ def configure_jieba_cache(*, cache_dir: str | os.PathLike[str] | None = None) ->
     return str(jieba.dt.tmp_dir)
 
 
-def _file_state(*paths: str | None) -> tuple[str, ...]:
+_FILE_HASHES: dict[str, tuple[tuple[int, int], str]] = {}
+
+
+def _file_hash(path: str) -> str:
+    """The content hash of a file, computed again only when its modification time or size changed (a
+    tokenizer called text by text would otherwise hash a 5 MB dictionary on every call)."""
+    stat = os.stat(path)
+    signature = (stat.st_mtime_ns, stat.st_size)
+    known = _FILE_HASHES.get(path)
+    if known is None or known[0] != signature:
+        known = _FILE_HASHES[path] = (signature, _cache.hash_file(path))
+    return known[1]
+
+
+def _file_hashes(*paths: str | None) -> tuple[str, ...]:
     """Content hashes of the files a configuration reads (None: a bundled file). The per-process caches below
     are keyed by them too, so that a file edited during a session is read again, as its fingerprint says."""
-    return tuple(_cache.hash_file(path) if path else "" for path in paths)
+    return tuple(_file_hash(path) if path else "" for path in paths)
 
 
 _BACKENDS: dict[tuple[str, str | None], tuple[tuple[str, ...], Callable[[str, bool], list[str]]]] = {}
@@ -456,8 +470,8 @@ _BACKENDS: dict[tuple[str, str | None], tuple[tuple[str, ...], Callable[[str, bo
 def _load_backend(name: str, dictionary: str | None, cache_dir: str | None) -> Callable[[str, bool], list[str]]:
     """The ``cut(text, hmm)`` function of a backend with the given main dictionary (loaded once per process and
     dictionary content)."""
-    key, state = (name, dictionary), _file_state(dictionary)
-    if key in _BACKENDS and _BACKENDS[key][0] == state:
+    key, hashes = (name, dictionary), _file_hashes(dictionary)
+    if key in _BACKENDS and _BACKENDS[key][0] == hashes:
         return _BACKENDS[key][1]
     if name == "jieba":
         import jieba
@@ -492,7 +506,7 @@ def _load_backend(name: str, dictionary: str | None, cache_dir: str | None) -> C
             for word, freq, tag in zip(*_read_dictionary(dictionary)):
                 engine.add_word(word, freq, tag)
         cut = engine.cut
-    _BACKENDS[key] = (state, cut)
+    _BACKENDS[key] = (hashes, cut)
     return cut
 
 
@@ -520,8 +534,8 @@ def _native_module(*, warn: bool = True) -> Any | None:
 def _native_segmenter(dictionary: str | None) -> Any | None:
     """jieba's segmentation compiled (``_segment.Segmenter``) on jieba's HMM tables and the given dictionary
     (None: jieba's ``dict.txt``), built once per process; None where the C extension is missing."""
-    state = _file_state(dictionary)
-    if dictionary in _SEGMENTERS and _SEGMENTERS[dictionary][0] == state:
+    hashes = _file_hashes(dictionary)
+    if dictionary in _SEGMENTERS and _SEGMENTERS[dictionary][0] == hashes:
         return _SEGMENTERS[dictionary][1]
     module = _native_module()
     if module is None:
@@ -535,7 +549,7 @@ def _native_segmenter(dictionary: str | None) -> Any | None:
     chars = set().union(*finalseg.emit_P.values())
     emit = {char: tuple(finalseg.emit_P[state].get(char, finalseg.MIN_FLOAT) for state in states) for char in chars}
     segmenter = module.Segmenter(words, freqs, sum(freqs), start, trans, emit)
-    _SEGMENTERS[dictionary] = (state, segmenter)
+    _SEGMENTERS[dictionary] = (hashes, segmenter)
     return segmenter
 
 
@@ -607,8 +621,8 @@ def _prefix_dictionary(entries: _Dictionary) -> tuple[dict[str, int], int]:
 
 
 @lru_cache(maxsize=4)
-def _tag_table(dictionary: str | None, state: tuple[str, ...] = ()) -> dict[str, str]:
-    """Part-of-speech tags of the dictionary's words (``state``: its content hash, so an edit is read again)."""
+def _tag_table(dictionary: str | None, hashes: tuple[str, ...] = ()) -> dict[str, str]:
+    """Part-of-speech tags of the dictionary's words (``hashes``: its content hash, so an edit is read again)."""
     words, _, tags = _read_dictionary(dictionary or _jieba_dictionary_path())
     return {word: tag for word, tag in zip(words, tags) if tag}
 
@@ -713,7 +727,7 @@ class _Pipeline:
         self.cut = _load_backend(config.backend, config.dictionary, cache_dir)
         # What each dictionary word becomes, by trie node, filled in as words are seen (the memo's answers).
         self._node_cache: list[Any] = [None] * self.segmenter.node_count if self.segmenter is not None else []
-        self.tags = _tag_table(config.dictionary, _file_state(config.dictionary)) if config.pos is not None else {}
+        self.tags = _tag_table(config.dictionary, _file_hashes(config.dictionary)) if config.pos is not None else {}
         self.simplify_table = traditional_to_simplified_table() if config.simplify else None
         self.traditional_chars = traditional_only_characters() if config.simplify else frozenset()
         # Texts are read in simplified script (simplify=True), so every word list is too: 臺灣 masks 台湾.
@@ -909,9 +923,9 @@ _PIPELINES: dict[tuple[TokenizerConfig, str | None], tuple[tuple[str, ...], _Pip
 def _pipeline(config: TokenizerConfig, cache_dir: str | None) -> _Pipeline:
     """The pipeline of a configuration, built once per process and rebuilt when one of its files changes."""
     key = (config, cache_dir)
-    state = _file_state(config.dictionary, *config.user_lexicons, *config.stopword_files)
-    if key not in _PIPELINES or _PIPELINES[key][0] != state:
-        _PIPELINES[key] = (state, _Pipeline(config, cache_dir))
+    hashes = _file_hashes(config.dictionary, *config.user_lexicons, *config.stopword_files)
+    if key not in _PIPELINES or _PIPELINES[key][0] != hashes:
+        _PIPELINES[key] = (hashes, _Pipeline(config, cache_dir))
     return _PIPELINES[key][1]
 
 
