@@ -23,10 +23,11 @@ How values are read:
   else the one before it (不低于, 不超过, 低于, 超过, 控制在, 力争 …); for qualitative targets
   ("与经济增长同步", "翻一番") ``value`` is NaN and ``qualifier`` keeps the phrase;
 * ``energy_intensity_change`` is signed: "单位国内生产总值能耗降低3%左右" gives -3;
-* ``new_urban_jobs`` is in 万人 (a figure in 人 is converted; jobs, "新增就业岗位1.2万个", count as people, with
-  a note), ``grain_output`` keeps the stated unit; a price index on the previous year
+* ``new_urban_jobs`` is in 万人 (a figure in 人 is converted); job posts ("新增就业岗位1.2万个") are variant
+  ``posts`` in 万个, ``grain_output`` keeps the stated unit; a price index on the previous year
   ("居民消费价格指数控制在103左右") is read as the rise it means (``cpi`` 3, with a note);
-* ``variant`` separates measures of one indicator: ``surveyed``/``registered`` unemployment,
+* ``variant`` separates measures of one indicator: ``surveyed``/``registered`` unemployment, ``posts`` (jobs
+  created, 岗位) against people newly employed,
   ``urban``/``rural``/``per_capita`` income, ``total``/``general_budget`` fiscal revenue (``general_budget``:
   一般公共预算收入, 公共财政预算收入, 地方财政一般预算收入, one measure under the names of different years),
   ``cumulative`` for a total over the period ("地区生产总值总量增长50%", "比2010年翻一番",
@@ -242,10 +243,11 @@ INDICATORS: dict[str, IndicatorSpec] = {
         ),
         IndicatorSpec(
             "new_urban_jobs",
-            # jobs (新增就业岗位1.2万个) count as people: 万个 is read as 万人, 个 as 人.
+            # job posts (新增就业岗位1.2万个) are their own variant, in 万个: not people, never paired with them.
             re.compile(r"城镇新增就业(?:人数|岗位)?|新增城镇就业(?:人数|岗位)?|新增就业岗位"),
             units=("万人", "万人次", "人", "人次", "万个", "个"),
             needs=None,
+            variant=lambda subject: "posts" if "岗位" in subject else None,
         ),
         IndicatorSpec(
             "deficit_ratio",
@@ -519,12 +521,10 @@ def _finish_mention(
         row.update(value=row["value"] / 1e4, low=row["low"] / 1e4, high=row["high"] / 1e4,
                    unit="万" + row["unit"])
         notes.append(f"converted from {value['unit']} to 万{value['unit']}")
-    elif name == "new_urban_jobs" and row["unit"] in ("个", "万个"):
-        # "新增就业岗位1.2万个": a count of jobs, read as the people employed in them.
-        scale = 1e4 if row["unit"] == "个" else 1.0
-        row.update(value=row["value"] / scale, low=row["low"] / scale, high=row["high"] / scale, unit="万人")
-        how = "read as" if scale == 1.0 else "converted to"
-        notes.append(f"jobs (岗位) counted as people: {value['unit']} {how} 万人")
+    elif name == "new_urban_jobs" and row["unit"] == "个":
+        # "新增就业岗位3000个": job posts, in 万个 like the people of the other variant in 万人.
+        row.update(value=row["value"] / 1e4, low=row["low"] / 1e4, high=row["high"] / 1e4, unit="万个")
+        notes.append("converted from 个 to 万个")
     if spec.signed_by_direction and not math.isnan(row["value"]):
         if _DOWN_WORDS.search(gap):
             row.update(value=-row["value"], low=-row["high"], high=-row["low"])

@@ -674,10 +674,14 @@ def test_total_fiscal_revenue_is_not_read_as_general_budget_revenue():
         ("全年新增就业岗位不少于1.6万个", 1.6, "不少于"),
     ],
 )
-def test_new_jobs_counted_in_posts_are_read_as_people(sentence, value, qualifier):
+def test_new_jobs_counted_in_posts_are_their_own_variant(sentence, value, qualifier):
+    """Job posts (岗位) are not people newly employed: variant posts, in 万个, never paired with a 万人 figure."""
     row = _one(sentence, "new_urban_jobs")
-    assert (row["value"], row["unit"], row["qualifier"]) == (pytest.approx(value), "万人", qualifier)
-    assert "岗位" in row["note"]
+    assert (row["variant"], row["value"], row["unit"], row["qualifier"]) == ("posts", pytest.approx(value), "万个",
+                                                                             qualifier)
+    both = parse_sentence("城镇新增就业1.2万人，新增就业岗位2万个", indicators=["new_urban_jobs"])
+    assert [v if isinstance(v, str) else None for v in both["variant"]] == [None, "posts"]
+    assert both[["value", "unit"]].values.tolist() == [[1.2, "万人"], [2.0, "万个"]]
 
 
 def test_jobs_developed_or_offered_are_not_new_urban_jobs():
@@ -727,7 +731,7 @@ def test_a_big5_report_with_the_older_wordings_gives_its_targets_and_achievement
     columns = ["indicator", "variant", "value", "unit"]
     planned = extract_targets(corpus)
     assert planned[columns].values.tolist()[1:] == [
-        ["fiscal_revenue_growth", "general_budget", 11.0, "%"], ["new_urban_jobs", None, 3.0, "万人"]]
+        ["fiscal_revenue_growth", "general_budget", 11.0, "%"], ["new_urban_jobs", "posts", 3.0, "万个"]]
     achieved = extract_achievements(corpus)
     assert achieved[columns].values.tolist()[1:] == [
-        ["fiscal_revenue_growth", "general_budget", 15.3, "%"], ["new_urban_jobs", None, 3.6, "万人"]]
+        ["fiscal_revenue_growth", "general_budget", 15.3, "%"], ["new_urban_jobs", "posts", 3.6, "万个"]]
