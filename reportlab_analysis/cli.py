@@ -53,7 +53,7 @@ def _parser() -> argparse.ArgumentParser:
         "NN.name for one notebook, e.g. -p 02.k 8",
     )
     run.add_argument("--notebooks", nargs="+", metavar="NN", help="run only these notebooks (numbers or names)")
-    run.add_argument("--output-dir", metavar="DIR", help="output folder (default: reports); a folder outside the "
+    run.add_argument("--output-dir", metavar="DIR", help="output folder (default: the parameter file's output_dir, the project's reports/); a folder outside the "
                      "project is passed to the notebooks, and shown in the pages with code, as an absolute path")
     run.add_argument("--notebooks-dir", metavar="DIR", help="notebook folder (default: notebooks/ of the project: the "
                      "current folder if it has one, else the checkout this package is installed from)")
@@ -75,18 +75,23 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def project_folder() -> Path | None:
-    """The project the commands work on: the current folder if it holds ``notebooks/``, else the source checkout
-    this package was installed from (``pip install -e .``), else None.
+    """The project the commands work on: the current folder if its ``notebooks/`` holds numbered notebooks
+    (``01_name.ipynb``), else the source checkout this package was installed from (``pip install -e .``), else None.
+    Outputs go where that project's parameter file says (``../reports``: the project's ``reports/``) unless
+    ``--output-dir`` says otherwise.
 
     Example:
         >>> (project_folder() / "notebooks").is_dir()  # doctest: +SKIP
         True
     """
+    def has_notebooks(folder: Path) -> bool:  # NN_name.ipynb, as the runner finds them
+        return any((folder / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+
     here = Path.cwd()
-    if (here / "notebooks").is_dir():
+    if has_notebooks(here):
         return here
     checkout = Path(__file__).resolve().parent.parent
-    if (checkout / "notebooks").is_dir() and (checkout / "pyproject.toml").is_file():
+    if has_notebooks(checkout) and (checkout / "pyproject.toml").is_file():
         return checkout
     return None
 
