@@ -53,8 +53,9 @@ def _parser() -> argparse.ArgumentParser:
         "NN.name for one notebook, e.g. -p 02.k 8",
     )
     run.add_argument("--notebooks", nargs="+", metavar="NN", help="run only these notebooks (numbers or names)")
-    run.add_argument("--output-dir", metavar="DIR", help="output folder (default: the parameter file's output_dir, the project's reports/); a folder outside the "
-                     "project is passed to the notebooks, and shown in the pages with code, as an absolute path")
+    run.add_argument("--output-dir", metavar="DIR", help="output folder (default: the parameter file's output_dir, "
+                     "the project's reports/); a folder outside the project is passed to the notebooks, and shown in "
+                     "the pages with code, as an absolute path")
     run.add_argument("--notebooks-dir", metavar="DIR", help="notebook folder (default: notebooks/ of the project: the "
                      "current folder if it has one, else the checkout this package is installed from)")
     run.add_argument("--no-html", action="store_true", help="skip HTML rendering")
