@@ -805,9 +805,11 @@ def make_reproducible(nb: Any, *, input_path: str, output_path: str) -> Any:
     Drops papermill's start and end times and durations (notebook and cells) and the kernel's message
     timestamps (``metadata.execution`` of each cell), gives papermill's cells fixed ids (:func:`stable_cell_ids`)
     and replaces papermill's record of the input and output files by the given paths (the runner passes the
-    notebook relative to the project and the executed notebook relative to the output folder). Outputs,
-    execution counts, the parameters and each cell's status and exception flag are kept. When and how long the
-    notebooks ran goes to ``run_log.json`` instead.
+    notebook relative to the project and the executed notebook relative to the output folder), and joins
+    adjacent stream outputs of the same stream (the kernel sends printed text in pieces timed by its flush
+    interval, so the same text came as one output in one run and two in another). Outputs, execution counts,
+    the parameters and each cell's status and exception flag are kept. When and how long the notebooks ran goes
+    to ``run_log.json`` instead.
 
     Example:
         >>> from nbformat.v4 import new_notebook, new_code_cell
@@ -829,7 +831,22 @@ def make_reproducible(nb: Any, *, input_path: str, output_path: str) -> Any:
         metadata.pop("execution", None)
         for key in _TIMING_KEYS:
             metadata.get("papermill", {}).pop(key, None)
+        if cell.get("outputs"):
+            cell["outputs"] = _joined_streams(cell["outputs"])
     return stable_cell_ids(nb)
+
+
+def _joined_streams(outputs: list[Any]) -> list[Any]:
+    """Outputs with each run of stream outputs of the same name (stdout, stderr) joined into one."""
+    joined: list[Any] = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (output.get("output_type") == "stream" and previous is not None
+                and previous.get("output_type") == "stream" and previous.get("name") == output.get("name")):
+            previous["text"] = "".join(previous["text"]) + "".join(output["text"])
+        else:
+            joined.append(output)
+    return joined
 
 
 def _save_reproducible(executed: Path, *, notebook: Path, output_dir: Path) -> None:

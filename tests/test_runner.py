@@ -659,6 +659,24 @@ def test_make_reproducible_drops_timings_and_gives_papermills_cells_fixed_ids():
     nbformat.validate(nb)
 
 
+def test_make_reproducible_joins_printed_text_the_kernel_sent_in_pieces():
+    """The kernel flushes printed text on a timer: one run sends 'a' and 'b' apart, another together."""
+    from nbformat.v4 import new_output
+
+    pieces = [new_output("stream", name="stdout", text="CorpusWarning: skipped empty.txt\n"),
+              new_output("stream", name="stdout", text="12 reports\n"),
+              new_output("stream", name="stderr", text="a note\n"),
+              new_output("stream", name="stdout", text="done\n")]
+    apart = new_notebook(cells=[new_code_cell("x", outputs=pieces)])
+    together = new_notebook(cells=[new_code_cell("x", outputs=[
+        new_output("stream", name="stdout", text="CorpusWarning: skipped empty.txt\n12 reports\n"), *pieces[2:]])])
+    for nb in (apart, together):
+        runner.make_reproducible(nb, input_path="a.ipynb", output_path="a.ipynb")
+    assert apart.cells[0].outputs == together.cells[0].outputs
+    assert [o["name"] for o in apart.cells[0].outputs] == ["stdout", "stderr", "stdout"]
+    nbformat.validate(apart)
+
+
 def make_small_project(root: Path) -> Path:
     """A project folder with one report, a parameter file and a notebook that writes a figure and an extra page."""
     (root / "data" / "raw").mkdir(parents=True)
