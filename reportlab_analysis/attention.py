@@ -708,8 +708,9 @@ def plot_attention_trend(
     title: str | None = None,
 ):
     """Line chart of attention by ``x`` (usually year), one line per category, pooled as in
-    :func:`plot_attention_heatmap`. Where no place (``place``, else ``region``) appears at two values of ``x``,
-    each point is another place: points are not joined, since a line would suggest a trend within a place.
+    :func:`plot_attention_heatmap`. Two neighbouring points are joined only when at least one place (``place``,
+    else ``region``) is in both: a line between two different districts' years would suggest a trend within a
+    place. The title says when points are left apart.
 
     Example:
         >>> fig = plot_attention_trend(attention_scores(national.reports), categories=["ecology", "digital"])  # doctest: +SKIP
@@ -732,18 +733,34 @@ def plot_attention_trend(
         steps = np.arange(positions.min(), positions.max() + 1)
         table = table.set_axis(positions).reindex(steps)
     place = next((c for c in ("place", "region") if c in data.columns), None)
-    places_at = data.dropna(subset=[place]).groupby(place)[x].nunique() if place else pd.Series(dtype=int)
-    separate = place is not None and len(places_at) > 1 and bool((places_at <= 1).all())
+    xs = table.index.astype(float)
+    present = [i for i in range(len(xs)) if table.iloc[i].notna().any()]
+    joined = {i: True for i in present}  # does point i join the next present point?
+    if place is not None:
+        places = {float(key): set(group) for key, group in data.dropna(subset=[place]).groupby(x)[place]}
+        for i, following in zip(present, present[1:]):
+            joined[i] = bool(places.get(xs[i], set()) & places.get(xs[following], set()))
+    breaks = sum(not joined[i] for i in present[:-1])
     fig, ax = plt.subplots(layout="constrained", figsize=(9, 5))
     for category in chosen:
-        if category in table.columns:
-            ax.plot(table.index.astype(float), table[category], marker="o", markersize=3 if not separate else 5,
-                    linestyle="none" if separate else "-", label=labels.get(category, category))
+        if category not in table.columns:
+            continue
+        line_x: list[float] = []
+        line_y: list[float] = []
+        for i, position in enumerate(xs):
+            line_x.append(position)
+            line_y.append(table[category].iloc[i])
+            if i in joined and not joined[i]:
+                line_x.append(position + 0.5)  # a gap: matplotlib does not draw across a missing value
+                line_y.append(np.nan)
+        ax.plot(line_x, line_y, marker="o", markersize=3 if not breaks else 5, label=labels.get(category, category))
     ax.set_xlabel(x)
     ax.set_ylabel(value)
     ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, borderaxespad=0)  # beside, not over, points
     heading = title or f"政策注意力的变化 / attention over {x}"
-    if separate:
+    if breaks and breaks == len(present) - 1:
         heading += f"\n每个点是不同的地区 / each point is another {place}: not a trend"
+    elif breaks:
+        heading += f"\n只连接含同一地区的相邻年份 / lines join only {x}s sharing a {place}"
     ax.set_title(heading)
     return fig

@@ -484,22 +484,28 @@ def test_the_trend_line_breaks_at_a_missing_year():
 
 
 def test_points_of_different_places_are_not_joined_into_a_trend():
-    """Five district reports of five years: each year is another district, so no line joins the points; with
-    one place over several years the line stays."""
+    """Neighbouring years are joined only when a place reports in both: three districts in three years give three
+    loose points; one district over the years a line; a district in 2018-2019 and another in 2020 a line and a
+    point."""
     _setup_fonts()
-    frame = pd.DataFrame({"place": ["甲区", "乙区", "丙区"], "year": [2018, 2019, 2020],
-                          "text": ["生态", "生态保护", "生态环境"]})
-    scores = attention.attention_scores(frame, dictionaries=[GREEN], id_columns=["place", "year"], tokenizer=list)
-    fig = attention.plot_attention_trend(scores, x="year")
-    [line] = fig.axes[0].get_lines()
-    assert line.get_linestyle() == "None" and "not a trend" in fig.axes[0].get_title()
-    plt.close(fig)
-    series = attention.attention_scores(frame.assign(place="甲区"), dictionaries=[GREEN], id_columns=["place", "year"],
-                                        tokenizer=list)
-    fig = attention.plot_attention_trend(series, x="year")
-    [line] = fig.axes[0].get_lines()
-    assert line.get_linestyle() == "-" and "not a trend" not in fig.axes[0].get_title()
-    plt.close(fig)
+
+    def drawn(places):
+        frame = pd.DataFrame({"place": places, "year": [2018, 2019, 2020], "text": ["生态", "生态保护", "生态环境"]})
+        scores = attention.attention_scores(frame, dictionaries=[GREEN], id_columns=["place", "year"], tokenizer=list)
+        fig = attention.plot_attention_trend(scores, x="year")
+        [line] = fig.axes[0].get_lines()
+        x, y = line.get_data()
+        gaps = [float(a) for a, b in zip(x, y) if np.isnan(b)]
+        title = fig.axes[0].get_title()
+        plt.close(fig)
+        return gaps, title
+
+    gaps, title = drawn(["甲区", "乙区", "丙区"])
+    assert gaps == [2018.5, 2019.5] and "not a trend" in title
+    gaps, title = drawn(["甲区", "甲区", "甲区"])
+    assert gaps == [] and "not a trend" not in title and "sharing" not in title
+    gaps, title = drawn(["甲区", "甲区", "乙区"])
+    assert gaps == [2019.5] and "lines join only years sharing a place" in title
 
 
 def test_the_panel_index_columns_carry_stata_labels(tmp_path):
