@@ -85,8 +85,10 @@ def project_folder() -> Path | None:
         >>> (project_folder() / "notebooks").is_dir()  # doctest: +SKIP
         True
     """
+    from .runner import NOTEBOOK_PATTERN
+
     def has_notebooks(folder: Path) -> bool:  # NN_name.ipynb, as the runner finds them
-        return any((folder / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+        return any(NOTEBOOK_PATTERN.match(path.name) for path in (folder / "notebooks").glob("*.ipynb"))
 
     here = Path.cwd()
     if has_notebooks(here):

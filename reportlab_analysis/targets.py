@@ -517,14 +517,11 @@ def _finish_mention(
             window = window[last_digit.end():]
         pre = [word for word in _PRE_QUALIFIERS if word in window]
         row["qualifier"] = max(pre, key=lambda word: (window.rfind(word) + len(word), len(word))) if pre else None
-    if name == "new_urban_jobs" and row["unit"] in ("人", "人次"):
+    if name == "new_urban_jobs" and row["unit"] in ("人", "人次", "个"):
+        # people in 万人; job posts ("新增就业岗位3000个", variant posts) likewise in 万个
         row.update(value=row["value"] / 1e4, low=row["low"] / 1e4, high=row["high"] / 1e4,
                    unit="万" + row["unit"])
         notes.append(f"converted from {value['unit']} to 万{value['unit']}")
-    elif name == "new_urban_jobs" and row["unit"] == "个":
-        # "新增就业岗位3000个": job posts, in 万个 like the people of the other variant in 万人.
-        row.update(value=row["value"] / 1e4, low=row["low"] / 1e4, high=row["high"] / 1e4, unit="万个")
-        notes.append("converted from 个 to 万个")
     if spec.signed_by_direction and not math.isnan(row["value"]):
         if _DOWN_WORDS.search(gap):
             row.update(value=-row["value"], low=-row["high"], high=-row["low"])

@@ -53,7 +53,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, NamedTuple, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Literal, NamedTuple, Sequence
 
 from . import cache as _cache
 from .cleaning import traditional_only_characters, traditional_to_simplified_table
@@ -277,13 +277,16 @@ def _bundled_data_hash() -> str:
 
 
 def _read_lines(text: str, source: str) -> list[tuple[str, ...]]:
-    rows = []
-    for line in text.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        rows.append(tuple(line.split()))
-    return rows
+    return [fields for _, fields in _numbered_lines(text)]
+
+
+def _numbered_lines(text: str) -> Iterator[tuple[int, tuple[str, ...]]]:
+    """``(line number, fields)`` of each line of a word list or dictionary: fields split at any whitespace, blank
+    lines and ``#`` comments skipped."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        fields = tuple(line.split())
+        if fields and not fields[0].startswith("#"):
+            yield number, fields
 
 
 def _read_text_file(path: str | os.PathLike[str], *, what: str) -> str:
@@ -464,15 +467,27 @@ def _file_hashes(*paths: str | None) -> tuple[str, ...]:
     return tuple(_file_hash(path) if path else "" for path in paths)
 
 
+def _kept(table: dict[Any, tuple[tuple[str, ...], Any]], key: Any, files: Sequence[str | None],
+          build: Callable[[], Any]) -> Any:
+    """``table[key]``, built by ``build()`` once per process and again when one of ``files`` changed (their content
+    hashes are kept beside it): the backends, compiled segmenters and pipelines are kept this way."""
+    hashes = _file_hashes(*files)
+    entry = table.get(key)
+    if entry is None or entry[0] != hashes:
+        entry = table[key] = (hashes, build())
+    return entry[1]
+
+
 _BACKENDS: dict[tuple[str, str | None], tuple[tuple[str, ...], Callable[[str, bool], list[str]]]] = {}
 
 
 def _load_backend(name: str, dictionary: str | None, cache_dir: str | None) -> Callable[[str, bool], list[str]]:
     """The ``cut(text, hmm)`` function of a backend with the given main dictionary (loaded once per process and
     dictionary content)."""
-    key, hashes = (name, dictionary), _file_hashes(dictionary)
-    if key in _BACKENDS and _BACKENDS[key][0] == hashes:
-        return _BACKENDS[key][1]
+    return _kept(_BACKENDS, (name, dictionary), [dictionary], lambda: _build_backend(name, dictionary, cache_dir))
+
+
+def _build_backend(name: str, dictionary: str | None, cache_dir: str | None) -> Callable[[str, bool], list[str]]:
     if name == "jieba":
         import jieba
 
@@ -506,7 +521,6 @@ def _load_backend(name: str, dictionary: str | None, cache_dir: str | None) -> C
             for word, freq, tag in zip(*_read_dictionary(dictionary)):
                 engine.add_word(word, freq, tag)
         cut = engine.cut
-    _BACKENDS[key] = (hashes, cut)
     return cut
 
 
@@ -534,9 +548,10 @@ def _native_module(*, warn: bool = True) -> Any | None:
 def _native_segmenter(dictionary: str | None) -> Any | None:
     """jieba's segmentation compiled (``_segment.Segmenter``) on jieba's HMM tables and the given dictionary
     (None: jieba's ``dict.txt``), built once per process; None where the C extension is missing."""
-    hashes = _file_hashes(dictionary)
-    if dictionary in _SEGMENTERS and _SEGMENTERS[dictionary][0] == hashes:
-        return _SEGMENTERS[dictionary][1]
+    return _kept(_SEGMENTERS, dictionary, [dictionary], lambda: _build_segmenter(dictionary))
+
+
+def _build_segmenter(dictionary: str | None) -> Any | None:
     module = _native_module()
     if module is None:
         return None
@@ -548,9 +563,7 @@ def _native_segmenter(dictionary: str | None) -> Any | None:
     trans = [finalseg.trans_P[a].get(b, finalseg.MIN_FLOAT) for a in states for b in states]
     chars = set().union(*finalseg.emit_P.values())
     emit = {char: tuple(finalseg.emit_P[state].get(char, finalseg.MIN_FLOAT) for state in states) for char in chars}
-    segmenter = module.Segmenter(words, freqs, sum(freqs), start, trans, emit)
-    _SEGMENTERS[dictionary] = (hashes, segmenter)
-    return segmenter
+    return module.Segmenter(words, freqs, sum(freqs), start, trans, emit)
 
 
 class _Dictionary(NamedTuple):
@@ -576,13 +589,10 @@ def _read_dictionary(path: str) -> _Dictionary:
     entries = _read_canonical_dictionary(text)
     if entries is None:  # line by line: odd whitespace, comments, blank lines, and naming the first bad line
         entries = _Dictionary([], [], [])
-        for number, line in enumerate(text.splitlines(), start=1):
-            fields = line.split()
-            if not fields or fields[0].startswith("#"):
-                continue
+        for number, fields in _numbered_lines(text):
             if len(fields) < 2 or not fields[1].isdecimal() or len(fields[1]) > 18:
                 raise ValueError(f"dictionary {path}, line {number}: expected 'word frequency [tag]' with a whole "
-                                 f"number below 10**18 as frequency, got {line.strip()!r}")
+                                 f"number below 10**18 as frequency, got {text.splitlines()[number - 1].strip()!r}")
             entries.words.append(fields[0])
             entries.freqs.append(int(fields[1]))
             entries.tags.append(fields[2] if len(fields) >= 3 else None)
@@ -724,7 +734,8 @@ class _Pipeline:
         self.config = config
         # The compiled segmenter filters tokens itself (cut_filtered); other backends give tokens to the memo.
         self.segmenter = _native_segmenter(config.dictionary) if config.backend == "native" else None
-        self.cut = _load_backend(config.backend, config.dictionary, cache_dir)
+        self.cut = self.segmenter.cut if self.segmenter is not None else \
+            _load_backend(config.backend, config.dictionary, cache_dir)
         # What each dictionary word becomes, by trie node, filled in as words are seen (the memo's answers).
         self._node_cache: list[Any] = [None] * self.segmenter.node_count if self.segmenter is not None else []
         self.tags = _tag_table(config.dictionary, _file_hashes(config.dictionary)) if config.pos is not None else {}
@@ -922,11 +933,8 @@ _PIPELINES: dict[tuple[TokenizerConfig, str | None], tuple[tuple[str, ...], _Pip
 
 def _pipeline(config: TokenizerConfig, cache_dir: str | None) -> _Pipeline:
     """The pipeline of a configuration, built once per process and rebuilt when one of its files changes."""
-    key = (config, cache_dir)
-    hashes = _file_hashes(config.dictionary, *config.user_lexicons, *config.stopword_files)
-    if key not in _PIPELINES or _PIPELINES[key][0] != hashes:
-        _PIPELINES[key] = (hashes, _Pipeline(config, cache_dir))
-    return _PIPELINES[key][1]
+    files = [config.dictionary, *config.user_lexicons, *config.stopword_files]
+    return _kept(_PIPELINES, (config, cache_dir), files, lambda: _Pipeline(config, cache_dir))
 
 
 # Worker-process side of the parallel run: the pool initializer builds the pipeline once per worker.
